@@ -1,0 +1,294 @@
+"""Cost math for the Estimate and Overview pages: pure functions, no Streamlit, no HTTP.
+
+One estimate response is enough for every sampling rate. The server computes
+``round(matched / window_days * 30 * sampling_rate)`` (contract §6), so the number of matched
+sessions in the window fixes the whole line: this module redoes that expression, in the same
+order and with the same (half-to-even) rounding, for any rate the user picks. Moving a slider
+therefore never needs another request.
+
+Money follows the contract's §7: an observation costs a whole number of credits that depends on
+the model, and 1 credit = $0.01. In Era S the monthly quota counts observations (3,000 by
+default), so quota arithmetic is done in observations, cost arithmetic in credits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+import pandas as pd
+
+DAYS_PER_MONTH = 30
+"""The server always projects to a month as 30 days (contract §6)."""
+
+USD_PER_CREDIT = Fraction(1, 100)
+"""1 credit = $0.01 (contract §7)."""
+
+MIN_SAMPLING_RATE = 0.0001
+"""The smallest non-zero rate a scanner may be saved with; 0 means paused (contract §3.4)."""
+
+RATE_STEPS = 10_000
+"""Sampling buckets sessions by a hash with 1/10,000 precision, hence the 0.0001 floor."""
+
+ERA_S_MONTHLY_QUOTA = 3_000
+"""Default monthly observation quota per organisation in Era S (contract §7)."""
+
+QUOTA_WARNING_SHARE = 0.85
+"""PostHog's own UI turns amber at 85 % of the quota (research §4, §7)."""
+
+SAMPLING_FLOOR_MESSAGE = "Sampling rate must be 0 (paused) or at least 0.0001 (0.01%)."
+"""The server's wording for a rate below the floor, so the page can say it before saving."""
+
+QuotaStatus = Literal["ok", "warning", "over"]
+
+
+@dataclass(frozen=True)
+class VolumeBasis:
+    """What one estimate response says independently of the sampling rate.
+
+    ``other_enabled_monthly`` is the cached monthly observation load of the organisation's other
+    enabled scanners (the scanner being edited excluded). Newer API versions also return a
+    credit-weighted figure, kept in ``other_enabled_monthly_credits`` when present.
+    """
+
+    matched_sessions_in_window: int
+    window_days: int
+    other_enabled_monthly: int = 0
+    other_enabled_monthly_credits: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.matched_sessions_in_window < 0:
+            raise ValueError("matched_sessions_in_window must not be negative")
+        if self.window_days < 1:
+            raise ValueError("window_days must be at least 1")
+
+    @classmethod
+    def from_estimate(cls, estimate: Any) -> VolumeBasis:
+        """Build the basis from a ``vision_api.Estimate`` (or any object with its fields).
+
+        Null "others" totals count as 0, as the server does for scanners without an estimate.
+        """
+        raw = getattr(estimate, "raw", None) or {}
+        other_credits = raw.get("other_enabled_scanners_monthly_credits")
+        return cls(
+            matched_sessions_in_window=int(estimate.matched_sessions_in_window),
+            window_days=int(estimate.window_days),
+            other_enabled_monthly=int(getattr(estimate, "other_enabled_scanners_monthly", 0) or 0),
+            other_enabled_monthly_credits=None if other_credits is None else int(other_credits),
+        )
+
+    @property
+    def monthly_sessions(self) -> float:
+        """Matching sessions per month at a 100 % rate, before rounding."""
+        return self.matched_sessions_in_window / self.window_days * DAYS_PER_MONTH
+
+
+def check_sampling_rate(rate: float) -> str | None:
+    """Say why ``rate`` cannot be saved on a scanner, or ``None`` when it can."""
+    if math.isnan(rate) or rate < 0 or rate > 1:
+        return "Sampling rate must be between 0 and 1 (0 % to 100 %)."
+    if 0 < rate < MIN_SAMPLING_RATE:
+        return SAMPLING_FLOOR_MESSAGE
+    return None
+
+
+def observations_at(basis: VolumeBasis, rate: float) -> int:
+    """Estimated observations per month at ``rate``, exactly as the server would report them."""
+    if rate < 0 or rate > 1:
+        raise ValueError(f"sampling rate must be within [0, 1], got {rate!r}")
+    exact = basis.matched_sessions_in_window / basis.window_days * DAYS_PER_MONTH * rate
+    return round(exact)
+
+
+def credits_for(observations: int, credits_per_observation: int) -> int:
+    """Credits a month's observations cost at the model's price."""
+    return observations * credits_per_observation
+
+
+def dollars_for(credits: int | Fraction) -> float:
+    """Dollars for ``credits`` (1 credit = $0.01)."""
+    return float(Fraction(credits) * USD_PER_CREDIT)
+
+
+def credits_from_dollars(dollars: float) -> Fraction:
+    """Credits a dollar amount buys, kept exact so $0.07 is 7 credits, not 6.999…"""
+    return Fraction(str(dollars)) / USD_PER_CREDIT
+
+
+@dataclass(frozen=True)
+class MonthlyCost:
+    """One scanner's projected month at one sampling rate, with the fleet around it."""
+
+    sampling_rate: float
+    observations: int
+    credits: int
+    dollars: float
+    credits_per_observation: int
+    other_enabled_observations: int
+    total_observations: int
+    share_of_total: float | None
+    """This scanner's share of the fleet's observations (0..1), ``None`` when the fleet is idle."""
+    monthly_quota: int | None
+    quota_share: float | None
+    """The fleet's projected observations as a share of the quota (may exceed 1)."""
+    quota_status: QuotaStatus | None
+
+    @property
+    def paused(self) -> bool:
+        """A rate of exactly 0 pauses the scanner: it produces nothing."""
+        return self.sampling_rate == 0
+
+    @property
+    def quota_headroom(self) -> int | None:
+        """Observations left in the quota after this scanner and the others (may be negative)."""
+        if self.monthly_quota is None:
+            return None
+        return self.monthly_quota - self.total_observations
+
+
+def quota_status(share: float) -> QuotaStatus:
+    """Traffic light for a projected share of the quota: over it, within 85 %, or fine."""
+    if share > 1:
+        return "over"
+    if share >= QUOTA_WARNING_SHARE:
+        return "warning"
+    return "ok"
+
+
+def monthly_cost(
+    basis: VolumeBasis,
+    rate: float,
+    credits_per_observation: int,
+    monthly_quota: int | None = ERA_S_MONTHLY_QUOTA,
+) -> MonthlyCost:
+    """Everything the Estimate page shows for one rate, computed from one estimate response."""
+    observations = observations_at(basis, rate)
+    credits = credits_for(observations, credits_per_observation)
+    total = observations + basis.other_enabled_monthly
+    share = observations / total if total else None
+    quota_share = None
+    if monthly_quota is not None and monthly_quota > 0:
+        quota_share = total / monthly_quota
+    elif monthly_quota == 0:
+        quota_share = math.inf if total else 0.0
+    return MonthlyCost(
+        sampling_rate=rate,
+        observations=observations,
+        credits=credits,
+        dollars=dollars_for(credits),
+        credits_per_observation=credits_per_observation,
+        other_enabled_observations=basis.other_enabled_monthly,
+        total_observations=total,
+        share_of_total=share,
+        monthly_quota=monthly_quota,
+        quota_share=quota_share,
+        quota_status=None if quota_share is None else quota_status(quota_share),
+    )
+
+
+@dataclass(frozen=True)
+class BudgetAnswer:
+    """The budget calculator's answer: the highest sampling rate whose month fits the budget."""
+
+    sampling_rate: float
+    """0 (paused), or a multiple of 0.0001 between 0.0001 and 1."""
+    observations: int
+    credits: int
+    reason: Literal["fits", "full_rate_fits", "below_floor", "no_budget", "no_sessions"]
+    """``fits``: a partial rate was found. ``full_rate_fits``: even 100 % stays within budget.
+    ``below_floor``: even the 0.0001 minimum costs more, so the only fitting rate is 0.
+    ``no_budget``: the budget is zero (or less). ``no_sessions``: nothing matches, any rate fits."""
+
+
+def _rate_fits(basis: VolumeBasis, steps: int, unit_cost: int, budget: Fraction) -> bool:
+    """Whether ``steps``/10,000 stays within budget, both as shown (rounded) and on average."""
+    rate = steps / RATE_STEPS
+    shown = observations_at(basis, rate) * unit_cost
+    expected = Fraction(basis.matched_sessions_in_window * DAYS_PER_MONTH * steps * unit_cost) / (
+        basis.window_days * RATE_STEPS
+    )
+    return shown <= budget and expected <= budget
+
+
+def highest_rate_within(
+    basis: VolumeBasis, budget: float | Fraction, unit_cost: int
+) -> BudgetAnswer:
+    """The highest sampling rate whose monthly ``observations * unit_cost`` stays within ``budget``.
+
+    With ``unit_cost`` = credits per observation and ``budget`` in credits this is the "at most N
+    credits a month" calculator; with ``unit_cost`` = 1 and ``budget`` = quota headroom it answers
+    "how much of the quota is left for this scanner". A rate fits only if both the rounded figure
+    the page shows and the unrounded expectation stay within budget, so the answer never displays
+    a cost above the budget and is not an artefact of rounding down. Rates are searched on the
+    server's 1/10,000 grid; the 0.0001 floor means the answer is 0 (paused) when even the minimum
+    costs too much, and 1.0 caps it.
+    """
+    if unit_cost < 1:
+        raise ValueError("unit_cost must be a positive whole number of credits or observations")
+    limit = Fraction(budget)
+    per_step = Fraction(basis.matched_sessions_in_window * DAYS_PER_MONTH * unit_cost) / (
+        basis.window_days * RATE_STEPS
+    )
+    if per_step == 0:
+        full = observations_at(basis, 1.0)
+        return BudgetAnswer(1.0, full, full * unit_cost, "no_sessions")
+    if limit <= 0:
+        return BudgetAnswer(0.0, 0, 0, "no_budget")
+    affordable = math.floor(limit / unit_cost)
+    shown_bound = math.floor((affordable + Fraction(1, 2)) * unit_cost / per_step)
+    steps = min(RATE_STEPS, math.floor(limit / per_step), shown_bound)
+    while steps > 0 and not _rate_fits(basis, steps, unit_cost, limit):
+        steps -= 1
+    if steps == 0:
+        return BudgetAnswer(0.0, 0, 0, "below_floor")
+    rate = steps / RATE_STEPS
+    observations = observations_at(basis, rate)
+    reason: Literal["fits", "full_rate_fits"] = "full_rate_fits" if steps == RATE_STEPS else "fits"
+    return BudgetAnswer(rate, observations, observations * unit_cost, reason)
+
+
+CURVE_RATES: tuple[float, ...] = tuple(step / 100 for step in range(101))
+"""The rates the cost curve is drawn at: every whole percent from 0 to 100."""
+
+
+def cost_curve(
+    basis: VolumeBasis,
+    credits_per_observation: int,
+    rates: Sequence[float] = CURVE_RATES,
+    extra_rates: Sequence[float] = (),
+) -> pd.DataFrame:
+    """One row per sampling rate: observations, credits and dollars per month, and the fleet total.
+
+    ``extra_rates`` (the chosen rate, the budget answer) are merged in so the curve passes exactly
+    through the points the page marks. Rows are sorted by rate, without duplicates.
+    """
+    all_rates = sorted({*rates, *extra_rates})
+    observations = [observations_at(basis, rate) for rate in all_rates]
+    credits = [credits_for(obs, credits_per_observation) for obs in observations]
+    return pd.DataFrame(
+        {
+            "sampling_rate": all_rates,
+            "observations": observations,
+            "credits": credits,
+            "dollars": [dollars_for(value) for value in credits],
+            "fleet_observations": [obs + basis.other_enabled_monthly for obs in observations],
+        }
+    )
+
+
+def format_rate(rate: float) -> str:
+    """A sampling rate as PostHog shows it: two decimals below 10 %, one above; 0 is "paused"."""
+    if rate == 0:
+        return "0 % (paused)"
+    percent = rate * 100
+    if percent < 10:
+        return f"{percent:.2f} %"
+    return f"{percent:.1f} %"
+
+
+def format_dollars(dollars: float) -> str:
+    """Dollars with cents, thousands separated."""
+    return f"${dollars:,.2f}"
