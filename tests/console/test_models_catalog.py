@@ -1,0 +1,51 @@
+"""The model catalog prices models like the server: table first, API figure wins, unknown = max."""
+
+from console import models_catalog as mc
+
+
+def test_known_models_have_the_contract_prices():
+    assert mc.credits_per_observation("gemini-3-flash-preview") == 5
+    assert mc.credits_per_observation("gemini-3.1-flash-lite-preview") == 2
+    assert mc.credits_per_observation("gemini-3.7-flash") == 15
+
+
+def test_unknown_model_is_priced_at_the_highest_known_price():
+    assert mc.credits_per_observation("gemini-9-ultra") == 15
+    assert mc.credits_per_observation(None) == 15
+    assert mc.model_label("gemini-9-ultra") == "gemini-9-ultra"
+
+
+def test_price_reported_by_the_api_wins_over_the_table():
+    assert mc.credits_per_observation("gemini-3-flash-preview", reported=7) == 7
+    assert mc.scanner_credits_per_observation(
+        {"model": "gemini-9-ultra", "credits_per_observation": 3}
+    ) == 3
+
+
+def test_unusable_reported_price_falls_back_to_the_table():
+    for bad in (None, -1, 2.5, True, "5", float("nan")):
+        assert mc.credits_per_observation("gemini-3-flash-preview", reported=bad) == 5
+
+
+def test_option_label_names_the_model_and_its_price():
+    assert mc.model_option_label("gemini-3-flash-preview") == (
+        "Gemini 3 Flash (preview) · 5 credits/observation"
+    )
+
+
+def test_selectable_models_keep_a_retired_current_model():
+    ids = mc.selectable_models()
+    assert ids[0] == "gemini-3.1-flash-lite-preview"  # cheapest first
+    assert "gemini-3.5-flash" not in ids
+    assert mc.selectable_models("gemini-3.5-flash")[-1] == "gemini-3.5-flash"
+    assert mc.selectable_models("gemini-3-flash-preview") == ids
+
+
+def test_estimated_monthly_credits():
+    assert mc.estimated_monthly_credits(
+        {"model": "gemini-3-flash-preview", "estimated_monthly_observations": 120}
+    ) == 600
+    no_estimate = {"model": "x", "estimated_monthly_observations": None}
+    assert mc.estimated_monthly_credits(no_estimate) is None
+    assert mc.estimated_monthly_credits({"estimated_monthly_credits": 42}) == 42
+    assert mc.credits_to_usd(600) == 6.0
