@@ -1,0 +1,59 @@
+"""Untrusted text renders literally; every failure gets a message a person can act on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from console.data import ReadOnlyError
+from console.render import escape_markdown, explain, safe_url, truncate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[click](javascript:alert(1))",
+        "![beacon](https://evil.example/p.png)",
+        "<script>alert(1)</script>",
+        "**bold** _it_ `code` $x^2$ :material/home: :red[alarm]",
+        "# heading\n- item",
+    ],
+)
+def test_escaped_markdown_leaves_no_unescaped_syntax(text: str) -> None:
+    escaped = escape_markdown(text)
+    unescaped = re.findall(r"(?<!\\)[\[\]()!<>*_`$:#]", escaped)
+    assert unescaped == []
+    assert escaped.replace("\\", "").replace("  \n", "\n") == text
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://us.posthog.com/project/1/replay/abc", "https://us.posthog.com/project/1/replay/abc"),
+        ("http://127.0.0.1:8000/x", "http://127.0.0.1:8000/x"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("data:text/html,hi", None),
+        ("/relative/path", None),
+        (None, None),
+    ],
+)
+def test_only_absolute_http_links_are_allowed(url: object, expected: str | None) -> None:
+    assert safe_url(url) == expected
+
+
+def test_truncate_flattens_whitespace_and_marks_the_cut() -> None:
+    assert truncate("a\n\nb   c") == "a b c"
+    assert truncate("x" * 300, 10) == "x" * 9 + "…"
+
+
+def test_read_only_refusal_is_explained() -> None:
+    message = explain(ReadOnlyError(), "delete the scanner")
+    assert message.what == "Could not delete the scanner."
+    assert "read-only" in message.why
+
+
+def test_unknown_exceptions_do_not_leak_their_text() -> None:
+    message = explain(RuntimeError("secret phx_abc"), "load scanners")
+    assert "phx_abc" not in message.as_text()

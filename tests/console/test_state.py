@@ -1,0 +1,94 @@
+"""URL parameters: valid values round-trip, invalid ones fall back with a notice."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from console.state import (
+    Param,
+    boolean,
+    choice,
+    csv_choices,
+    csv_text,
+    encode_bool,
+    encode_csv,
+    encode_params,
+    int_range,
+    parse_params,
+    text,
+    uuid_text,
+)
+
+STATUSES = ("pending", "running", "succeeded", "failed", "ineligible")
+PARAMS: list[Param] = [
+    Param("status", (), csv_choices(STATUSES), encode_csv),
+    Param("order", "-created_at", choice(("-created_at", "created_at", "status"))),
+    Param("page", 1, int_range(1, 10_000)),
+    Param("days", 14, int_range(1, 365)),
+    Param("q", "", text(50)),
+    Param("tags", (), csv_text(), encode_csv),
+    Param("enabled", None, boolean, encode_bool),
+    Param("scanner", None, uuid_text),
+]
+
+
+def test_absent_params_take_their_defaults_without_notices() -> None:
+    values, notices = parse_params({}, PARAMS)
+    assert values == {p.name: p.default for p in PARAMS}
+    assert notices == []
+
+
+def test_valid_values_are_parsed_to_python_values() -> None:
+    values, notices = parse_params(
+        {
+            "status": "failed, succeeded,,failed",
+            "page": "3",
+            "enabled": "FALSE",
+            "scanner": "0190B7C2-0000-7000-8000-000000000001",
+            "tags": "checkout,bug",
+        },
+        PARAMS,
+    )
+    assert notices == []
+    assert values["status"] == ("failed", "succeeded")
+    assert values["page"] == 3
+    assert values["enabled"] is False
+    assert values["scanner"] == "0190b7c2-0000-7000-8000-000000000001"
+    assert values["tags"] == ("checkout", "bug")
+
+
+def test_each_invalid_value_falls_back_and_is_named_in_a_notice() -> None:
+    values, notices = parse_params(
+        {"status": "bogus", "page": "zero", "days": "999", "scanner": "not-a-uuid"}, PARAMS
+    )
+    assert values["status"] == ()
+    assert values["page"] == 1
+    assert values["days"] == 14
+    assert values["scanner"] is None
+    assert len(notices) == 4
+    assert any("status='bogus'" in n and "not among" in n for n in notices)
+    assert any("days='999'" in n and "1 to 365" in n for n in notices)
+
+
+def test_overlong_values_are_refused_before_parsing() -> None:
+    values, notices = parse_params({"q": "x" * 600}, PARAMS)
+    assert values["q"] == ""
+    assert "longer than 512" in notices[0]
+    assert len(notices[0]) < 200
+
+
+def test_encoding_drops_defaults_and_round_trips() -> None:
+    state = {"status": ("failed",), "order": "-created_at", "page": 2, "enabled": True}
+    encoded = encode_params(state, PARAMS)
+    assert encoded == {"status": "failed", "page": "2", "enabled": "true"}
+    values, notices = parse_params(encoded, PARAMS)
+    assert notices == []
+    assert values["status"] == ("failed",) and values["page"] == 2 and values["enabled"] is True
+
+
+@given(st.dictionaries(st.sampled_from([p.name for p in PARAMS]), st.text(max_size=80)))
+def test_any_url_yields_values_or_notices_never_an_exception(raw: dict[str, str]) -> None:
+    values, notices = parse_params(raw, PARAMS)
+    assert set(values) == {p.name for p in PARAMS}
+    assert len(notices) <= len(raw)
