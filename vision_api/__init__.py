@@ -1,0 +1,97 @@
+"""vision_api: a typed, resilient client for PostHog's Replay Vision scanners API.
+
+from vision_api import VisionClient
+
+with VisionClient() as client:          # POSTHOG_HOST / _PROJECT_ID / _PERSONAL_API_KEY
+    for scanner in client.scanners.iter(enabled=True, max_items=50):
+        print(scanner.name, scanner.scanner_type)
+"""
+
+from ._client import VisionClient
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    VisionAPIError,
+)
+from .models import (
+    OBSERVATION_STATUSES,
+    SCANNER_TYPES,
+    SUMMARY_LENGTHS,
+    TRIGGERS,
+    VERDICTS,
+    ClassifierStats,
+    Coverage,
+    Estimate,
+    Histogram,
+    MonitorStats,
+    Observation,
+    ObservationStats,
+    ObserveResult,
+    Scanner,
+    ScannerResult,
+    ScannerSnapshot,
+    ScannerStats,
+    ScannerTypeCount,
+    ScorerStats,
+    ScoreSummary,
+    StatusCounts,
+    TagCount,
+    User,
+)
+from .pagination import Page
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OBSERVATION_STATUSES",
+    "SCANNER_TYPES",
+    "SUMMARY_LENGTHS",
+    "TRIGGERS",
+    "VERDICTS",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClassifierStats",
+    "ConfigurationError",
+    "ConflictError",
+    "Coverage",
+    "Estimate",
+    "Histogram",
+    "MonitorStats",
+    "NotFoundError",
+    "Observation",
+    "ObservationStats",
+    "ObserveResult",
+    "Page",
+    "PermissionDeniedError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "Scanner",
+    "ScannerResult",
+    "ScannerSnapshot",
+    "ScannerStats",
+    "ScannerTypeCount",
+    "ScoreSummary",
+    "ScorerStats",
+    "ServerError",
+    "StatusCounts",
+    "TagCount",
+    "User",
+    "VisionAPIError",
+    "VisionClient",
+    "__version__",
+]

@@ -1,0 +1,26 @@
+"""Defaults for the Vision client: environment variable names, timeouts, retries, page sizes."""
+
+from __future__ import annotations
+
+ENV_HOST = "POSTHOG_HOST"
+ENV_PROJECT_ID = "POSTHOG_PROJECT_ID"
+ENV_API_KEY = "POSTHOG_PERSONAL_API_KEY"
+
+# (connect, read) seconds. The read budget sits above the server's own 30 s limit on the
+# estimate query so a slow-but-successful estimate is not cut off by the client.
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 35.0)
+
+DEFAULT_MAX_RETRIES = 3
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A Retry-After longer than this is not waited out: the error is raised with `retry_after`
+# so a person (or the caller's own scheduler) can decide, instead of a page hanging for minutes.
+MAX_RETRY_AFTER = 30.0
+
+DEFAULT_PAGE_SIZE = 100
+# Bulk fetches trade a few larger responses for far fewer round trips (and, on offset
+# pagination, far less repeated work skipping rows on the server).
+BULK_PAGE_SIZE = 1000
+BULK_MAX_WORKERS = 4
+
+USER_AGENT = "vision-api-python"
