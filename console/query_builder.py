@@ -61,6 +61,13 @@ RECORDINGS_QUERY_KEYS = frozenset(
     }
 )  # fmt: skip
 
+_LIST_KEYS = frozenset(
+    {
+        "actions", "console_log_filters", "distinct_ids", "events", "having_predicates",
+        "properties", "session_ids",
+    }
+)  # fmt: skip
+
 # Vision only scans recordings at least this long with active time in this range (contract §6).
 MIN_SCANNABLE_DURATION = 15
 MIN_SCANNABLE_ACTIVE = 10
@@ -373,6 +380,26 @@ def parse_remainder(text: str) -> dict[str, Any]:
 def unknown_keys(query: Mapping[str, Any]) -> list[str]:
     """Top-level keys that are not part of RecordingsQuery (the server rejects them)."""
     return sorted(str(key) for key in query if key not in RECORDINGS_QUERY_KEYS)
+
+
+def shape_problems(query: Mapping[str, Any]) -> list[str]:
+    """Top-level problems the server would reject the query for, as sentences.
+
+    Checks unknown keys and the type of the keys the builder works with; nested filter objects
+    are left to the server, which answers "Recording filter is invalid." for them.
+    """
+    problems = []
+    unknown = unknown_keys(query)
+    if unknown:
+        problems.append(f"Unknown keys: {', '.join(unknown)}.")
+    for key in sorted(_LIST_KEYS & set(query)):
+        if query[key] is not None and not isinstance(query[key], list):
+            problems.append(f"{key!r} must be a list.")
+    if query.get("filter_test_accounts") not in (None, True, False):
+        problems.append("'filter_test_accounts' must be true or false.")
+    if query.get("operand") not in (None, "AND", "OR"):
+        problems.append('\'operand\' must be "AND" or "OR".')
+    return problems
 
 
 def scannable_warnings(state: BuilderState) -> list[str]:
