@@ -149,9 +149,10 @@ def fetch_all(
     fixed offsets. If the server returns fewer items per page than asked (a server-side
     cap), that smaller size is used for the offsets so nothing is skipped.
 
-    Offset pages are not a snapshot: if rows are added while fetching, later pages shift and
-    would repeat items, so items with an already-seen `key` are dropped. Rows added after the
-    first page are not included; rows deleted meanwhile may shift others out of reach.
+    Offset pages are not a snapshot. If rows are added ahead while fetching, later pages
+    shift and repeat items: repeats (by `key`) are dropped and the tail is read further so
+    the result still holds the total announced by the first page. Rows added after the first
+    page are not included; rows deleted meanwhile may shift others out of reach.
 
     Args:
         fetch: fetch(offset, limit) -> Page; called from worker threads, so it must be
@@ -195,6 +196,20 @@ def fetch_all(
                         on_progress(min(done, expected), expected)
 
     items = _in_order(pages, key)
+    # Rows inserted ahead of us pushed the tail past the last planned offset: the repeats
+    # were dropped above, so keep reading beyond it until the expected total is reached.
+    next_offset = max(pages) + step
+    while len(items) < expected and step > 0:
+        tail = fetch(next_offset, step)
+        if not tail.items:
+            break
+        pages[next_offset] = tail.items
+        next_offset += len(tail.items)
+        items = _in_order(pages, key)
+        if on_progress is not None:
+            on_progress(min(len(items), expected), expected)
+        if not tail.has_next:
+            break
     return items[:expected]
 
 
