@@ -141,7 +141,7 @@ def test_redirect_is_reported_not_followed(stub_api: StubAPI) -> None:
     stub_api.reply(
         "/scanners/", Reply(301, raw=b"", headers={"Location": "https://elsewhere.test/api/"})
     )
-    with pytest.raises(APIStatusError, match="redirected the request to https://elsewhere.test"):
+    with pytest.raises(APIStatusError, match=r"redirected the request to https://elsewhere\.test"):
         stub_api.client().scanners.create(
             name="n", scanner_type="monitor", scanner_config={"prompt": "p"}, model="m"
         )
@@ -174,5 +174,5 @@ def test_success_of_the_wrong_shape_raises_validation_error(
 
 def test_list_without_results_raises_validation_error(stub_api: StubAPI) -> None:
     stub_api.reply("/scanners/", Reply(200, {"count": 0, "next": None, "previous": None}))
-    with pytest.raises(ResponseValidationError, match="ScannerList.results: expected a JSON array"):
+    with pytest.raises(ResponseValidationError, match=r"ScannerList\.results: expected a JSON"):
         stub_api.client().scanners.list()
