@@ -10,6 +10,7 @@ below so one verdict looks the same in every chart.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -43,6 +44,8 @@ BUCKET_SELECTION = "bucket_pick"
 TAG_SELECTION = "tag_pick"
 STATUS_SELECTION = "status_pick"
 
+TimeUnit = Literal["yearmonthdate", "yearmonthdatehours"]
+
 BAR_ROW_HEIGHT = 24
 _COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 _SHARE_FORMAT = ".0%"
@@ -53,7 +56,7 @@ def _scale(colors: Mapping[str, str], order: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(order), range=[colors[key] for key in order])
 
 
-def _highlight(selection: alt.Parameter) -> alt.OpacityValue:
+def _highlight(selection: alt.Parameter) -> Any:
     """Full opacity for the selected datum (or everything when nothing is selected)."""
     return alt.condition(selection, alt.value(1.0), alt.value(0.35))
 
@@ -91,7 +94,7 @@ def status_chart(frame: pd.DataFrame, success_rate: int | None, total: int) -> a
         .add_params(pick)
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
-    return alt.layer(bars, labels, title=title).properties(height=BAR_ROW_HEIGHT * 4 + 16)
+    return alt.LayerChart(layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * 4 + 16)
 
 
 def coverage_chart(frame: pd.DataFrame, recent_days: int) -> alt.LayerChart:
@@ -116,7 +119,7 @@ def coverage_chart(frame: pd.DataFrame, recent_days: int) -> alt.LayerChart:
         subtitle=f"Sessions scanned in the last {recent_days} days vs all time",
         anchor="start",
     )
-    return alt.layer(bars, labels, title=title).properties(height=BAR_ROW_HEIGHT * 2 + 16)
+    return alt.LayerChart(layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * 2 + 16)
 
 
 def verdict_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -153,7 +156,7 @@ def verdict_chart(frame: pd.DataFrame) -> alt.LayerChart:
     title = alt.TitleParams(
         "Verdicts", subtitle=f"{total:,} verdicts · click a bar to filter", anchor="start"
     )
-    return alt.layer(bars, labels, title=title).properties(height=220)
+    return alt.LayerChart(layer=[bars, labels], title=title, height=220)
 
 
 def score_histogram(
@@ -210,7 +213,7 @@ def score_histogram(
         subtitle=f"{scored:,} scored · click a bucket to filter",
         anchor="start",
     )
-    return alt.layer(bars, rules, title=title).properties(height=240)
+    return alt.LayerChart(layer=[bars, rules], title=title, height=240)
 
 
 def tag_ranking_chart(frame: pd.DataFrame, total_with_tags: int) -> alt.LayerChart:
@@ -253,12 +256,12 @@ def tag_ranking_chart(frame: pd.DataFrame, total_with_tags: int) -> alt.LayerCha
         subtitle=f"{total_with_tags:,} tagged observations · click a tag to filter",
         anchor="start",
     )
-    return alt.layer(bars, labels, title=title).properties(height=BAR_ROW_HEIGHT * rows + 16)
+    return alt.LayerChart(layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * rows + 16)
 
 
 def over_time_chart(
     frame: pd.DataFrame,
-    time_unit: str,
+    time_unit: TimeUnit,
     colors: Mapping[str, str],
     order: Sequence[str],
     title: str,
@@ -269,8 +272,8 @@ def over_time_chart(
     Vega-Lite time unit such as ``yearmonthdate`` or ``yearmonthdatehours``.
     """
     time_format = "%b %d %H:00" if "hours" in time_unit else "%b %d, %Y"
-    return (
-        alt.Chart(frame, title=alt.TitleParams(title, anchor="start"))
+    chart: alt.Chart = (
+        alt.Chart(frame, title=alt.TitleParams(title, anchor="start"), height=220)
         .mark_bar()
         .encode(
             x=alt.X(
@@ -287,8 +290,8 @@ def over_time_chart(
                 alt.Tooltip("count:Q", title="Observations", format=","),
             ],
         )
-        .properties(height=220)
     )
+    return chart
 
 
 def version_mix_chart(
@@ -302,8 +305,8 @@ def version_mix_chart(
     ``frame`` columns: ``version`` (label "vN"), ``version_number``, ``category``, ``count``,
     ``share`` (within the version), ``version_total``.
     """
-    return (
-        alt.Chart(frame, title=alt.TitleParams(title, anchor="start"))
+    chart: alt.Chart = (
+        alt.Chart(frame, title=alt.TitleParams(title, anchor="start"), height=220)
         .mark_bar()
         .encode(
             x=alt.X(
@@ -325,8 +328,8 @@ def version_mix_chart(
                 alt.Tooltip("version_total:Q", title="Version total", format=","),
             ],
         )
-        .properties(height=220)
     )
+    return chart
 
 
 def version_score_chart(frame: pd.DataFrame, score_label: str | None = None) -> alt.LayerChart:
@@ -360,7 +363,7 @@ def version_score_chart(frame: pd.DataFrame, score_label: str | None = None) -> 
     title = alt.TitleParams(
         "Score by version", subtitle="range, p25–p75 box, median tick, mean diamond", anchor="start"
     )
-    return alt.layer(whisker, box, median, mean, title=title).properties(height=240)
+    return alt.LayerChart(layer=[whisker, box, median, mean], title=title, height=240)
 
 
 def version_tag_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -398,4 +401,4 @@ def version_tag_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
     rows = max(frame["tag"].nunique() if not frame.empty else 1, 1)
     title = alt.TitleParams("Tags by version", anchor="start")
-    return alt.layer(cells, labels, title=title).properties(height=BAR_ROW_HEIGHT * rows + 16)
+    return alt.LayerChart(layer=[cells, labels], title=title, height=BAR_ROW_HEIGHT * rows + 16)

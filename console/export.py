@@ -45,7 +45,8 @@ def to_csv_bytes(records: pd.DataFrame) -> bytes:
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(_neutralise)
-    return frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ").encode("utf-8-sig")
+    text = str(frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ"))
+    return text.encode("utf-8-sig")
 
 
 def to_parquet_bytes(records: pd.DataFrame) -> bytes:

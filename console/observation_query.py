@@ -175,7 +175,7 @@ def _csv(text: str) -> list[str]:
 def _choices(
     text: str, allowed: Sequence[str], param: str, notices: list[Notice]
 ) -> tuple[str, ...]:
-    values = [value.lower() for value in _csv(text)]
+    values = list(dict.fromkeys(value.lower() for value in _csv(text)))
     bad = [value for value in values if value not in allowed]
     if bad:
         notices.append(

@@ -24,6 +24,7 @@ from console.charts import (
     TAG_SELECTION,
     VERDICT_ORDER,
     VERDICT_SELECTION,
+    TimeUnit,
 )
 
 IN_FLIGHT = "in flight"
@@ -80,6 +81,10 @@ def raw_of(item: Any) -> Mapping[str, Any]:
     return raw if isinstance(raw, Mapping) else {}
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _int(value: Any) -> int:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
@@ -93,10 +98,10 @@ def _share(part: float, whole: float) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def status_metrics(stats: Any) -> dict[str, int | None]:
+def status_metrics(stats: Any) -> dict[str, int | float | None]:
     """The metric strip: total, succeeded, failed, ineligible, in_flight, success_rate."""
     counts = raw_of(stats).get("status_counts") or {}
-    metrics: dict[str, int | None] = {
+    metrics: dict[str, int | float | None] = {
         key: _int(counts.get(key))
         for key in ("total", "succeeded", "failed", "ineligible", "in_flight")
     }
@@ -461,9 +466,7 @@ def observation_record(
     raw = raw_of(item)
     output = _output(raw)
     result = raw.get("scanner_result")
-    snapshot = (
-        raw.get("scanner_snapshot") if isinstance(raw.get("scanner_snapshot"), Mapping) else {}
-    )
+    snapshot = _mapping(raw.get("scanner_snapshot"))
     error = explain_error(raw.get("error_reason")) or {}
     version = snapshot.get("scanner_version")
     session_id = raw.get("session_id") if isinstance(raw.get("session_id"), str) else ""
@@ -587,7 +590,7 @@ def table_frame(records: pd.DataFrame, scanner_type: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
-def time_unit_for(created: pd.Series) -> str:
+def time_unit_for(created: pd.Series) -> TimeUnit:
     """Hourly bars when the rows span three days or less, daily otherwise."""
     created = created.dropna()
     if created.empty:
@@ -596,7 +599,7 @@ def time_unit_for(created: pd.Series) -> str:
     return "yearmonthdatehours" if span <= pd.Timedelta(days=3) else "yearmonthdate"
 
 
-def over_time_frame(records: pd.DataFrame, by: str = "outcome") -> tuple[pd.DataFrame, str]:
+def over_time_frame(records: pd.DataFrame, by: str = "outcome") -> tuple[pd.DataFrame, TimeUnit]:
     """Counts per period and category ("outcome", or "verdict" over succeeded monitor rows)."""
     rows = records.dropna(subset=["created_at"])
     if by == "verdict":
@@ -762,14 +765,8 @@ def headline(item: Any, scanner_type: str) -> dict[str, Any]:
             "ineligible": "The model was not invoked",
         }.get(status, "No result")
         return {"label": "Result", "value": reason, "caption": ""}
-    snapshot = (
-        raw.get("scanner_snapshot") if isinstance(raw.get("scanner_snapshot"), Mapping) else {}
-    )
-    config = (
-        snapshot.get("scanner_config")
-        if isinstance(snapshot.get("scanner_config"), Mapping)
-        else {}
-    )
+    snapshot = _mapping(raw.get("scanner_snapshot"))
+    config = _mapping(snapshot.get("scanner_config"))
     if scanner_type == "monitor":
         verdict = output.get("verdict")
         return {
@@ -779,7 +776,7 @@ def headline(item: Any, scanner_type: str) -> dict[str, Any]:
         }
     if scanner_type == "scorer":
         score = _number(output.get("score"))
-        scale = config.get("scale") if isinstance(config.get("scale"), Mapping) else {}
+        scale = _mapping(config.get("scale"))
         top = _number(scale.get("max"))
         value = "—" if score is None else f"{score:g}" + (f" / {top:g}" if top is not None else "")
         label = output.get("label") or scale.get("label")
