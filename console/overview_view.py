@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import pandas as pd
 
@@ -36,7 +36,7 @@ RECENT_DAYS = 14
 MAX_WORKERS = 8
 """At most this many per-scanner requests in flight at once: fast, and polite to the API."""
 
-RECENT_OBSERVATIONS_LIMIT = 500
+RECENT_OBSERVATIONS_LIMIT = 200
 """Newest observations fetched per scanner for "last observation" and the daily chart."""
 
 SCANNER_TYPE_ORDER: tuple[str, ...] = ("monitor", "classifier", "scorer", "summarizer")
@@ -84,6 +84,67 @@ def fetch_concurrently(
     with ThreadPoolExecutor(max_workers=workers, initializer=initializer) as pool:
         outcomes = list(pool.map(attempt, unique))
     return dict(zip(unique, outcomes, strict=True))
+
+
+@dataclass(frozen=True)
+class FleetActivity:
+    """Per-scanner observation stats and newest observations, and which fetches failed."""
+
+    stats: dict[str, ObservationStats | None]
+    recent: dict[str, Sequence[Observation]]
+    errors: dict[str, Exception]
+    """Scanner id -> the first error met fetching its stats or observations."""
+
+
+def fetch_fleet_activity(
+    scanner_ids: Sequence[str],
+    stats: Callable[[str], ObservationStats],
+    recent: Callable[[str], Sequence[Observation]],
+    *,
+    max_workers: int = MAX_WORKERS,
+    initializer: Callable[[], object] | None = None,
+) -> FleetActivity:
+    """Every scanner's stats and newest observations, fetched together on one bounded pool.
+
+    Two independent tasks per scanner, so a failed observations page still leaves its stats
+    (and the other way round). ``stats``/``recent`` are the page's cached readers.
+    """
+
+    def fetch(task: tuple[str, str]) -> object:
+        scanner_id, kind = task
+        return stats(scanner_id) if kind == "stats" else recent(scanner_id)
+
+    tasks = [(scanner_id, kind) for scanner_id in scanner_ids for kind in ("stats", "recent")]
+    results = fetch_concurrently(tasks, fetch, max_workers=max_workers, initializer=initializer)
+    activity = FleetActivity(stats={}, recent={}, errors={})
+    for (scanner_id, kind), outcome in results.items():
+        if outcome.error is not None:
+            activity.errors.setdefault(scanner_id, outcome.error)
+        elif kind == "stats":
+            activity.stats[scanner_id] = cast("ObservationStats", outcome.value)
+        else:
+            activity.recent[scanner_id] = cast("Sequence[Observation]", outcome.value)
+    return activity
+
+
+def streamlit_worker_initializer() -> Callable[[], None] | None:
+    """An initializer that gives pool threads the current script's context, or None outside one.
+
+    Cached reads in ``console.data`` look up this viewer's connection in session state, which
+    Streamlit only exposes to threads that carry the script run context.
+    """
+    import threading
+
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None:
+        return None
+
+    def attach() -> None:
+        add_script_run_ctx(threading.current_thread(), context)
+
+    return attach
 
 
 def scanner_monthly_estimate(scanner: Scanner) -> tuple[int | None, int | None]:

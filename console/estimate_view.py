@@ -1,0 +1,184 @@
+"""The Estimate page's decisions, kept out of the page so they can be tested without a browser.
+
+- ``EstimateRequest`` names what an estimate depends on (query, scanner, model); the sampling
+  rate is deliberately not part of it, because observations scale linearly with the rate.
+- ``resolve_estimate`` fetches at most one estimate per request, remembers the last good one in
+  the viewer's session, and honours a 429's Retry-After by not calling again before it passes,
+  showing the last good estimate marked stale meanwhile.
+- ``save_changes`` / ``before_after`` prepare the PATCH of changed fields and the confirmation's
+  before/after cost.
+- ``draft_payload`` is what the page hands to the Scanners page's create form.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from console import cost, forms, models_catalog
+from vision_api import Estimate, RateLimitError, Scanner, VisionAPIError
+
+DEFAULT_RETRY_SECONDS = 10.0
+"""How long to hold off after a 429 that did not say how long to wait."""
+
+
+@dataclass(frozen=True)
+class EstimateRequest:
+    """The inputs one estimate call depends on; every sampling rate is served from its answer."""
+
+    query: Mapping[str, Any]
+    scanner_id: str | None
+    model: str
+
+    @property
+    def key(self) -> str:
+        """Canonical JSON of the inputs: equal requests have equal keys."""
+        return json.dumps(
+            {"query": self.query, "scanner_id": self.scanner_id, "model": self.model},
+            sort_keys=True,
+        )
+
+
+@dataclass
+class EstimateMemory:
+    """What one viewer's session remembers between reruns (kept in ``st.session_state``)."""
+
+    last_key: str | None = None
+    last_estimate: Estimate | None = None
+    retry_at: float | None = None
+    """Monotonic time before which no estimate request is sent (from a 429's Retry-After)."""
+    throttle: RateLimitError | None = None
+
+
+@dataclass(frozen=True)
+class EstimateOutcome:
+    """The estimate to show, whether it belongs to other inputs (stale), and what went wrong."""
+
+    estimate: Estimate | None
+    stale: bool
+    error: VisionAPIError | None = None
+    retry_at: float | None = None
+    requested: bool = False
+
+    @property
+    def throttled(self) -> bool:
+        return isinstance(self.error, RateLimitError)
+
+
+def resolve_estimate(
+    request: EstimateRequest,
+    fetch: Callable[[EstimateRequest], Estimate],
+    memory: EstimateMemory,
+    now: float,
+) -> EstimateOutcome:
+    """The estimate for ``request``: fetched (``fetch`` may be cached), or the last good one.
+
+    While a 429's Retry-After is running no request is sent at all: the estimate of the same
+    inputs is still current, any other one is shown stale. A failed fetch keeps the last good
+    estimate on screen, stale, beside the error.
+    """
+    same_inputs = memory.last_key == request.key
+    if memory.retry_at is not None and now < memory.retry_at:
+        if same_inputs:
+            return EstimateOutcome(memory.last_estimate, stale=False)
+        return EstimateOutcome(
+            memory.last_estimate, stale=True, error=memory.throttle, retry_at=memory.retry_at
+        )
+    try:
+        estimate = fetch(request)
+    except RateLimitError as error:
+        wait = error.retry_after if error.retry_after and error.retry_after > 0 else None
+        memory.retry_at = now + (wait or DEFAULT_RETRY_SECONDS)
+        memory.throttle = error
+        return EstimateOutcome(
+            memory.last_estimate,
+            stale=memory.last_estimate is not None,
+            error=error,
+            retry_at=memory.retry_at,
+            requested=True,
+        )
+    except VisionAPIError as error:
+        return EstimateOutcome(
+            memory.last_estimate,
+            stale=memory.last_estimate is not None,
+            error=error,
+            requested=True,
+        )
+    memory.last_key, memory.last_estimate = request.key, estimate
+    memory.retry_at, memory.throttle = None, None
+    return EstimateOutcome(estimate, stale=False, requested=True)
+
+
+def price_for(model: str, estimate: Estimate | None) -> int:
+    """Credits per observation of ``model``: the estimate's own figure when it priced this model."""
+    reported = None
+    if estimate is not None and estimate.raw.get("model", model) == model:
+        reported = estimate.credits_per_observation
+    return models_catalog.credits_per_observation(model, reported)
+
+
+def scanner_price(scanner: Scanner) -> int:
+    """Credits per observation of a saved scanner (the API's figure first, then the catalog)."""
+    return models_catalog.credits_per_observation(scanner.model, scanner.credits_per_observation)
+
+
+def save_changes(
+    scanner: Scanner, query: Mapping[str, Any], rate: float, model: str
+) -> dict[str, Any]:
+    """The PATCH body: only the query, sampling rate and model that differ from the scanner."""
+    proposed = {"query": dict(query), "sampling_rate": rate, "model": model}
+    return forms.changed_fields(scanner.raw, proposed)
+
+
+def before_after(
+    scanner: Scanner,
+    basis: cost.VolumeBasis,
+    after: cost.MonthlyCost,
+    model: str,
+    query_changed: bool,
+) -> pd.DataFrame:
+    """The confirmation's table: the scanner's month as saved, and as it would be.
+
+    With the query unchanged both months come from the same estimate, so the comparison is
+    exact; with a new query "before" is the server's own cached estimate of the saved scanner.
+    """
+    before_price = scanner_price(scanner)
+    if query_changed:
+        before_observations = scanner.estimated_monthly_observations
+    else:
+        before_observations = cost.observations_at(basis, scanner.sampling_rate)
+    before_credits = None if before_observations is None else before_observations * before_price
+
+    def money(credits: int | None) -> str:
+        if credits is None:
+            return "not estimated yet"
+        return f"{credits:,} ({cost.format_dollars(cost.dollars_for(credits))})"
+
+    rows = [
+        (
+            "Sampling rate",
+            cost.format_rate(scanner.sampling_rate),
+            cost.format_rate(after.sampling_rate),
+        ),
+        (
+            "Model",
+            models_catalog.model_option_label(scanner.model, scanner.credits_per_observation),
+            models_catalog.model_option_label(model, after.credits_per_observation),
+        ),
+        (
+            "Observations / month",
+            "not estimated yet" if before_observations is None else f"{before_observations:,}",
+            f"{after.observations:,}",
+        ),
+        ("Credits / month", money(before_credits), money(after.credits)),
+    ]
+    return pd.DataFrame(rows, columns=["", "Before", "After"]).set_index("")
+
+
+def draft_payload(query: Mapping[str, Any], rate: float, model: str) -> dict[str, Any]:
+    """What the Scanners page's create form is pre-filled with from an Estimate draft."""
+    return {"query": dict(query), "sampling_rate": rate, "model": model}

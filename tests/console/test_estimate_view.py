@@ -1,0 +1,179 @@
+"""Unit tests for console.estimate_view: one request per inputs, 429 handling, save diff."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from console import cost, estimate_view
+from console.estimate_view import EstimateMemory, EstimateRequest
+from vision_api import BadRequestError, Estimate, RateLimitError, Scanner
+
+
+def make_estimate(matched: int = 300, window: int = 30, **extra: Any) -> Estimate:
+    body = {
+        "matched_sessions_in_window": matched,
+        "window_days": window,
+        "estimated_observations_per_month": round(matched / window * 30),
+        "other_enabled_scanners_monthly": 100,
+        "sampling_rate": 1.0,
+    }
+    body.update(extra)
+    return Estimate.from_dict(body)
+
+
+def make_scanner(**overrides: Any) -> Scanner:
+    data: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "name": "Rage clicks",
+        "description": "",
+        "scanner_type": "monitor",
+        "scanner_config": {"prompt": "Rage?"},
+        "query": {"filter_test_accounts": True},
+        "sampling_rate": 0.5,
+        "provider": "google",
+        "model": "gemini-3-flash-preview",
+        "enabled": True,
+        "emits_signals": False,
+        "scanner_version": 3,
+        "estimated_monthly_observations": 150,
+        "created_at": "2026-10-01T00:00:00Z",
+        "created_by": None,
+    }
+    data.update(overrides)
+    return Scanner.from_dict(data)
+
+
+class Fetcher:
+    """Stands in for the cached ``data.estimate``: counts calls, fails on demand."""
+
+    def __init__(self) -> None:
+        self.calls: list[EstimateRequest] = []
+        self.failures: list[Exception] = []
+
+    def __call__(self, request: EstimateRequest) -> Estimate:
+        self.calls.append(request)
+        if self.failures:
+            raise self.failures.pop(0)
+        return make_estimate(matched=len(self.calls) * 30)
+
+
+def throttled(retry_after: float | None) -> RateLimitError:
+    return RateLimitError(429, retry_after=retry_after, detail="Request was throttled.")
+
+
+def request(
+    query: dict[str, Any] | None = None, model: str = "gemini-3-flash-preview"
+) -> EstimateRequest:
+    return EstimateRequest(query=query or {}, scanner_id=None, model=model)
+
+
+def test_request_key_ignores_dict_order_but_not_inputs() -> None:
+    a = EstimateRequest({"a": 1, "b": 2}, None, "m")
+    b = EstimateRequest({"b": 2, "a": 1}, None, "m")
+    assert a.key == b.key
+    assert a.key != EstimateRequest({"a": 1, "b": 2}, "x", "m").key
+    assert a.key != EstimateRequest({"a": 1, "b": 2}, None, "other").key
+
+
+def test_a_good_estimate_is_remembered() -> None:
+    fetch, memory = Fetcher(), EstimateMemory()
+    outcome = estimate_view.resolve_estimate(request(), fetch, memory, now=0)
+    assert outcome.estimate is not None and not outcome.stale and outcome.requested
+    assert memory.last_estimate is outcome.estimate and memory.last_key == request().key
+
+
+def test_429_keeps_the_last_estimate_stale_and_waits_for_retry_after() -> None:
+    fetch, memory = Fetcher(), EstimateMemory()
+    first = estimate_view.resolve_estimate(request(), fetch, memory, now=0).estimate
+    fetch.failures.append(throttled(20))
+    other = request({"filter_test_accounts": True})
+    outcome = estimate_view.resolve_estimate(other, fetch, memory, now=5)
+    assert outcome.throttled and outcome.stale and outcome.estimate is first
+    assert outcome.retry_at == 25
+    # Before Retry-After has passed nothing is sent, whatever the inputs.
+    again = estimate_view.resolve_estimate(other, fetch, memory, now=24)
+    assert len(fetch.calls) == 2 and not again.requested
+    assert again.stale and again.estimate is first and again.throttled
+    # The estimate of the previous inputs is still current during the wait.
+    back = estimate_view.resolve_estimate(request(), fetch, memory, now=24)
+    assert back.estimate is first and not back.stale and not back.requested
+    # Once it has passed, the next run retries and recovers.
+    later = estimate_view.resolve_estimate(other, fetch, memory, now=25)
+    assert later.requested and not later.stale and later.error is None
+    assert memory.retry_at is None and memory.last_key == other.key
+
+
+def test_429_without_retry_after_waits_a_default_time() -> None:
+    fetch, memory = Fetcher(), EstimateMemory()
+    fetch.failures.append(throttled(None))
+    outcome = estimate_view.resolve_estimate(request(), fetch, memory, now=100)
+    assert outcome.estimate is None and not outcome.stale
+    assert outcome.retry_at == 100 + estimate_view.DEFAULT_RETRY_SECONDS
+
+
+def test_other_errors_keep_the_last_estimate_and_do_not_block_retries() -> None:
+    fetch, memory = Fetcher(), EstimateMemory()
+    first = estimate_view.resolve_estimate(request(), fetch, memory, now=0).estimate
+    fetch.failures.append(BadRequestError(400, detail="Recording filter is invalid.", attr="query"))
+    bad = request({"bogus": 1})
+    outcome = estimate_view.resolve_estimate(bad, fetch, memory, now=1)
+    assert (
+        isinstance(outcome.error, BadRequestError) and outcome.stale and outcome.estimate is first
+    )
+    assert memory.retry_at is None
+    assert estimate_view.resolve_estimate(bad, fetch, memory, now=2).requested
+
+
+def test_price_uses_the_estimates_figure_only_for_its_own_model() -> None:
+    priced = make_estimate(model="gemini-3-flash-preview", credits_per_observation=7)
+    assert estimate_view.price_for("gemini-3-flash-preview", priced) == 7
+    assert estimate_view.price_for("gemini-3.1-flash-lite-preview", priced) == 2
+    assert estimate_view.price_for("gemini-3-flash-preview", None) == 5
+    assert estimate_view.price_for("gemini-9-unknown", None) == 15
+
+
+def test_save_changes_sends_only_what_differs() -> None:
+    scanner = make_scanner()
+    assert (
+        estimate_view.save_changes(scanner, {"filter_test_accounts": True}, 0.5, scanner.model)
+        == {}
+    )
+    assert estimate_view.save_changes(
+        scanner, {"filter_test_accounts": True}, 0.25, scanner.model
+    ) == {"sampling_rate": 0.25}
+    changed = estimate_view.save_changes(scanner, {}, 0.5, "gemini-3.1-flash-lite-preview")
+    assert changed == {"query": {}, "model": "gemini-3.1-flash-lite-preview"}
+
+
+def test_before_after_with_the_same_query_compares_on_one_estimate() -> None:
+    scanner = make_scanner(sampling_rate=0.5)
+    basis = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
+    after = cost.monthly_cost(basis, 0.25, 2)
+    table = estimate_view.before_after(
+        scanner, basis, after, "gemini-3.1-flash-lite-preview", query_changed=False
+    )
+    assert table.loc["Observations / month"].tolist() == ["150", "75"]
+    assert table.loc["Credits / month"].tolist() == ["750 ($7.50)", "150 ($1.50)"]
+    assert table.loc["Sampling rate"].tolist() == ["50.0 %", "25.0 %"]
+
+
+def test_before_after_with_a_new_query_uses_the_servers_saved_estimate() -> None:
+    scanner = make_scanner(estimated_monthly_observations=None)
+    basis = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
+    after = cost.monthly_cost(basis, 1.0, 5)
+    table = estimate_view.before_after(scanner, basis, after, scanner.model, query_changed=True)
+    assert table.loc["Observations / month", "Before"] == "not estimated yet"
+    assert table.loc["Credits / month", "After"] == "1,500 ($15.00)"
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.0001, 1.0])
+def test_draft_payload_carries_the_inputs(rate: float) -> None:
+    payload = estimate_view.draft_payload({"operand": "OR"}, rate, "gemini-3-flash-preview")
+    assert payload == {
+        "query": {"operand": "OR"},
+        "sampling_rate": rate,
+        "model": "gemini-3-flash-preview",
+    }
