@@ -1,0 +1,77 @@
+"""SQLite access: one connection per thread in WAL mode, writes serialised by a lock.
+
+The API serves requests on a thread pool and the scan worker writes from its own thread; WAL lets
+readers run while a writer commits, and the process-wide lock keeps writers from meeting
+``SQLITE_BUSY``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .schema import INDEXES, SCHEMA
+
+
+class Database:
+    """A SQLite database file shared by the sandbox's threads."""
+
+    def __init__(self, path: Path, *, with_indexes: bool = True) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        conn = self.conn()
+        conn.executescript(SCHEMA)
+        if with_indexes:
+            conn.executescript(INDEXES)
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit; use :meth:`write` for transactions)."""
+        existing: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if existing is not None:
+            return existing
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA cache_size=-65536")
+        self._local.conn = conn
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        with self._write_lock:
+            conn = self.conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the ``meta`` table (e.g. the seed marker)."""
+        row = self.conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._all_lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    continue
+            self._all.clear()
+        self._local = threading.local()

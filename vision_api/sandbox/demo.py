@@ -1,0 +1,336 @@
+"""Seeding: the ``empty`` and ``demo`` datasets, and bulk observations for scale tests.
+
+The demo is deterministic for its seed (ids, features and results; timestamps are relative to the
+moment of seeding): eight scanners over all four types from three creators, about 2,400 scheduled
+and on-demand observations over 30 days in every status, a monitor whose prompt changed twice so
+its observations span versions 1-3, and a second project with its own key, recordings and data.
+It stays well under the default monthly quota so observe works out of the box.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import recordings
+from .auth import store_key
+from .catalog import SCOPES
+from .db import Database
+from .observations import snapshot_id
+from .observe import snapshot_of, store_outcome, workflow_id
+from .scanners import SWEEP_LAG
+from .estimate import estimate_volume
+from .timeutil import to_iso, utcnow
+from .users import insert_user
+
+DEMO_API_KEY = "phx_sandbox_demo_key_do_not_use_in_production"
+OTHER_API_KEY = "phx_sandbox_other_project_key_do_not_use"
+SEED_MARKER = "seeded"
+
+
+@dataclass
+class DemoScanner:
+    """One demo scanner: its fields, history and how many observations it gets."""
+
+    name: str
+    scanner_type: str
+    configs: list[dict[str, Any]]
+    creator: int
+    observations: int
+    description: str = ""
+    enabled: bool = True
+    emits_signals: bool = False
+    sampling_rate: float = 1.0
+    model: str = "gemini-3-flash-preview"
+    query: dict[str, Any] = field(default_factory=dict)
+    age_days: int = 32
+
+
+def _demo_scanners() -> list[DemoScanner]:
+    checkout = "Did the user run into trouble while trying to pay at checkout?"
+    return [
+        DemoScanner(
+            "Checkout friction",
+            "monitor",
+            [
+                {"prompt": checkout},
+                {"prompt": checkout + " Count slow payment forms as trouble.",
+                 "allow_inconclusive": True},
+                {"prompt": checkout + " Count slow payment forms and declined cards as trouble.",
+                 "allow_inconclusive": True},
+            ],
+            creator=1,
+            observations=600,
+            description="Flags sessions where paying looked painful.",
+        ),
+        DemoScanner(
+            "Rage clicks",
+            "monitor",
+            [{"prompt": "Did the user click the same element repeatedly out of frustration?"}],
+            creator=2,
+            observations=380,
+            emits_signals=True,
+            query={"filter_test_accounts": True},
+        ),
+        DemoScanner(
+            "Session intent",
+            "classifier",
+            [{
+                "prompt": "What was the user trying to do in this session?",
+                "tags": ["browsing", "Comparing prices", "checkout", "Support request", "bug encountered"],
+                "multi_label": True,
+                "allow_freeform_tags": True,
+            }],
+            creator=3,
+            observations=450,
+            description="Why people come to the site.",
+        ),
+        DemoScanner(
+            "Onboarding outcome",
+            "classifier",
+            [{
+                "prompt": "How did the user's onboarding end?",
+                "tags": ["completed", "abandoned", "confused"],
+                "multi_label": False,
+            }],
+            creator=1,
+            observations=120,
+            sampling_rate=0.5,
+            model="gemini-3.1-flash-lite-preview",
+        ),
+        DemoScanner(
+            "UX quality",
+            "scorer",
+            [{
+                "prompt": "Rate how smooth this session felt for the user.",
+                "scale": {"min": 1, "max": 10, "label": "UX quality"},
+            }],
+            creator=2,
+            observations=420,
+        ),
+        DemoScanner(
+            "Session summaries",
+            "summarizer",
+            [{"prompt": "Summarise what happened in this session.", "length": "medium"}],
+            creator=3,
+            observations=260,
+            sampling_rate=0.25,
+        ),
+        DemoScanner(
+            "Legacy error watcher",
+            "monitor",
+            [{"prompt": "Did a JavaScript error visibly break the page?"}],
+            creator=1,
+            observations=140,
+            enabled=False,
+            model="gemini-3.1-flash-lite-preview",
+            description="Replaced by Checkout friction; kept for its history.",
+        ),
+        DemoScanner(
+            "Pricing page confusion",
+            "scorer",
+            [{
+                "prompt": "How confused did the user seem on the pricing page (0 = not at all)?",
+                "scale": {"min": 0, "max": 100},
+            }],
+            creator=2,
+            observations=60,
+            query={"properties": [{"key": "$current_url", "type": "event",
+                                   "operator": "icontains", "value": "pricing"}]},
+            age_days=12,
+        ),
+    ]
+
+
+def _other_scanners() -> list[DemoScanner]:
+    return [
+        DemoScanner(
+            "Other project monitor",
+            "monitor",
+            [{"prompt": "Did the user sign up?"}],
+            creator=4,
+            observations=80,
+        ),
+        DemoScanner(
+            "Other project summaries",
+            "summarizer",
+            [{"prompt": "Summarise the session.", "length": "short"}],
+            creator=4,
+            observations=40,
+        ),
+    ]
+
+
+def seed_base(db: Database, project_id: int, other_project_id: int, quota: int, api_key: str) -> None:
+    """Projects, users and keys: everything both seeds share."""
+    with db.write() as conn:
+        for pid, name in ((project_id, "Demo project"), (other_project_id, "Other project")):
+            conn.execute(
+                "INSERT OR IGNORE INTO projects (id, name, monthly_quota) VALUES (?, ?, ?)",
+                (pid, name, quota),
+            )
+        insert_user(conn, 1, "Ada", "Lovelace", "ada@example.com", "engineering")
+        insert_user(conn, 2, "Grace", "Hopper", "grace@example.com", "product")
+        insert_user(conn, 3, "Alan", "Turing", "alan@example.com", None)
+        insert_user(conn, 4, "Katherine", "Johnson", "katherine@example.com", "data")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('project_id', ?)", (str(project_id),))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('other_project_id', ?)", (str(other_project_id),))
+    store_key(db, api_key, 1, SCOPES, [project_id])
+    store_key(db, OTHER_API_KEY, 4, SCOPES, [other_project_id])
+
+
+def seed_demo(db: Database, project_id: int, other_project_id: int) -> None:
+    """Recordings, scanners and observations for both projects."""
+    now = utcnow()
+    with db.write() as conn:
+        recordings.generate(conn, project_id, now=now, days=35, per_day=160, seed=1, host="shop.example.com")
+        recordings.generate(conn, other_project_id, now=now, days=20, per_day=30, seed=2, host="app.example.net")
+        rng = random.Random(7)
+        for spec in _demo_scanners():
+            _seed_scanner(conn, project_id, spec, now, rng)
+        for spec in _other_scanners():
+            _seed_scanner(conn, other_project_id, spec, now, rng)
+
+
+def _seed_scanner(
+    conn: sqlite3.Connection, project_id: int, spec: DemoScanner, now: datetime, rng: random.Random
+) -> None:
+    scanner_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    created = now - timedelta(days=spec.age_days, hours=rng.uniform(0, 5))
+    versions = len(spec.configs)
+    # Version k (1-based) took effect at an even split of the scanner's life.
+    changes = [created + (now - created) * (k / versions) for k in range(versions)]
+    conn.execute(
+        "INSERT INTO scanners VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+        (
+            scanner_id, project_id, spec.name, spec.description, spec.scanner_type,
+            json.dumps(spec.configs[-1]), json.dumps(spec.query), spec.sampling_rate, spec.model,
+            int(spec.enabled), int(spec.emits_signals), versions,
+            to_iso(now - SWEEP_LAG), to_iso(created), to_iso(changes[-1]), spec.creator,
+        ),
+    )
+    estimate = estimate_volume(conn, project_id, spec.query, spec.sampling_rate).per_month
+    conn.execute(
+        "UPDATE scanners SET estimated_monthly_observations = ?, estimated_at = ? WHERE id = ?",
+        (estimate, to_iso(now), scanner_id),
+    )
+    scanner = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner_id,)).fetchone()
+    snapshots = []
+    for k, config in enumerate(spec.configs, start=1):
+        snap = snapshot_of(scanner) | {"scanner_version": k, "scanner_config": config}
+        snapshots.append((snap, snapshot_id(conn, snap)))
+    end = now if spec.enabled else now - timedelta(days=6)
+    candidates = conn.execute(
+        "SELECT * FROM recordings WHERE project_id = ? AND start_time >= ? AND start_time <= ? "
+        "ORDER BY session_id",
+        (project_id, to_iso(created), to_iso(end - timedelta(minutes=40))),
+    ).fetchall()
+    chosen = rng.sample(candidates, min(spec.observations, len(candidates)))
+    chosen.sort(key=lambda r: r["start_time"])
+    for index, recording in enumerate(chosen):
+        in_flight = spec.enabled and index >= len(chosen) - 3
+        _seed_observation(conn, project_id, scanner_id, recording, snapshots, changes, rng, in_flight, now)
+
+
+def _seed_observation(
+    conn: sqlite3.Connection,
+    project_id: int,
+    scanner_id: str,
+    recording: sqlite3.Row,
+    snapshots: list[tuple[dict[str, Any], int]],
+    changes: list[datetime],
+    rng: random.Random,
+    in_flight: bool,
+    now: datetime,
+) -> None:
+    start = datetime.fromisoformat(recording["start_time"].replace("Z", "+00:00"))
+    created = start + timedelta(seconds=recording["duration"] + rng.uniform(300, 2100))
+    on_demand = rng.random() < 0.06
+    if in_flight:
+        created = now - timedelta(minutes=rng.uniform(1, 9))
+    created = min(created, now - timedelta(seconds=30))
+    version = sum(1 for change in changes if change <= created) or 1
+    snapshot, snap_id = snapshots[version - 1]
+    session_id = recording["session_id"]
+    started = created + timedelta(seconds=rng.uniform(2, 60))
+    status = "pending" if in_flight and rng.random() < 0.5 else "running"
+    cursor = conn.execute(
+        "INSERT INTO observations (id, project_id, scanner_id, session_id, status, workflow_id, "
+        "snapshot_id, triggered_by, triggered_by_user, started_at, created_at, scanner_version, "
+        "distinct_id, recording_subject_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            str(uuid.UUID(int=rng.getrandbits(128), version=4)), project_id, scanner_id, session_id,
+            status, workflow_id(scanner_id, session_id), snap_id,
+            "on_demand" if on_demand else "schedule", rng.randint(1, 3) if on_demand else None,
+            None if status == "pending" else to_iso(started), to_iso(created), version,
+            recording["distinct_id"], recording["person_email"],
+        ),
+    )
+    if not in_flight:
+        completed = started + timedelta(seconds=rng.uniform(8, 95))
+        store_outcome(
+            conn, int(cursor.lastrowid or 0), scanner_id, snapshot, session_id, dict(recording),
+            to_iso(min(completed, now)),
+        )
+
+
+def add_bulk_observations(db: Database, project_id: int, count: int, scanner_name: str = "UX quality") -> None:
+    """Add ``count`` synthetic observations to one scorer, generated inside SQLite.
+
+    Rows have status succeeded (with a 1-10 score), failed (1 in 50) or ineligible (1 in 17),
+    are spread over the last 30 days, and use ids that cannot collide with real ones.
+    """
+    if count <= 0:
+        return
+    with db.write() as conn:
+        scanner = conn.execute(
+            "SELECT * FROM scanners WHERE project_id = ? AND name = ?", (project_id, scanner_name)
+        ).fetchone()
+        if scanner is None:
+            return
+        snap_id = snapshot_id(conn, snapshot_of(scanner))
+        start = int(conn.execute("SELECT COALESCE(MAX(pk), 0) FROM observations").fetchone()[0])
+        epoch = int(utcnow().timestamp())
+        conn.execute(
+            """
+            WITH RECURSIVE seq(n) AS (SELECT ?1 + 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1 + ?2),
+            shaped AS (
+                SELECT n,
+                    CASE WHEN n % 50 = 0 THEN 'failed' WHEN n % 17 = 0 THEN 'ineligible'
+                         ELSE 'succeeded' END AS status,
+                    1 + ((n * 7919) % 97) % 10 AS score,
+                    ?3 - ((n * 104729) % 2592000) AS at
+                FROM seq
+            )
+            INSERT INTO observations (id, project_id, scanner_id, session_id, status, error_reason,
+                workflow_id, snapshot_id, scanner_result, triggered_by, started_at, completed_at,
+                created_at, result_score, scanner_version)
+            SELECT printf('b0000000-0000-4000-8000-%012x', n), ?4, ?5, printf('bulk-%012d', n),
+                status,
+                CASE status WHEN 'failed' THEN 'provider_transient:The model provider was temporarily unavailable. Try again later.'
+                            WHEN 'ineligible' THEN 'too_short:Recording is shorter than 15 seconds.'
+                            ELSE '' END,
+                '', ?6,
+                CASE WHEN status = 'succeeded' THEN json_object('model_output', json_object(
+                    'scanner_type', 'scorer', 'confidence', 0.8, 'score', score, 'label', ?7,
+                    'reasoning', 'Bulk observation for scale tests.', 'reasoning_segments', json('[]')),
+                    'signals_count', 0) END,
+                'schedule',
+                strftime('%Y-%m-%dT%H:%M:%S', at + 5, 'unixepoch') || '.000000Z',
+                strftime('%Y-%m-%dT%H:%M:%S', at + 40, 'unixepoch') || '.000000Z',
+                strftime('%Y-%m-%dT%H:%M:%S', at, 'unixepoch') || printf('.%06dZ', n % 1000000),
+                CASE WHEN status = 'succeeded' THEN score END,
+                ?8
+            FROM shaped
+            """,
+            (
+                start, count, epoch, project_id, scanner["id"], snap_id,
+                json.loads(scanner["scanner_config"]).get("scale", {}).get("label"),
+                scanner["scanner_version"],
+            ),
+        )

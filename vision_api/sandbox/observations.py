@@ -1,0 +1,206 @@
+"""Observation storage and reads: filters, nulls-last ordering, neighbours, serialization."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from . import filters
+from .catalog import OBSERVATION_STATUSES, TRIGGERS, VERDICTS
+from .errors import not_found
+from .scanners import parse_uuid
+from .users import users_by_id
+
+ORDER_KEYS = (
+    "created_at",
+    "started_at",
+    "completed_at",
+    "status",
+    "result_score",
+    "result_verdict",
+    "scanner_version",
+)
+_NULLABLE = {"started_at", "completed_at", "result_score", "result_verdict", "scanner_version"}
+_COLUMNS = (
+    "o.pk, o.id, o.scanner_id, o.session_id, o.status, o.error_reason, o.workflow_id, "
+    "o.scanner_result, o.triggered_by, o.triggered_by_user, o.started_at, o.completed_at, "
+    "o.created_at, o.distinct_id, o.recording_subject_email, o.snapshot_id"
+)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A validated observation filter as SQL over ``observations o``."""
+
+    where: str
+    args: tuple[Any, ...]
+
+
+def build_filter(scanner_id: str, params: dict[str, str]) -> Filter:
+    """The list/stats filters (status, triggered_by, verdict, tags, session_id)."""
+    clauses = ["o.scanner_id = ?"]
+    args: list[Any] = [scanner_id]
+    for attr, column, allowed in (
+        ("status", "o.status", OBSERVATION_STATUSES),
+        ("triggered_by", "o.triggered_by", TRIGGERS),
+        ("verdict", "o.result_verdict", VERDICTS),
+    ):
+        values = filters.choice_list(params.get(attr), attr, allowed)
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            args.extend(values)
+    tags = filters.csv_values(params.get("tags"))
+    if tags:
+        clauses.append(
+            "o.pk IN (SELECT t.obs_pk FROM observation_tags t WHERE t.scanner_id = ? "
+            f"AND t.tag IN ({', '.join('?' * len(tags))}))"
+        )
+        args.extend([scanner_id, *tags])
+    session_id = params.get("session_id")
+    if session_id:
+        clauses.append("o.session_id = ?")
+        args.append(session_id)
+    return Filter(" AND ".join(clauses), tuple(args))
+
+
+def order_of(params: dict[str, str]) -> tuple[str, bool]:
+    """(column, descending) from ``order_by``; default ``-created_at``."""
+    return filters.order_by(params.get("order_by"), ORDER_KEYS, "-created_at")
+
+
+def count(conn: sqlite3.Connection, flt: Filter, extra: str = "1") -> int:
+    """Rows matching ``flt`` and ``extra``."""
+    sql = f"SELECT COUNT(*) FROM observations o WHERE {flt.where} AND {extra}"
+    return int(conn.execute(sql, flt.args).fetchone()[0])
+
+
+def page_rows(
+    conn: sqlite3.Connection, flt: Filter, key: str, descending: bool, limit: int, offset: int
+) -> list[sqlite3.Row]:
+    """One page in (key, id) order with NULL keys last in both directions.
+
+    The non-null and null parts are read separately so each can walk an index.
+    """
+    direction = "DESC" if descending else "ASC"
+    select = f"SELECT {_COLUMNS} FROM observations o WHERE {flt.where}"
+    if key not in _NULLABLE:
+        sql = f"{select} ORDER BY o.{key} {direction}, o.id ASC LIMIT ? OFFSET ?"
+        return conn.execute(sql, (*flt.args, limit, offset)).fetchall()
+    non_null = count(conn, flt, f"o.{key} IS NOT NULL")
+    rows: list[sqlite3.Row] = []
+    if offset < non_null:
+        sql = (
+            f"{select} AND o.{key} IS NOT NULL ORDER BY o.{key} {direction}, o.id ASC "
+            "LIMIT ? OFFSET ?"
+        )
+        rows = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
+    remaining = limit - len(rows)
+    if remaining > 0:
+        sql = f"{select} AND o.{key} IS NULL ORDER BY o.id ASC LIMIT ? OFFSET ?"
+        null_offset = max(0, offset - non_null)
+        rows += conn.execute(sql, (*flt.args, remaining, null_offset)).fetchall()
+    return rows
+
+
+def neighbours(
+    conn: sqlite3.Connection, flt: Filter, key: str, descending: bool, obs_id: str
+) -> tuple[str | None, str | None]:
+    """(previous, next) ids around ``obs_id`` in the filtered order; both None if outside it."""
+    current = conn.execute(
+        f"SELECT o.id, o.{key} AS k FROM observations o WHERE {flt.where} AND o.id = ?",
+        (*flt.args, obs_id),
+    ).fetchone()
+    if current is None:
+        return None, None
+    value = current["k"]
+    ahead, behind = (">", "<") if not descending else ("<", ">")
+    forward = "DESC" if descending else "ASC"
+    backward = "ASC" if descending else "DESC"
+    base = f"SELECT o.id FROM observations o WHERE {flt.where}"
+
+    def first(condition: str, args: tuple[Any, ...], order: str) -> str | None:
+        row = conn.execute(f"{base} AND {condition} ORDER BY {order} LIMIT 1", (*flt.args, *args))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    if value is None:
+        previous = first("o.{0} IS NULL AND o.id < ?".format(key), (obs_id,), "o.id DESC")
+        if previous is None:
+            previous = first(f"o.{key} IS NOT NULL", (), f"o.{key} {backward}, o.id DESC")
+        following = first(f"o.{key} IS NULL AND o.id > ?", (obs_id,), "o.id ASC")
+        return previous, following
+    previous = first(
+        f"(o.{key} {behind} ? OR (o.{key} = ? AND o.id < ?))",
+        (value, value, obs_id),
+        f"o.{key} {backward}, o.id DESC",
+    )
+    following = first(
+        f"(o.{key} {ahead} ? OR (o.{key} = ? AND o.id > ?))",
+        (value, value, obs_id),
+        f"o.{key} {forward}, o.id ASC",
+    )
+    if following is None:
+        following = first(f"o.{key} IS NULL", (), "o.id ASC")
+    return previous, following
+
+
+def get_row(conn: sqlite3.Connection, scanner_id: str, obs_id: str) -> sqlite3.Row:
+    """The observation under ``scanner_id``, or 404."""
+    canonical = parse_uuid(obs_id)
+    row = None
+    if canonical is not None:
+        row = conn.execute(
+            f"SELECT {_COLUMNS} FROM observations o WHERE o.id = ? AND o.scanner_id = ?",
+            (canonical, scanner_id),
+        ).fetchone()
+    if row is None:
+        raise not_found()
+    return row
+
+
+def snapshot_id(conn: sqlite3.Connection, snapshot: dict[str, Any]) -> int:
+    """Store a scanner snapshot once per distinct content; return its id."""
+    body = json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    conn.execute("INSERT OR IGNORE INTO snapshots (digest, body) VALUES (?, ?)", (digest, body))
+    return int(conn.execute("SELECT id FROM snapshots WHERE digest = ?", (digest,)).fetchone()[0])
+
+
+def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Observation objects for ``rows`` (snapshots and users fetched in batches)."""
+    snapshot_ids = sorted({row["snapshot_id"] for row in rows if row["snapshot_id"] is not None})
+    snapshots: dict[int, Any] = {}
+    if snapshot_ids:
+        marks = ", ".join("?" * len(snapshot_ids))
+        for snap in conn.execute(f"SELECT id, body FROM snapshots WHERE id IN ({marks})", snapshot_ids):
+            snapshots[snap["id"]] = json.loads(snap["body"])
+    users = users_by_id(conn, (row["triggered_by_user"] for row in rows))
+    return [
+        {
+            "id": row["id"],
+            "scanner_id": row["scanner_id"],
+            "session_id": row["session_id"],
+            "status": row["status"],
+            "error_reason": row["error_reason"],
+            "workflow_id": row["workflow_id"],
+            "scanner_snapshot": snapshots.get(row["snapshot_id"]),
+            "scanner_result": (
+                json.loads(row["scanner_result"])
+                if row["status"] == "succeeded" and row["scanner_result"]
+                else None
+            ),
+            "triggered_by": row["triggered_by"],
+            "triggered_by_user": users.get(row["triggered_by_user"]),
+            "started_at": row["started_at"],
+            "completed_at": row["completed_at"],
+            "created_at": row["created_at"],
+            "distinct_id": row["distinct_id"],
+            "recording_subject_email": row["recording_subject_email"],
+            "previous_observation_id": None,
+            "next_observation_id": None,
+        }
+        for row in rows
+    ]

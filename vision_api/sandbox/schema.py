@@ -1,0 +1,141 @@
+"""The sandbox's SQLite schema and the indexes that keep it interactive at a million rows.
+
+Result fields the API filters and sorts on (verdict, score, snapshot version) are real columns,
+classifier tags live in a side table keyed for "any of these tags" lookups, and scanner snapshots
+are stored once per distinct content rather than once per observation.
+"""
+
+from __future__ import annotations
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS projects (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    monthly_quota INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    distinct_id TEXT,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    is_email_verified INTEGER,
+    role_at_organization TEXT
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    scopes TEXT NOT NULL,
+    project_ids TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scanners (
+    id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    scanner_type TEXT NOT NULL,
+    scanner_config TEXT NOT NULL,
+    query TEXT NOT NULL,
+    sampling_rate REAL NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    emits_signals INTEGER NOT NULL,
+    scanner_version INTEGER NOT NULL,
+    estimated_monthly_observations INTEGER,
+    estimated_at TEXT,
+    last_swept_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    UNIQUE (project_id, name)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observations (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    project_id INTEGER NOT NULL,
+    scanner_id TEXT NOT NULL REFERENCES scanners(id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error_reason TEXT NOT NULL DEFAULT '',
+    workflow_id TEXT NOT NULL DEFAULT '',
+    snapshot_id INTEGER REFERENCES snapshots(id),
+    scanner_result TEXT,
+    triggered_by TEXT NOT NULL,
+    triggered_by_user INTEGER REFERENCES users(id),
+    started_at TEXT,
+    completed_at TEXT,
+    created_at TEXT NOT NULL,
+    result_verdict TEXT,
+    result_score REAL,
+    scanner_version INTEGER,
+    distinct_id TEXT,
+    recording_subject_email TEXT,
+    UNIQUE (scanner_id, session_id)
+);
+CREATE TABLE IF NOT EXISTS observation_tags (
+    scanner_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    obs_pk INTEGER NOT NULL REFERENCES observations(pk) ON DELETE CASCADE,
+    freeform INTEGER NOT NULL,
+    PRIMARY KEY (scanner_id, tag, obs_pk, freeform)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS recordings (
+    session_id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    start_time TEXT NOT NULL,
+    duration REAL NOT NULL,
+    active_seconds REAL NOT NULL,
+    start_url TEXT NOT NULL,
+    browser TEXT NOT NULL,
+    os TEXT NOT NULL,
+    country TEXT NOT NULL,
+    distinct_id TEXT NOT NULL,
+    person_email TEXT,
+    event_count INTEGER NOT NULL,
+    console_error_count INTEGER NOT NULL,
+    console_warn_count INTEGER NOT NULL,
+    console_log_count INTEGER NOT NULL,
+    is_test_account INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recording_events (
+    session_id TEXT NOT NULL REFERENCES recordings(session_id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (session_id, event)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS jobs (
+    workflow_id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    scanner_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    user_id INTEGER,
+    created_at TEXT NOT NULL
+);
+"""
+
+# Indexes are separate so the benchmark can build a naive database without them.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS obs_scanner_created ON observations (scanner_id, created_at, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_status ON observations (scanner_id, status, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_score
+    ON observations (scanner_id, result_score, id) WHERE result_score IS NOT NULL;
+CREATE INDEX IF NOT EXISTS obs_scanner_verdict
+    ON observations (scanner_id, result_verdict, id) WHERE result_verdict IS NOT NULL;
+CREATE INDEX IF NOT EXISTS obs_scanner_version ON observations (scanner_id, scanner_version, id);
+CREATE INDEX IF NOT EXISTS obs_project_created ON observations (project_id, created_at);
+CREATE INDEX IF NOT EXISTS obs_tags_pk ON observation_tags (obs_pk);
+CREATE INDEX IF NOT EXISTS scanners_project ON scanners (project_id, name);
+CREATE INDEX IF NOT EXISTS recordings_project_start ON recordings (project_id, start_time);
+CREATE INDEX IF NOT EXISTS recording_events_event ON recording_events (event, session_id);
+"""

@@ -1,0 +1,184 @@
+"""``Sandbox``: the local Vision API running in-process on a background uvicorn thread."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import uvicorn
+
+from . import auth, demo
+from .app import create_app
+from .catalog import SCOPES
+from .db import Database
+from .faults import Faults, RequestLog
+from .observe import Worker
+from .scan_model import eligibility_error, failure_reason
+
+SeedName = Literal["demo", "empty"]
+_STARTUP_TIMEOUT_S = 15.0
+
+
+class Sandbox:
+    """A running sandbox: its URL, keys, fault controls and request log.
+
+    Use :meth:`start` (or ``with Sandbox.start(...) as sb:``); :meth:`stop` shuts it down.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        server: uvicorn.Server,
+        thread: threading.Thread,
+        worker: Worker,
+        faults: Faults,
+        requests: RequestLog,
+        api_key: str,
+        project_id: int,
+        other_project_id: int,
+        temp_dir: Path | None,
+    ) -> None:
+        self.db = db
+        self._server = server
+        self._thread = thread
+        self._worker = worker
+        self.faults = faults
+        self.requests = requests
+        self.api_key = api_key
+        self.project_id = project_id
+        self.other_project_id = other_project_id
+        self.other_api_key = demo.OTHER_API_KEY
+        self._temp_dir = temp_dir
+        sockets = server.servers[0].sockets
+        host, port = sockets[0].getsockname()[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        self.host = str(host)
+        self.port = int(port)
+        self.base_url = f"http://{shown}:{self.port}"
+
+    @classmethod
+    def start(
+        cls,
+        db_path: str | Path | None = None,
+        seed: SeedName = "demo",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        observations: int | None = None,
+        monthly_quota: int = 3000,
+        scan_delay: float = 0.5,
+        api_key: str = demo.DEMO_API_KEY,
+        project_id: int = 1,
+    ) -> Sandbox:
+        """Open (or create and seed) the database and serve it on ``host:port`` (0 = free port).
+
+        An existing database is reopened as it is (never reseeded); ``monthly_quota`` and the
+        key are applied on every start. ``observations`` adds that many bulk rows to the demo
+        scorer when the database is first seeded.
+        """
+        if seed not in ("demo", "empty"):
+            raise ValueError(f"seed must be 'demo' or 'empty', got {seed!r}")
+        temp_dir = None
+        if db_path is None:
+            temp_dir = Path(tempfile.mkdtemp(prefix="vision-sandbox-"))
+            path = temp_dir / "sandbox.sqlite3"
+        else:
+            path = Path(db_path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        if db.get_meta(demo.SEED_MARKER) is None:
+            other = project_id + 1
+            demo.seed_base(db, project_id, other, monthly_quota, api_key)
+            if seed == "demo":
+                demo.seed_demo(db, project_id, other)
+                demo.add_bulk_observations(db, project_id, observations or 0)
+            with db.write() as conn:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (demo.SEED_MARKER, seed))
+        project_id = int(db.get_meta("project_id") or project_id)
+        other_project_id = int(db.get_meta("other_project_id") or project_id + 1)
+        auth.store_key(db, api_key, 1, SCOPES, [project_id])
+        with db.write() as conn:
+            conn.execute("UPDATE projects SET monthly_quota = ?", (monthly_quota,))
+        faults, log = Faults(), RequestLog()
+        worker = Worker(db, scan_delay)
+        app = create_app(db, faults, log, on_enqueue=worker.wake)
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name="sandbox-uvicorn", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + _STARTUP_TIMEOUT_S
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                worker.stop()
+                db.close()
+                raise RuntimeError(f"the sandbox could not start on {host}:{port}")
+            time.sleep(0.01)
+        worker.start()
+        return cls(db, server, thread, worker, faults, log, api_key, project_id, other_project_id, temp_dir)
+
+    def add_api_key(
+        self, scopes: Sequence[str] = SCOPES, project_ids: Sequence[int] | None = None
+    ) -> str:
+        """A new key for the demo user with exactly ``scopes`` on ``project_ids``."""
+        key = auth.new_key()
+        auth.store_key(self.db, key, 1, list(scopes), list(project_ids or [self.project_id]))
+        return key
+
+    def sample_sessions(
+        self, kind: str = "eligible", n: int = 5, project_id: int | None = None
+    ) -> list[str]:
+        """Recording ids whose scan ends a known way.
+
+        ``kind`` is ``eligible`` (scans succeed), ``failing`` (scans fail), or an ineligibility
+        kind: ``too_short``, ``too_inactive``, ``too_long``, ``no_events``. Unknown session ids
+        end ``no_recording``.
+        """
+        rows = self.db.conn().execute(
+            "SELECT * FROM recordings WHERE project_id = ? ORDER BY session_id",
+            (project_id or self.project_id,),
+        )
+        found: list[str] = []
+        for row in rows:
+            reason = eligibility_error(dict(row))
+            failing = reason is None and failure_reason(row["session_id"]) is not None
+            if kind == "eligible":
+                matches = reason is None and not failing
+            elif kind == "failing":
+                matches = failing
+            else:
+                matches = reason is not None and reason.startswith(kind + ":")
+            if matches:
+                found.append(str(row["session_id"]))
+                if len(found) >= n:
+                    break
+        return found
+
+    def stop(self) -> None:
+        """Stop serving, stop the worker, close the database (and remove a temporary one)."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._worker.stop()
+        self.db.close()
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(base_url={self.base_url!r}, project_id={self.project_id})"

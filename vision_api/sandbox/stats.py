@@ -1,0 +1,171 @@
+"""Observation stats over a filtered set, exactly per contract §4.9.
+
+Everything is aggregated in SQL (grouped counts), so cost grows with the number of distinct
+values, not rows: scorer percentiles and the histogram are computed from (score, count) pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from datetime import timedelta
+from typing import Any
+
+from .observations import Filter
+from .timeutil import to_iso, utcnow
+
+TOP_TAGS = 10
+HISTOGRAM_TARGET_BUCKETS = 21
+
+
+def success_rate(succeeded: int, failed: int) -> int | None:
+    """round(100 * succeeded / (succeeded + failed)), half to even; None without terminal runs."""
+    denominator = succeeded + failed
+    return None if denominator == 0 else round(100 * succeeded / denominator)
+
+
+def percentile(values: list[tuple[float, int]], fraction: float) -> float:
+    """Continuous percentile over sorted (value, count) pairs, like percentile_cont."""
+    total = sum(c for _, c in values)
+    position = fraction * (total - 1)
+    low_index = math.floor(position)
+    low, high = _nth(values, low_index), _nth(values, min(low_index + 1, total - 1))
+    return low + (position - low_index) * (high - low)
+
+
+def _nth(values: list[tuple[float, int]], index: int) -> float:
+    seen = 0
+    for value, c in values:
+        seen += c
+        if index < seen:
+            return value
+    return values[-1][0]
+
+
+def histogram(
+    values: list[tuple[float, int]], scale: dict[str, Any] | None
+) -> dict[str, list[Any]]:
+    """Integer buckets over the scale (or the observed range), about 21 of them at most."""
+    has_scale = isinstance(scale, dict) and _number(scale.get("min")) and _number(scale.get("max"))
+    lo = math.floor(scale["min"] if has_scale and scale else values[0][0])
+    hi = math.ceil(scale["max"] if has_scale and scale else values[-1][0])
+    span = max(0, hi - lo)
+    width = max(1, math.ceil((span + 1) / HISTOGRAM_TARGET_BUCKETS))
+    buckets = span // width + 1
+    counts = [0] * buckets
+    for value, c in values:
+        index = (round(value) - lo) // width
+        counts[min(max(index, 0), buckets - 1)] += c
+    labels = []
+    for i in range(buckets):
+        start = lo + i * width
+        labels.append(str(start) if width == 1 else f"{start}–{min(start + width - 1, hi)}")
+    return {"labels": labels, "counts": counts}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def compute(
+    conn: sqlite3.Connection,
+    flt: Filter,
+    scanner_type: str,
+    config: dict[str, Any],
+    recent_days: int,
+) -> dict[str, Any]:
+    """The stats body for ``flt`` on a scanner of ``scanner_type`` with ``config``."""
+    base = f"FROM observations o WHERE {flt.where}"
+    by_status = dict(
+        conn.execute(f"SELECT o.status, COUNT(*) {base} GROUP BY o.status", flt.args).fetchall()
+    )
+    succeeded, failed = by_status.get("succeeded", 0), by_status.get("failed", 0)
+    cutoff = to_iso(utcnow() - timedelta(days=recent_days))
+    # (scanner_id, session_id) is unique, so counting rows counts distinct sessions.
+    sessions = conn.execute(
+        f"SELECT COUNT(*), COALESCE(SUM(o.created_at >= ?), 0) {base} AND o.session_id != ''",
+        (cutoff, *flt.args),
+    ).fetchone()
+    body: dict[str, Any] = {
+        "status_counts": {
+            "total": sum(by_status.values()),
+            "succeeded": succeeded,
+            "failed": failed,
+            "ineligible": by_status.get("ineligible", 0),
+            "in_flight": by_status.get("pending", 0) + by_status.get("running", 0),
+            "success_rate": success_rate(succeeded, failed),
+        },
+        "coverage": {
+            "recent_sessions": int(sessions[1]),
+            "total_sessions": int(sessions[0]),
+            "recent_days": recent_days,
+        },
+        "available_tags": [],
+        "monitor": None,
+        "classifier": None,
+        "scorer": None,
+    }
+    done = f"{base} AND o.status = 'succeeded'"
+    if scanner_type == "monitor":
+        verdicts = dict(
+            conn.execute(
+                f"SELECT o.result_verdict, COUNT(*) {done} GROUP BY o.result_verdict", flt.args
+            ).fetchall()
+        )
+        body["monitor"] = {
+            "yes_total": verdicts.get("yes", 0),
+            "no_total": verdicts.get("no", 0),
+            "inconclusive_total": verdicts.get("inconclusive", 0),
+        }
+    elif scanner_type == "classifier":
+        body["classifier"], body["available_tags"] = _classifier(conn, flt)
+    elif scanner_type == "scorer":
+        rows = conn.execute(
+            f"SELECT o.result_score, COUNT(*) {done} AND o.result_score IS NOT NULL "
+            "GROUP BY o.result_score ORDER BY o.result_score",
+            flt.args,
+        ).fetchall()
+        body["scorer"] = _scorer([(float(v), int(c)) for v, c in rows], config.get("scale"))
+    return body
+
+
+def _classifier(conn: sqlite3.Connection, flt: Filter) -> tuple[dict[str, Any], list[str]]:
+    joined = (
+        "FROM observation_tags t JOIN observations o ON o.pk = t.obs_pk "
+        f"WHERE {flt.where} AND o.status = 'succeeded'"
+    )
+    fixed: list[tuple[str, int]] = []
+    freeform: list[tuple[str, int]] = []
+    for tag, is_freeform, n in conn.execute(
+        f"SELECT t.tag, t.freeform, COUNT(*) {joined} GROUP BY t.tag, t.freeform", flt.args
+    ):
+        (freeform if is_freeform else fixed).append((tag, int(n)))
+    with_tags = conn.execute(f"SELECT COUNT(DISTINCT t.obs_pk) {joined}", flt.args).fetchone()[0]
+
+    def ranked(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
+        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+        return [{"tag": tag, "count": n} for tag, n in pairs[:TOP_TAGS]]
+
+    available = sorted({tag for tag, _ in fixed} | {tag for tag, _ in freeform})
+    block = {
+        "fixed_ranked": ranked(fixed),
+        "freeform_ranked": ranked(freeform),
+        "total_with_tags": int(with_tags),
+    }
+    return block, available
+
+
+def _scorer(values: list[tuple[float, int]], scale: Any) -> dict[str, Any]:
+    if not values:
+        return {"summary": None, "histogram": None}
+    n = sum(c for _, c in values)
+    summary = {
+        "min": values[0][0],
+        "p25": percentile(values, 0.25),
+        "median": percentile(values, 0.5),
+        "mean": sum(v * c for v, c in values) / n,
+        "p75": percentile(values, 0.75),
+        "max": values[-1][0],
+        "count": n,
+    }
+    return {"summary": summary, "histogram": histogram(values, scale)}

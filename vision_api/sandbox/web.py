@@ -1,0 +1,212 @@
+"""HTTP plumbing shared by the routes: request context, body parsing, responses, middleware.
+
+Bodies are read up to a cap and parsed lazily inside the handler (after authentication), the way
+DRF only parses ``request.data`` when a view touches it. Paths are normalised before routing:
+the trailing slash is optional and ``/api/environments/`` is an alias of ``/api/projects/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .auth import Caller, authenticate, authorize
+from .db import Database
+from .errors import ApiError, not_found, parse_error, server_error, throttled
+from .faults import Faults, RequestLog
+
+MAX_BODY_BYTES = 1_000_000
+TOO_LARGE = f"Request body is too large (limit {MAX_BODY_BYTES:,} bytes)."
+API_PREFIX = "/api/"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass
+class Context:
+    """Everything a sync handler needs: caller, project, query params, body, URL."""
+
+    db: Database
+    caller: Caller
+    project_id: int
+    path: dict[str, str]
+    params: dict[str, str]
+    url: str
+    raw_body: bytes | None
+    content_type: str
+    notify: Callable[[], None]
+
+    def body(self) -> Any:
+        """The parsed JSON body (``{}`` when empty); raises the contract's 400s."""
+        if self.raw_body is None:
+            raise ApiError(400, "invalid_request", "parse_error", TOO_LARGE)
+        if not self.raw_body.strip():
+            return {}
+        media = self.content_type.split(";")[0].strip().lower()
+        if media and media != "application/json" and not media.endswith("+json"):
+            raise ApiError(
+                415,
+                "invalid_request",
+                "unsupported_media_type",
+                f'Unsupported media type "{self.content_type}" in request.',
+            )
+        try:
+            return json.loads(self.raw_body, parse_constant=_refuse, parse_float=_finite_float)
+        except (ValueError, RecursionError) as exc:
+            raise parse_error(f"JSON parse error - {exc}") from None
+
+
+def _refuse(token: str) -> Any:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise ValueError(f"number {token} is out of range")
+    return value
+
+
+async def read_body(request: Request) -> bytes | None:
+    """The request body, or None when it exceeds :data:`MAX_BODY_BYTES`."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    """The contract-shaped response for ``error``."""
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+Handler = Callable[[Context], tuple[int, Any]]
+
+
+def _nothing() -> None:
+    return None
+
+
+def endpoint(
+    db: Database,
+    scopes: Sequence[str],
+    handler: Handler,
+    *,
+    reads_body: bool = False,
+    notify: Callable[[], None] = _nothing,
+) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a sync handler: authenticate, authorise, read the body, run it on a worker thread."""
+
+    async def route(request: Request) -> Response:
+        raw = await read_body(request) if reads_body else b""
+        headers = request.headers
+
+        def run() -> tuple[int, Any]:
+            caller = authenticate(db, headers.get("authorization"))
+            project_id = resolve_project(request.path_params.get("project_id", ""), caller)
+            authorize(caller, project_id, scopes)
+            ctx = Context(
+                db=db,
+                caller=caller,
+                project_id=project_id,
+                path={k: str(v) for k, v in request.path_params.items()},
+                params=dict(request.query_params),
+                url=str(request.url),
+                raw_body=raw,
+                content_type=headers.get("content-type", ""),
+                notify=notify,
+            )
+            return handler(ctx)
+
+        try:
+            status, body = await run_in_threadpool(run)
+        except ApiError as error:
+            return error_response(error)
+        if body is None:
+            return Response(status_code=status)
+        return JSONResponse(body, status_code=status)
+
+    return route
+
+
+def resolve_project(text: str, caller: Caller) -> int:
+    """The numeric project id in the URL (``@current`` = the key's first project)."""
+    if text == "@current" and caller.project_ids:
+        return min(caller.project_ids)
+    if not text.isdigit() or not text.isascii() or len(text) > 18:
+        raise not_found()
+    return int(text)
+
+
+def normalise_path(path: str) -> str:
+    """Optional trailing slash; ``/api/environments/`` aliases ``/api/projects/``."""
+    if path.startswith("/api/environments/"):
+        path = "/api/projects/" + path[len("/api/environments/") :]
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return path
+
+
+class SandboxMiddleware:
+    """Normalise paths, inject configured faults and log every API request."""
+
+    def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog) -> None:
+        self.app = app
+        self.faults = faults
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        original = scope["path"]
+        scope = dict(scope)
+        scope["path"] = normalise_path(original)
+        scope["raw_path"] = scope["path"].encode()
+        if not original.startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        statuses: list[int] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(int(message["status"]))
+            await send(message)
+
+        fault = self.faults.decide(method, original)
+        try:
+            if fault.latency_s:
+                await asyncio.sleep(fault.latency_s)
+            if fault.status is not None:
+                if fault.status == 429:
+                    error = throttled(fault.retry_after if fault.retry_after is not None else 1)
+                elif fault.status >= 500:
+                    error = server_error(fault.status, fault.retry_after)
+                else:
+                    error = ApiError(fault.status, "invalid_request", "injected", "Injected fault.")
+                    if fault.retry_after is not None:
+                        error.headers["Retry-After"] = str(fault.retry_after)
+                await error_response(error)(scope, receive, capture)
+            else:
+                await self.app(scope, receive, capture)
+        finally:
+            self.log.record(method, original, statuses[0] if statuses else 500)
