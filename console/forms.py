@@ -76,6 +76,7 @@ SCALE_REQUIRED = "Scale is required."
 SCALE_NOT_NUMBERS = "Scale min and max must be numbers."
 SCALE_ORDER = "Scale max must be greater than min."
 QUERY_INVALID = "Recording filter is invalid."
+QUERY_TOO_LARGE = "Recording filter is too large. Keep it under 50 KB."
 DUPLICATE_NAME = "A scanner with this name already exists in this team."
 
 FIELD_LABELS = {
@@ -222,6 +223,8 @@ def build_query(form: ScannerForm) -> tuple[dict[str, Any], str | None]:
     problems = query_builder.shape_problems(query)
     if problems:
         return query, f"{QUERY_INVALID} {problems[0]}"
+    if query_builder.compact_size(query) > query_builder.MAX_QUERY_BYTES:
+        return query, QUERY_TOO_LARGE
     return query, None
 
 

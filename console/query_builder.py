@@ -51,15 +51,18 @@ OPERATORS: dict[str, str] = {
 }
 CONSOLE_LEVELS: tuple[str, ...] = ("error", "warn", "info", "log")
 
-# Top-level keys of PostHog's RecordingsQuery schema; anything else is rejected by the server.
+# Top-level keys of PostHog's RecordingsQuery schema (across the versions seen, so the client
+# never refuses what some server accepts); the server rejects any other key.
 RECORDINGS_QUERY_KEYS = frozenset(
     {
-        "actions", "comment_text", "console_log_filters", "date_from", "date_to", "distinct_ids",
-        "events", "filter_test_accounts", "having_predicates", "kind", "limit", "modifiers",
-        "offset", "operand", "order", "order_direction", "person_uuid", "properties", "response",
-        "session_ids", "tags", "user_modified_filters", "version",
+        "actions", "after", "comment_text", "console_log_filters", "date_from", "date_to",
+        "distinct_ids", "events", "filter_test_accounts", "having_predicates", "kind", "limit",
+        "modifiers", "offset", "operand", "order", "order_direction", "person_uuid", "properties",
+        "response", "session_ids", "tags", "user_modified_filters", "user_modifiers", "version",
     }
 )  # fmt: skip
+MAX_QUERY_BYTES = 50_000
+"""Newer servers refuse a query whose compact JSON (dates removed) is larger than this."""
 
 _LIST_KEYS = frozenset(
     {
@@ -382,6 +385,12 @@ def unknown_keys(query: Mapping[str, Any]) -> list[str]:
     return sorted(str(key) for key in query if key not in RECORDINGS_QUERY_KEYS)
 
 
+def compact_size(query: Mapping[str, Any]) -> int:
+    """Bytes of the query as the server measures it: compact JSON without the date keys."""
+    kept = {k: v for k, v in query.items() if k not in ("date_from", "date_to")}
+    return len(json.dumps(kept, separators=(",", ":")))
+
+
 def shape_problems(query: Mapping[str, Any]) -> list[str]:
     """Top-level problems the server would reject the query for, as sentences.
 
@@ -458,6 +467,60 @@ def describe(state: BuilderState) -> list[str]:
 def with_properties(state: BuilderState, rows: list[PropertyRow]) -> BuilderState:
     """A copy of ``state`` with its property rows replaced (convenience for forms)."""
     return replace(state, properties=tuple(rows))
+
+
+PROPERTY_COLUMNS = ("Property", "Operator", "Value")
+"""Column names of the editable property table a form shows."""
+
+
+def property_records(rows: tuple[PropertyRow, ...]) -> list[dict[str, str]]:
+    """Property rows as table records with human labels (the editable table's contents)."""
+    return [
+        {
+            "Property": PROPERTY_FIELDS[row.field][0]
+            if row.field in PROPERTY_FIELDS
+            else row.field,
+            "Operator": OPERATORS.get(row.operator, row.operator),
+            "Value": row.value,
+        }
+        for row in rows
+    ]
+
+
+def rows_from_records(records: list[dict[str, Any]]) -> list[PropertyRow]:
+    """Property rows back from the editable table; empty rows are skipped.
+
+    Raises ``QueryInputError`` for a row with a missing part or an unknown label.
+    """
+    by_label = {label: name for name, (label, _kind, _key) in PROPERTY_FIELDS.items()}
+    operator_by_label = {label: op for op, label in OPERATORS.items()}
+    rows = []
+    for number, record in enumerate(records, start=1):
+        parts = [record.get(column) for column in PROPERTY_COLUMNS]
+        texts = ["" if _missing(part) else str(part) for part in parts]
+        if not any(text.strip() for text in texts):
+            continue
+        label, operator_label, value = texts
+        if label not in by_label or operator_label not in operator_by_label:
+            raise QueryInputError(f"Property row {number}: pick a property and an operator.")
+        if not value.strip():
+            raise QueryInputError(f"Property row {number}: enter a value to compare with.")
+        rows.append(PropertyRow(by_label[label], operator_by_label[operator_label], value.strip()))
+    return rows
+
+
+def _missing(value: Any) -> bool:
+    """None or a pandas/NumPy missing marker (the editable table yields those for blanks)."""
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or str(value)
+        in (
+            "<NA>",
+            "nan",
+            "None",
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------

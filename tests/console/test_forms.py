@@ -171,6 +171,11 @@ def test_builder_and_json_editor_make_the_query():
             "Recording filter is invalid. Unknown keys: bogus.",
         ),
         (
+            {"query_extra": '{"actions": [{"id": "%s"}]}' % ("x" * 50_000)},
+            "query",
+            "Recording filter is too large. Keep it under 50 KB.",
+        ),
+        (
             {"query": BuilderState(properties=(PropertyRow("os", "gt", "many"),))},
             "query",
             "Recording filter is invalid. OS greater than: enter a number.",

@@ -312,3 +312,31 @@ def test_any_builder_state_survives_a_round_trip_through_json(state):
     query = qb.join_query(state, {})
     assert json.loads(json.dumps(query)) == query
     assert qb.split_query(query) == (state, {})
+
+
+def test_property_table_records_round_trip():
+    rows = (PropertyRow("browser", "exact", "Chrome"), PropertyRow("os", "gt", "3"))
+    records = qb.property_records(rows)
+    assert records == [
+        {"Property": "Browser", "Operator": "equals", "Value": "Chrome"},
+        {"Property": "OS", "Operator": "greater than", "Value": "3"},
+    ]
+    assert qb.rows_from_records(
+        [*records, {"Property": None, "Operator": None, "Value": None}]
+    ) == list(rows)
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (
+            {"Property": "Browser", "Operator": None, "Value": "x"},
+            "pick a property and an operator",
+        ),
+        ({"Property": "Planet", "Operator": "equals", "Value": "x"}, "pick a property"),
+        ({"Property": "Browser", "Operator": "equals", "Value": float("nan")}, "enter a value"),
+    ],
+)
+def test_incomplete_property_rows_are_refused(record, message):
+    with pytest.raises(qb.QueryInputError, match=message):
+        qb.rows_from_records([record])
