@@ -18,8 +18,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", choices=("demo", "empty"), default="demo")
     parser.add_argument("--api-key", default=DEMO_API_KEY)
     parser.add_argument("--project-id", type=int, default=1)
-    parser.add_argument("--observations", type=int, default=None,
-                        help="add N bulk observations to the demo scorer when first seeded")
+    parser.add_argument(
+        "--observations",
+        type=int,
+        default=None,
+        help="add N bulk observations to the demo scorer when first seeded",
+    )
     parser.add_argument("--monthly-quota", type=int, default=3000)
     parser.add_argument("--scan-delay", type=float, default=2.0)
     args = parser.parse_args(argv)

@@ -48,7 +48,13 @@ def create_app(
         ("POST", SCANNER + "/observe", WRITE_RECORDINGS, sc.observe_scanner, True),
         ("GET", OBSERVATIONS, READ_RECORDINGS, obs.list_observations, False),
         ("GET", OBSERVATIONS + "/stats", READ_RECORDINGS, obs.observation_stats, False),
-        ("GET", OBSERVATIONS + "/{observation_id}", READ_RECORDINGS, obs.retrieve_observation, False),
+        (
+            "GET",
+            OBSERVATIONS + "/{observation_id}",
+            READ_RECORDINGS,
+            obs.retrieve_observation,
+            False,
+        ),
     ]
     for method, path, scopes, handler, reads_body in routes:
         api.add_api_route(
@@ -57,8 +63,8 @@ def create_app(
             methods=[method],
             include_in_schema=False,
         )
-    for method, path, handler in control_routes(faults, log):
-        api.add_api_route(path, handler, methods=[method], include_in_schema=False)
+    for method, path, control in control_routes(faults, log):
+        api.add_api_route(path, control, methods=[method], include_in_schema=False)
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -66,10 +72,12 @@ def create_app(
             return error_response(method_not_allowed(request.method))
         if exc.status_code == 404:
             return error_response(not_found())
-        return error_response(ApiError(exc.status_code, "invalid_request", "error", str(exc.detail)))
+        return error_response(
+            ApiError(exc.status_code, "invalid_request", "error", str(exc.detail))
+        )
 
     @api.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> Response:
+    async def api_error(_request: Request, exc: ApiError) -> Response:
         return error_response(exc)
 
     @api.exception_handler(Exception)

@@ -1,4 +1,4 @@
-"""``/_sandbox/`` control endpoints: the request log and fault injection over HTTP (loopback only)."""
+"""``/_sandbox/`` control endpoints: request log and fault injection over HTTP, loopback only."""
 
 from __future__ import annotations
 
@@ -49,11 +49,11 @@ def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Route:
 def control_routes(faults: Faults, log: RequestLog) -> list[tuple[str, str, Route]]:
     """(method, path, handler) for every control endpoint."""
 
-    async def requests_list(request: Request) -> Any:
+    async def requests_list(_request: Request) -> Any:
         entries = [asdict(e) for e in log.entries]
         return {"count": len(entries), "entries": entries}
 
-    async def requests_reset(request: Request) -> Any:
+    async def requests_reset(_request: Request) -> Any:
         log.clear()
         return {"ok": True}
 
@@ -65,7 +65,7 @@ def control_routes(faults: Faults, log: RequestLog) -> list[tuple[str, str, Rout
         faults.fail_next(**await _json_object(request))
         return {"ok": True}
 
-    async def reset(request: Request) -> Any:
+    async def reset(_request: Request) -> Any:
         faults.reset()
         return {"ok": True}
 

@@ -21,10 +21,11 @@ from . import recordings
 from .auth import store_key
 from .catalog import SCOPES
 from .db import Database
+from .estimate import estimate_volume
 from .observations import snapshot_id
 from .observe import snapshot_of, store_outcome, workflow_id
+from .scan_model import FAILURE_REASONS, INELIGIBLE_REASONS
 from .scanners import SWEEP_LAG
-from .estimate import estimate_volume
 from .timeutil import to_iso, utcnow
 from .users import insert_user
 
@@ -59,10 +60,14 @@ def _demo_scanners() -> list[DemoScanner]:
             "monitor",
             [
                 {"prompt": checkout},
-                {"prompt": checkout + " Count slow payment forms as trouble.",
-                 "allow_inconclusive": True},
-                {"prompt": checkout + " Count slow payment forms and declined cards as trouble.",
-                 "allow_inconclusive": True},
+                {
+                    "prompt": checkout + " Count slow payment forms as trouble.",
+                    "allow_inconclusive": True,
+                },
+                {
+                    "prompt": checkout + " Count slow payment forms and declined cards as trouble.",
+                    "allow_inconclusive": True,
+                },
             ],
             creator=1,
             observations=600,
@@ -80,12 +85,20 @@ def _demo_scanners() -> list[DemoScanner]:
         DemoScanner(
             "Session intent",
             "classifier",
-            [{
-                "prompt": "What was the user trying to do in this session?",
-                "tags": ["browsing", "Comparing prices", "checkout", "Support request", "bug encountered"],
-                "multi_label": True,
-                "allow_freeform_tags": True,
-            }],
+            [
+                {
+                    "prompt": "What was the user trying to do in this session?",
+                    "tags": [
+                        "browsing",
+                        "Comparing prices",
+                        "checkout",
+                        "Support request",
+                        "bug encountered",
+                    ],
+                    "multi_label": True,
+                    "allow_freeform_tags": True,
+                }
+            ],
             creator=3,
             observations=450,
             description="Why people come to the site.",
@@ -93,11 +106,13 @@ def _demo_scanners() -> list[DemoScanner]:
         DemoScanner(
             "Onboarding outcome",
             "classifier",
-            [{
-                "prompt": "How did the user's onboarding end?",
-                "tags": ["completed", "abandoned", "confused"],
-                "multi_label": False,
-            }],
+            [
+                {
+                    "prompt": "How did the user's onboarding end?",
+                    "tags": ["completed", "abandoned", "confused"],
+                    "multi_label": False,
+                }
+            ],
             creator=1,
             observations=120,
             sampling_rate=0.5,
@@ -106,10 +121,12 @@ def _demo_scanners() -> list[DemoScanner]:
         DemoScanner(
             "UX quality",
             "scorer",
-            [{
-                "prompt": "Rate how smooth this session felt for the user.",
-                "scale": {"min": 1, "max": 10, "label": "UX quality"},
-            }],
+            [
+                {
+                    "prompt": "Rate how smooth this session felt for the user.",
+                    "scale": {"min": 1, "max": 10, "label": "UX quality"},
+                }
+            ],
             creator=2,
             observations=420,
         ),
@@ -134,14 +151,24 @@ def _demo_scanners() -> list[DemoScanner]:
         DemoScanner(
             "Pricing page confusion",
             "scorer",
-            [{
-                "prompt": "How confused did the user seem on the pricing page (0 = not at all)?",
-                "scale": {"min": 0, "max": 100},
-            }],
+            [
+                {
+                    "prompt": "How confused did the user seem on the pricing page? 0 = not at all.",
+                    "scale": {"min": 0, "max": 100},
+                }
+            ],
             creator=2,
             observations=60,
-            query={"properties": [{"key": "$current_url", "type": "event",
-                                   "operator": "icontains", "value": "pricing"}]},
+            query={
+                "properties": [
+                    {
+                        "key": "$current_url",
+                        "type": "event",
+                        "operator": "icontains",
+                        "value": "pricing",
+                    }
+                ]
+            },
             age_days=12,
         ),
     ]
@@ -166,7 +193,9 @@ def _other_scanners() -> list[DemoScanner]:
     ]
 
 
-def seed_base(db: Database, project_id: int, other_project_id: int, quota: int, api_key: str) -> None:
+def seed_base(
+    db: Database, project_id: int, other_project_id: int, quota: int, api_key: str
+) -> None:
     """Projects, users and keys: everything both seeds share."""
     with db.write() as conn:
         for pid, name in ((project_id, "Demo project"), (other_project_id, "Other project")):
@@ -179,7 +208,9 @@ def seed_base(db: Database, project_id: int, other_project_id: int, quota: int, 
         insert_user(conn, 3, "Alan", "Turing", "alan@example.com", None)
         insert_user(conn, 4, "Katherine", "Johnson", "katherine@example.com", "data")
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('project_id', ?)", (str(project_id),))
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('other_project_id', ?)", (str(other_project_id),))
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('other_project_id', ?)", (str(other_project_id),)
+        )
     store_key(db, api_key, 1, SCOPES, [project_id])
     store_key(db, OTHER_API_KEY, 4, SCOPES, [other_project_id])
 
@@ -188,8 +219,12 @@ def seed_demo(db: Database, project_id: int, other_project_id: int) -> None:
     """Recordings, scanners and observations for both projects."""
     now = utcnow()
     with db.write() as conn:
-        recordings.generate(conn, project_id, now=now, days=35, per_day=160, seed=1, host="shop.example.com")
-        recordings.generate(conn, other_project_id, now=now, days=20, per_day=30, seed=2, host="app.example.net")
+        recordings.generate(
+            conn, project_id, now=now, days=35, per_day=160, seed=1, host="shop.example.com"
+        )
+        recordings.generate(
+            conn, other_project_id, now=now, days=20, per_day=30, seed=2, host="app.example.net"
+        )
         rng = random.Random(7)
         for spec in _demo_scanners():
             _seed_scanner(conn, project_id, spec, now, rng)
@@ -206,12 +241,25 @@ def _seed_scanner(
     # Version k (1-based) took effect at an even split of the scanner's life.
     changes = [created + (now - created) * (k / versions) for k in range(versions)]
     conn.execute(
-        "INSERT INTO scanners VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+        "INSERT INTO scanners VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
         (
-            scanner_id, project_id, spec.name, spec.description, spec.scanner_type,
-            json.dumps(spec.configs[-1]), json.dumps(spec.query), spec.sampling_rate, spec.model,
-            int(spec.enabled), int(spec.emits_signals), versions,
-            to_iso(now - SWEEP_LAG), to_iso(created), to_iso(changes[-1]), spec.creator,
+            scanner_id,
+            project_id,
+            spec.name,
+            spec.description,
+            spec.scanner_type,
+            json.dumps(spec.configs[-1]),
+            json.dumps(spec.query),
+            spec.sampling_rate,
+            spec.model,
+            int(spec.enabled),
+            int(spec.emits_signals),
+            versions,
+            to_iso(now - SWEEP_LAG),
+            to_iso(created),
+            to_iso(changes[-1]),
+            spec.creator,
         ),
     )
     estimate = estimate_volume(conn, project_id, spec.query, spec.sampling_rate).per_month
@@ -234,7 +282,9 @@ def _seed_scanner(
     chosen.sort(key=lambda r: r["start_time"])
     for index, recording in enumerate(chosen):
         in_flight = spec.enabled and index >= len(chosen) - 3
-        _seed_observation(conn, project_id, scanner_id, recording, snapshots, changes, rng, in_flight, now)
+        _seed_observation(
+            conn, project_id, scanner_id, recording, snapshots, changes, rng, in_flight, now
+        )
 
 
 def _seed_observation(
@@ -264,22 +314,38 @@ def _seed_observation(
         "snapshot_id, triggered_by, triggered_by_user, started_at, created_at, scanner_version, "
         "distinct_id, recording_subject_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            str(uuid.UUID(int=rng.getrandbits(128), version=4)), project_id, scanner_id, session_id,
-            status, workflow_id(scanner_id, session_id), snap_id,
-            "on_demand" if on_demand else "schedule", rng.randint(1, 3) if on_demand else None,
-            None if status == "pending" else to_iso(started), to_iso(created), version,
-            recording["distinct_id"], recording["person_email"],
+            str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            project_id,
+            scanner_id,
+            session_id,
+            status,
+            workflow_id(scanner_id, session_id),
+            snap_id,
+            "on_demand" if on_demand else "schedule",
+            rng.randint(1, 3) if on_demand else None,
+            None if status == "pending" else to_iso(started),
+            to_iso(created),
+            version,
+            recording["distinct_id"],
+            recording["person_email"],
         ),
     )
     if not in_flight:
         completed = started + timedelta(seconds=rng.uniform(8, 95))
         store_outcome(
-            conn, int(cursor.lastrowid or 0), scanner_id, snapshot, session_id, dict(recording),
+            conn,
+            int(cursor.lastrowid or 0),
+            scanner_id,
+            snapshot,
+            session_id,
+            dict(recording),
             to_iso(min(completed, now)),
         )
 
 
-def add_bulk_observations(db: Database, project_id: int, count: int, scanner_name: str = "UX quality") -> None:
+def add_bulk_observations(
+    db: Database, project_id: int, count: int, scanner_name: str = "UX quality"
+) -> None:
     """Add ``count`` synthetic observations to one scorer, generated inside SQLite.
 
     Rows have status succeeded (with a 1-10 score), failed (1 in 50) or ineligible (1 in 17),
@@ -298,7 +364,9 @@ def add_bulk_observations(db: Database, project_id: int, count: int, scanner_nam
         epoch = int(utcnow().timestamp())
         conn.execute(
             """
-            WITH RECURSIVE seq(n) AS (SELECT ?1 + 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1 + ?2),
+            WITH RECURSIVE seq(n) AS (
+                SELECT ?1 + 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1 + ?2
+            ),
             shaped AS (
                 SELECT n,
                     CASE WHEN n % 50 = 0 THEN 'failed' WHEN n % 17 = 0 THEN 'ineligible'
@@ -312,13 +380,12 @@ def add_bulk_observations(db: Database, project_id: int, count: int, scanner_nam
                 created_at, result_score, scanner_version)
             SELECT printf('b0000000-0000-4000-8000-%012x', n), ?4, ?5, printf('bulk-%012d', n),
                 status,
-                CASE status WHEN 'failed' THEN 'provider_transient:The model provider was temporarily unavailable. Try again later.'
-                            WHEN 'ineligible' THEN 'too_short:Recording is shorter than 15 seconds.'
-                            ELSE '' END,
+                CASE status WHEN 'failed' THEN ?9 WHEN 'ineligible' THEN ?10 ELSE '' END,
                 '', ?6,
                 CASE WHEN status = 'succeeded' THEN json_object('model_output', json_object(
                     'scanner_type', 'scorer', 'confidence', 0.8, 'score', score, 'label', ?7,
-                    'reasoning', 'Bulk observation for scale tests.', 'reasoning_segments', json('[]')),
+                    'reasoning', 'Bulk observation for scale tests.',
+                    'reasoning_segments', json('[]')),
                     'signals_count', 0) END,
                 'schedule',
                 strftime('%Y-%m-%dT%H:%M:%S', at + 5, 'unixepoch') || '.000000Z',
@@ -329,8 +396,15 @@ def add_bulk_observations(db: Database, project_id: int, count: int, scanner_nam
             FROM shaped
             """,
             (
-                start, count, epoch, project_id, scanner["id"], snap_id,
+                start,
+                count,
+                epoch,
+                project_id,
+                scanner["id"],
+                snap_id,
                 json.loads(scanner["scanner_config"]).get("scale", {}).get("label"),
                 scanner["scanner_version"],
+                FAILURE_REASONS[0],
+                INELIGIBLE_REASONS["too_short"],
             ),
         )

@@ -34,7 +34,12 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The JSON body of this error."""
-        return {"type": self.error_type, "code": self.code, "detail": self.detail, "attr": self.attr}
+        return {
+            "type": self.error_type,
+            "code": self.code,
+            "detail": self.detail,
+            "attr": self.attr,
+        }
 
 
 def validation_error(detail: str, attr: str | None, code: str = "invalid_input") -> ApiError:
@@ -54,9 +59,7 @@ def not_found() -> ApiError:
 
 def method_not_allowed(method: str) -> ApiError:
     """The 405 answered for PUT and other methods a route does not serve."""
-    return ApiError(
-        405, "invalid_request", "method_not_allowed", f'Method "{method}" not allowed.'
-    )
+    return ApiError(405, "invalid_request", "method_not_allowed", f'Method "{method}" not allowed.')
 
 
 def not_authenticated() -> ApiError:

@@ -52,7 +52,11 @@ def char(value: Any, attr: str, *, max_length: int, allow_blank: bool = False) -
 def choice(value: Any, attr: str, choices: Sequence[str]) -> str:
     """A ChoiceField over ``choices``."""
     not_null(value, attr)
-    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value) in choices:
+    if (
+        isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+        and str(value) in choices
+    ):
         return str(value)
     shown = _python_text(value)
     raise validation_error(f'"{shown}" is not a valid choice.', attr, code="invalid_choice")

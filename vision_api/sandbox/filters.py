@@ -30,9 +30,7 @@ def csv_values(raw: str | None) -> list[str]:
 
 
 def _invalid(attr: str, bad: Sequence[str], allowed: Iterable[str]) -> Exception:
-    return validation_error(
-        f"Invalid value(s) {list(bad)!r}; allowed: {sorted(allowed)!r}.", attr
-    )
+    return validation_error(f"Invalid value(s) {list(bad)!r}; allowed: {sorted(allowed)!r}.", attr)
 
 
 def choice_list(raw: str | None, attr: str, allowed: Sequence[str]) -> list[str]:

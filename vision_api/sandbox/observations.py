@@ -127,7 +127,7 @@ def neighbours(
         return None if found is None else str(found[0])
 
     if value is None:
-        previous = first("o.{0} IS NULL AND o.id < ?".format(key), (obs_id,), "o.id DESC")
+        previous = first(f"o.{key} IS NULL AND o.id < ?", (obs_id,), "o.id DESC")
         if previous is None:
             previous = first(f"o.{key} IS NOT NULL", (), f"o.{key} {backward}, o.id DESC")
         following = first(f"o.{key} IS NULL AND o.id > ?", (obs_id,), "o.id ASC")
@@ -150,7 +150,7 @@ def neighbours(
 def get_row(conn: sqlite3.Connection, scanner_id: str, obs_id: str) -> sqlite3.Row:
     """The observation under ``scanner_id``, or 404."""
     canonical = parse_uuid(obs_id)
-    row = None
+    row: sqlite3.Row | None = None
     if canonical is not None:
         row = conn.execute(
             f"SELECT {_COLUMNS} FROM observations o WHERE o.id = ? AND o.scanner_id = ?",
@@ -175,7 +175,9 @@ def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[di
     snapshots: dict[int, Any] = {}
     if snapshot_ids:
         marks = ", ".join("?" * len(snapshot_ids))
-        for snap in conn.execute(f"SELECT id, body FROM snapshots WHERE id IN ({marks})", snapshot_ids):
+        for snap in conn.execute(
+            f"SELECT id, body FROM snapshots WHERE id IN ({marks})", snapshot_ids
+        ):
             snapshots[snap["id"]] = json.loads(snap["body"])
     users = users_by_id(conn, (row["triggered_by_user"] for row in rows))
     return [

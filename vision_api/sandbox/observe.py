@@ -87,7 +87,9 @@ def snapshot_of(scanner: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def recording_features(conn: sqlite3.Connection, project_id: int, session_id: str) -> dict[str, Any] | None:
+def recording_features(
+    conn: sqlite3.Connection, project_id: int, session_id: str
+) -> dict[str, Any] | None:
     """The synthetic recording behind ``session_id`` in this project, if any."""
     row = conn.execute(
         "SELECT * FROM recordings WHERE session_id = ? AND project_id = ?", (session_id, project_id)
@@ -96,8 +98,13 @@ def recording_features(conn: sqlite3.Connection, project_id: int, session_id: st
 
 
 def store_outcome(
-    conn: sqlite3.Connection, obs_pk: int, scanner_id: str, snapshot: dict[str, Any], session_id: str,
-    recording: dict[str, Any] | None, now: str,
+    conn: sqlite3.Connection,
+    obs_pk: int,
+    scanner_id: str,
+    snapshot: dict[str, Any],
+    session_id: str,
+    recording: dict[str, Any] | None,
+    now: str,
 ) -> None:
     """Run the scan model and write its outcome onto the observation row."""
     outcome = scan(snapshot, recording, session_id)
@@ -189,7 +196,9 @@ class Worker:
                 "WHERE scanner_id = ? AND session_id = ?",
                 (job["scanner_id"], job["session_id"]),
             ).fetchone()
-            scanner = conn.execute("SELECT * FROM scanners WHERE id = ?", (job["scanner_id"],)).fetchone()
+            scanner = conn.execute(
+                "SELECT * FROM scanners WHERE id = ?", (job["scanner_id"],)
+            ).fetchone()
             if scanner is None or (row is not None and row["workflow_id"] != job["workflow_id"]):
                 conn.execute("DELETE FROM jobs WHERE workflow_id = ?", (job["workflow_id"],))
                 return
@@ -205,14 +214,21 @@ class Worker:
             if age >= self._delay:
                 snap = json.loads(
                     conn.execute(
-                        "SELECT s.body FROM snapshots s JOIN observations o ON o.snapshot_id = s.id "
+                        "SELECT s.body FROM snapshots s "
+                        "JOIN observations o ON o.snapshot_id = s.id "
                         "WHERE o.pk = ?",
                         (row["pk"],),
                     ).fetchone()[0]
                 )
                 recording = recording_features(conn, job["project_id"], job["session_id"])
                 store_outcome(
-                    conn, row["pk"], job["scanner_id"], snap, job["session_id"], recording, now_iso()
+                    conn,
+                    row["pk"],
+                    job["scanner_id"],
+                    snap,
+                    job["session_id"],
+                    recording,
+                    now_iso(),
                 )
                 conn.execute("DELETE FROM jobs WHERE workflow_id = ?", (job["workflow_id"],))
 
@@ -241,7 +257,8 @@ class Worker:
             ),
         )
         found: sqlite3.Row = conn.execute(
-            "SELECT pk, status, workflow_id FROM observations WHERE scanner_id = ? AND session_id = ?",
+            "SELECT pk, status, workflow_id FROM observations "
+            "WHERE scanner_id = ? AND session_id = ?",
             (job["scanner_id"], job["session_id"]),
         ).fetchone()
         return found

@@ -14,16 +14,47 @@ from datetime import datetime, timedelta
 from .timeutil import to_iso
 
 PAGES = (
-    "/", "/pricing", "/checkout", "/checkout/payment", "/signup", "/onboarding", "/docs/getting-started",
-    "/account/settings", "/cart", "/search", "/blog/launch-week", "/support",
+    "/",
+    "/pricing",
+    "/checkout",
+    "/checkout/payment",
+    "/signup",
+    "/onboarding",
+    "/docs/getting-started",
+    "/account/settings",
+    "/cart",
+    "/search",
+    "/blog/launch-week",
+    "/support",
 )
 BROWSERS = (("Chrome", 55), ("Safari", 22), ("Firefox", 10), ("Edge", 8), ("Samsung Internet", 5))
 OSES = (("Mac OS X", 30), ("Windows", 30), ("iOS", 18), ("Android", 15), ("Linux", 7))
 COUNTRIES = ("US", "GB", "DE", "FR", "IN", "BR", "CA", "AU", "JP", "NL", "ES", "PL")
-FIRST = ("maria", "james", "aiko", "lena", "omar", "sofia", "liam", "priya", "noah", "chen", "eva", "tomas")
+FIRST = (
+    "maria",
+    "james",
+    "aiko",
+    "lena",
+    "omar",
+    "sofia",
+    "liam",
+    "priya",
+    "noah",
+    "chen",
+    "eva",
+    "tomas",
+)
 LAST = ("garcia", "smith", "tanaka", "muller", "haddad", "rossi", "brown", "patel", "jones", "wang")
-EVENTS = ("$autocapture", "$rageclick", "$exception", "signed_up", "checkout_started",
-          "purchase_completed", "$web_vitals", "search_performed")
+EVENTS = (
+    "$autocapture",
+    "$rageclick",
+    "$exception",
+    "signed_up",
+    "checkout_started",
+    "purchase_completed",
+    "$web_vitals",
+    "search_performed",
+)
 
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -53,7 +84,7 @@ def generate(
     rng = random.Random(seed)
     people = [f"{rng.choice(FIRST)}.{rng.choice(LAST)}{i}" for i in range(max(20, per_day * 2))]
     rows = []
-    events = []
+    events: list[tuple[str, str, int]] = []
     for _ in range(days * per_day):
         start = now - timedelta(seconds=rng.uniform(600, days * 86400))
         roll = rng.random()
@@ -85,10 +116,22 @@ def generate(
         counts = {name: rng.randint(1, 12) for name in names}
         rows.append(
             (
-                session_id, project_id, to_iso(start), round(duration, 1), round(active, 1),
-                f"https://{host}{page}", _weighted(rng, BROWSERS), _weighted(rng, OSES),
-                rng.choice(COUNTRIES), person or f"anon-{rng.getrandbits(40):010x}", email,
-                sum(counts.values()), errors, rng.randint(0, 6), rng.randint(0, 40), int(test_account),
+                session_id,
+                project_id,
+                to_iso(start),
+                round(duration, 1),
+                round(active, 1),
+                f"https://{host}{page}",
+                _weighted(rng, BROWSERS),
+                _weighted(rng, OSES),
+                rng.choice(COUNTRIES),
+                person or f"anon-{rng.getrandbits(40):010x}",
+                email,
+                sum(counts.values()),
+                errors,
+                rng.randint(0, 6),
+                rng.randint(0, 40),
+                int(test_account),
             )
         )
         events.extend((session_id, name, n) for name, n in counts.items())

@@ -39,14 +39,37 @@ _LIST_OF_STRINGS = {"distinct_ids", "session_ids"}
 _STRINGS = {"date_from", "date_to", "order", "person_uuid", "after", "comment_text"}
 _INTS = {"limit", "offset"}
 _OBJECTS = {"modifiers", "user_modifiers", "response"}
-_KNOWN_KEYS = (
-    _LIST_OF_OBJECTS | _LIST_OF_STRINGS | _STRINGS | _INTS | _OBJECTS
-) | {"kind", "operand", "filter_test_accounts", "order_direction"}
+_KNOWN_KEYS = (_LIST_OF_OBJECTS | _LIST_OF_STRINGS | _STRINGS | _INTS | _OBJECTS) | {
+    "kind",
+    "operand",
+    "filter_test_accounts",
+    "order_direction",
+}
 
 _OPERATORS = {
-    "exact", "is_not", "icontains", "not_icontains", "regex", "not_regex", "gt", "gte", "lt",
-    "lte", "is_set", "is_not_set", "is_date_exact", "is_date_before", "is_date_after", "between",
-    "not_between", "min", "max", "in", "not_in", "is_cleaned_path_exact", "flag_evaluates_to",
+    "exact",
+    "is_not",
+    "icontains",
+    "not_icontains",
+    "regex",
+    "not_regex",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "is_set",
+    "is_not_set",
+    "is_date_exact",
+    "is_date_before",
+    "is_date_after",
+    "between",
+    "not_between",
+    "min",
+    "max",
+    "in",
+    "not_in",
+    "is_cleaned_path_exact",
+    "flag_evaluates_to",
 }
 _RECORDING_COLUMNS = {
     "duration": "r.duration",
@@ -97,7 +120,7 @@ def _value_ok(key: str, value: Any) -> bool:
     if value is None:
         return key != "kind"
     if key == "kind":
-        return value == "RecordingsQuery"
+        return bool(value == "RecordingsQuery")
     if key == "operand":
         return value in ("AND", "OR")
     if key == "order_direction":
@@ -215,7 +238,9 @@ def _console_clause(item: dict[str, Any]) -> tuple[str, list[Any]] | None:
         return None
     value = item.get("value")
     levels = value if isinstance(value, list) else [value]
-    columns = [_CONSOLE_LEVELS[lv] for lv in levels if isinstance(lv, str) and lv in _CONSOLE_LEVELS]
+    columns = [
+        _CONSOLE_LEVELS[lv] for lv in levels if isinstance(lv, str) and lv in _CONSOLE_LEVELS
+    ]
     if not columns:
         return None
     return " OR ".join(f"{c} > 0" for c in columns), []

@@ -37,7 +37,9 @@ def create_scanner(ctx: Context) -> tuple[int, Any]:
 def retrieve_scanner(ctx: Context) -> tuple[int, Any]:
     """GET one scanner."""
     conn = ctx.db.conn()
-    return 200, scanners.serialize_one(conn, scanners.get_row(conn, ctx.project_id, ctx.path["scanner_id"]))
+    return 200, scanners.serialize_one(
+        conn, scanners.get_row(conn, ctx.project_id, ctx.path["scanner_id"])
+    )
 
 
 def update_scanner(ctx: Context) -> tuple[int, Any]:
@@ -60,7 +62,7 @@ def delete_scanner(ctx: Context) -> tuple[int, Any]:
     return 204, None
 
 
-def put_scanner(ctx: Context) -> tuple[int, Any]:
+def put_scanner(_ctx: Context) -> tuple[int, Any]:
     """PUT is not allowed on scanners."""
     raise method_not_allowed("PUT")
 

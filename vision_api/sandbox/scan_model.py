@@ -105,7 +105,9 @@ def _path(recording: dict[str, Any]) -> str:
 
 def _describe(recording: dict[str, Any]) -> str:
     errors = recording["console_error_count"]
-    error_text = f"{errors} console error{'s' if errors != 1 else ''}" if errors else "no console errors"
+    error_text = (
+        f"{errors} console error{'s' if errors != 1 else ''}" if errors else "no console errors"
+    )
     return (
         f"The visitor landed on {_path(recording)} using {recording['browser']} on "
         f"{recording['os']} and was active for {int(recording['active_seconds'])} of "
@@ -113,7 +115,9 @@ def _describe(recording: dict[str, Any]) -> str:
     )
 
 
-def _segments(text: str, recording: dict[str, Any], seed: tuple[object, ...]) -> list[dict[str, Any]]:
+def _segments(
+    text: str, recording: dict[str, Any], seed: tuple[object, ...]
+) -> list[dict[str, Any]]:
     moment = int(unit("chip", *seed) * recording["duration"] * 1000)
     return [{"kind": "text", "value": text}, {"kind": "chip", "timestamp_ms": moment}]
 
@@ -122,14 +126,16 @@ def _friction(recording: dict[str, Any]) -> float:
     """0 (smooth) .. 1 (rough), from console errors and idle time."""
     errors = min(recording["console_error_count"], 6) / 6
     idle = 1 - recording["active_seconds"] / max(recording["duration"], 1)
-    return min(1.0, 0.7 * errors + 0.3 * idle)
+    return float(min(1.0, 0.7 * errors + 0.3 * idle))
 
 
 def _result(output: dict[str, Any], signals: int = 0) -> dict[str, Any]:
     return {"model_output": output, "signals_count": signals}
 
 
-def _monitor(config: dict[str, Any], recording: dict[str, Any], seed: tuple[object, ...]) -> Outcome:
+def _monitor(
+    config: dict[str, Any], recording: dict[str, Any], seed: tuple[object, ...]
+) -> Outcome:
     u = unit("monitor", *seed)
     threshold = 0.2 + 0.6 * _friction(recording)
     if config.get("allow_inconclusive") and abs(u - threshold) < 0.06:

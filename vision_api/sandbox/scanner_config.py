@@ -112,10 +112,11 @@ def _check_scale(scale: Any) -> None:
         raise _fail("Scale is required.")
     if not isinstance(scale, dict) or set(scale) - _SCALE_KEYS:
         raise _invalid()
-    low, high = scale.get("min"), scale.get("max")
+    low: Any = scale.get("min")
+    high: Any = scale.get("max")
     if not _is_number(low) or not _is_number(high) or not _is_finite(low, high):
         raise _fail("Scale min and max must be numbers.")
-    if high <= low:
+    if float(high) <= float(low):
         raise _fail("Scale max must be greater than min.")
     label = scale.get("label")
     if label is not None and not isinstance(label, str):

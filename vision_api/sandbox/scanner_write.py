@@ -69,15 +69,17 @@ def validate_write(
         elif existing is None and name in REQUIRED_ON_CREATE:
             raise fields.required(name)
     _check_name_free(conn, project_id, values.get("name"), existing)
-    if existing is not None and "scanner_type" in values:
-        if values["scanner_type"] != existing["scanner_type"]:
-            raise validation_error(TYPE_FIXED, "scanner_type")
+    changes_type = existing is not None and values.get("scanner_type", existing["scanner_type"])
+    if existing is not None and changes_type != existing["scanner_type"]:
+        raise validation_error(TYPE_FIXED, "scanner_type")
     if "scanner_config" in values or "scanner_type" in values:
         scanner_type = values.get("scanner_type") or (existing["scanner_type"] if existing else "")
         config = (
             values["scanner_config"]
             if "scanner_config" in values
-            else json.loads(existing["scanner_config"]) if existing else None
+            else json.loads(existing["scanner_config"])
+            if existing
+            else None
         )
         values["scanner_config"] = validate_config(scanner_type, config)
     if "query" in values:

@@ -10,11 +10,10 @@ from typing import Any
 
 from . import filters
 from .catalog import DEFAULT_MODEL, SCANNER_TYPES, credits_per_observation
-from .errors import ApiError, not_found
+from .errors import ApiError, not_found, validation_error
 from .estimate import estimate_volume
 from .recordings_query import validate_query
 from .scanner_write import NAME_TAKEN, tracked_changed
-from .errors import validation_error
 from .timeutil import from_iso, now_iso, to_iso, utcnow
 from .users import users_by_id
 
@@ -51,7 +50,7 @@ def parse_uuid(text: str) -> str | None:
 def get_row(conn: sqlite3.Connection, project_id: int, scanner_id: str) -> sqlite3.Row:
     """The scanner row, or 404 (malformed id, unknown, other project)."""
     canonical = parse_uuid(scanner_id)
-    row = None
+    row: sqlite3.Row | None = None
     if canonical is not None:
         row = conn.execute(
             "SELECT * FROM scanners WHERE id = ? AND project_id = ?", (canonical, project_id)
@@ -98,7 +97,9 @@ def serialize_one(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     return serialize(row, users_by_id(conn, [row["created_by"]]))
 
 
-def _estimate(conn: sqlite3.Connection, project_id: int, query: dict[str, Any], rate: float) -> int | None:
+def _estimate(
+    conn: sqlite3.Connection, project_id: int, query: dict[str, Any], rate: float
+) -> int | None:
     """Inline estimate refresh; failures are swallowed (the save still succeeds)."""
     try:
         return estimate_volume(conn, project_id, query, rate).per_month
@@ -158,7 +159,9 @@ def update(conn: sqlite3.Connection, row: sqlite3.Row, values: dict[str, Any]) -
     reenabled = values.get("enabled") is True and not row["enabled"]
     if reenabled:
         changes["last_swept_at"] = to_iso(now - SWEEP_LAG)
-    stale = row["estimated_at"] is None or now - from_iso(row["estimated_at"]) > ESTIMATE_STALE_AFTER
+    stale = (
+        row["estimated_at"] is None or now - from_iso(row["estimated_at"]) > ESTIMATE_STALE_AFTER
+    )
     volume_changed = any(
         name in values and changes[name] != row[name] for name in ("query", "sampling_rate")
     )

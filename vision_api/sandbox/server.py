@@ -121,7 +121,9 @@ class Sandbox:
                 raise RuntimeError(f"the sandbox could not start on {host}:{port}")
             time.sleep(0.01)
         worker.start()
-        return cls(db, server, thread, worker, faults, log, api_key, project_id, other_project_id, temp_dir)
+        return cls(
+            db, server, thread, worker, faults, log, api_key, project_id, other_project_id, temp_dir
+        )
 
     def add_api_key(
         self, scopes: Sequence[str] = SCOPES, project_ids: Sequence[int] | None = None

@@ -19,7 +19,7 @@ def to_iso(moment: datetime) -> str:
     """Format ``moment`` (aware or naive UTC) the way the API and the database store it."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.strftime(_FORMAT)
+    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 def from_iso(text: str) -> datetime:

@@ -6,7 +6,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-_COLUMNS = "id, uuid, distinct_id, first_name, last_name, email, is_email_verified, role_at_organization"
+_COLUMNS = (
+    "id, uuid, distinct_id, first_name, last_name, email, is_email_verified, role_at_organization"
+)
 
 
 def user_basic(row: sqlite3.Row) -> dict[str, Any]:

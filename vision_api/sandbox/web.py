@@ -27,6 +27,7 @@ from .faults import Faults, RequestLog
 MAX_BODY_BYTES = 1_000_000
 TOO_LARGE = f"Request body is too large (limit {MAX_BODY_BYTES:,} bytes)."
 API_PREFIX = "/api/"
+ORIGINAL_PATH = "sandbox.original_path"
 
 
 class _TooLarge(Exception):
@@ -129,7 +130,9 @@ def endpoint(
                 project_id=project_id,
                 path={k: str(v) for k, v in request.path_params.items()},
                 params=dict(request.query_params),
-                url=str(request.url),
+                url=str(
+                    request.url.replace(path=request.scope.get(ORIGINAL_PATH, request.url.path))
+                ),
                 raw_body=raw,
                 content_type=headers.get("content-type", ""),
                 notify=notify,
@@ -179,6 +182,7 @@ class SandboxMiddleware:
             return
         original = scope["path"]
         scope = dict(scope)
+        scope[ORIGINAL_PATH] = original
         scope["path"] = normalise_path(original)
         scope["raw_path"] = scope["path"].encode()
         if not original.startswith(API_PREFIX):
