@@ -1,0 +1,184 @@
+"""Helpers for the sandbox's over-HTTP tests: a thin ``requests`` wrapper and row builders."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from vision_api.sandbox import Sandbox
+from vision_api.sandbox.observations import snapshot_id
+
+_names = itertools.count()
+
+
+class Api:
+    """Requests against one project of a sandbox, authenticated with one key."""
+
+    def __init__(self, sb: Sandbox, key: str | None = None, project_id: int | None = None) -> None:
+        self.sb = sb
+        self.session = requests.Session()
+        self.key = sb.api_key if key is None else key
+        self.project_id = sb.project_id if project_id is None else project_id
+
+    @property
+    def base(self) -> str:
+        return f"{self.sb.base_url}/api/projects/{self.project_id}/vision/scanners/"
+
+    def request(self, method: str, path: str = "", **kwargs: Any) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if self.key:
+            headers.setdefault("Authorization", f"Bearer {self.key}")
+        return self.session.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+
+    def get(self, path: str = "", **params: Any) -> requests.Response:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str = "", body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, json=body, **kwargs)
+
+    def patch(self, path: str, body: Any) -> requests.Response:
+        return self.request("PATCH", path, json=body)
+
+    def delete(self, path: str) -> requests.Response:
+        return self.request("DELETE", path)
+
+    def create(self, **overrides: Any) -> dict[str, Any]:
+        """Create a scanner (a monitor unless told otherwise) and return it."""
+        body = scanner_body(**overrides)
+        response = self.post("", body)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    def wait_for_observation(
+        self, scanner_id: str, session_id: str, until: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any]:
+        """Poll the list by session until ``until(observation)`` holds (10 s cap)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            results = self.get(f"{scanner_id}/observations/", session_id=session_id).json()
+            if results["results"] and until(results["results"][0]):
+                found: dict[str, Any] = results["results"][0]
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"observation for {session_id} never reached the expected state")
+
+
+def unique_name(prefix: str = "test") -> str:
+    return f"{prefix} {next(_names)} {uuid.uuid4().hex[:6]}"
+
+
+def scanner_body(**overrides: Any) -> dict[str, Any]:
+    """A valid create body; ``scanner_type`` picks a matching default config."""
+    scanner_type = overrides.get("scanner_type", "monitor")
+    configs: dict[str, dict[str, Any]] = {
+        "monitor": {"prompt": "Did the user hit an error?"},
+        "classifier": {"prompt": "Why did they come?", "tags": ["alpha", "beta", "gamma"]},
+        "scorer": {"prompt": "How smooth was it?", "scale": {"min": 1, "max": 10, "label": "UX"}},
+        "summarizer": {"prompt": "Summarise the session.", "length": "short"},
+    }
+    body = {
+        "name": unique_name(scanner_type),
+        "scanner_type": scanner_type,
+        "scanner_config": configs.get(scanner_type, configs["monitor"]),
+        "model": "gemini-3-flash-preview",
+    }
+    body.update(overrides)
+    return body
+
+
+def assert_error(
+    response: requests.Response,
+    status: int,
+    *,
+    detail: str | None = None,
+    attr: str | None | object = ...,
+    code: str | None = None,
+    error_type: str | None = None,
+) -> dict[str, Any]:
+    """The response is a contract-shaped error with the given fields."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"type", "code", "detail", "attr"}, body
+    if detail is not None:
+        assert body["detail"] == detail
+    if attr is not ...:
+        assert body["attr"] == attr
+    if code is not None:
+        assert body["code"] == code
+    if error_type is not None:
+        assert body["type"] == error_type
+    return body
+
+
+def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]) -> None:
+    """Hand-build observations for ``scanner_id`` straight into the sandbox's database.
+
+    Each row may set status, score, verdict, tags, freeform, created_at, session_id, triggered_by.
+    """
+    with sb.db.write() as conn:
+        scanner = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner_id,)).fetchone()
+        snap = snapshot_id(conn, {"name": scanner["name"], "scanner_version": 1})
+        for index, row in enumerate(rows):
+            status = row.get("status", "succeeded")
+            output: dict[str, Any] = {"scanner_type": scanner["scanner_type"], "confidence": 0.9}
+            if "score" in row:
+                output["score"] = row["score"]
+            if "verdict" in row:
+                output["verdict"] = row["verdict"]
+            output["tags"] = row.get("tags", [])
+            output["tags_freeform"] = row.get("freeform", [])
+            cursor = conn.execute(
+                "INSERT INTO observations (id, project_id, scanner_id, session_id, status, "
+                "snapshot_id, scanner_result, triggered_by, created_at, result_verdict, "
+                "result_score, scanner_version, completed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    str(uuid.uuid4()),
+                    scanner["project_id"],
+                    scanner_id,
+                    row.get("session_id", f"hand-{index}-{uuid.uuid4().hex[:8]}"),
+                    status,
+                    snap,
+                    json.dumps({"model_output": output, "signals_count": 0}),
+                    row.get("triggered_by", "schedule"),
+                    row.get("created_at", "2030-01-01T00:00:00.000000Z"),
+                    row.get("verdict"),
+                    row["score"] if isinstance(row.get("score"), int | float) else None,
+                    row.get("version", 1),
+                    None if status in ("pending", "running") else "2030-01-01T00:01:00.000000Z",
+                ),
+            )
+            for tag in row.get("tags", []):
+                conn.execute(
+                    "INSERT INTO observation_tags VALUES (?, ?, ?, 0)",
+                    (scanner_id, tag, cursor.lastrowid),
+                )
+            for tag in row.get("freeform", []):
+                conn.execute(
+                    "INSERT INTO observation_tags VALUES (?, ?, ?, 1)",
+                    (scanner_id, tag, cursor.lastrowid),
+                )
+
+
+@pytest.fixture
+def api(sandbox: Sandbox) -> Iterator[Api]:
+    """Requests against the shared demo sandbox with the demo key."""
+    client = Api(sandbox)
+    yield client
+    client.session.close()
+
+
+@pytest.fixture
+def empty_api(empty_sandbox: Sandbox) -> Iterator[Api]:
+    """Requests against a fresh empty sandbox."""
+    client = Api(empty_sandbox)
+    yield client
+    client.session.close()
