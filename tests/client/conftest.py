@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -120,3 +122,59 @@ def _no_posthog_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Client tests configure clients explicitly; a developer's POSTHOG_* must not leak in."""
     for name in ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+
+
+class SleepRecorder:
+    """An injected `sleep` that records the requested waits instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> SleepRecorder:
+    return SleepRecorder()
+
+
+@pytest.fixture
+def client(sandbox: Any, sleeps: SleepRecorder) -> Iterator[VisionClient]:
+    """A client on the shared demo sandbox, with faults off and the request log empty."""
+    sandbox.faults.reset()
+    sandbox.requests.clear()
+    with VisionClient(
+        base_url=sandbox.base_url,
+        project_id=sandbox.project_id,
+        api_key=sandbox.api_key,
+        sleep=sleeps,
+    ) as vision:
+        try:
+            yield vision
+        finally:
+            sandbox.faults.reset()
+
+
+def unique_name(prefix: str = "client-test") -> str:
+    """A scanner name no other test (or earlier run on the same database) uses."""
+    return f"{prefix} {uuid.uuid4().hex[:10]}"
+
+
+MONITOR_CONFIG = {"prompt": "Did the user struggle to pay?", "allow_inconclusive": True}
+DEFAULT_MODEL = "gemini-3-flash-preview"
+
+
+def settled_count(sandbox: Any, expected: int, **filters: Any) -> int:
+    """The sandbox's request count once it reaches `expected` (or after a short grace period).
+
+    The sandbox logs a request just after answering it, so a count read the instant a call
+    returns can miss that call's last request.
+    """
+    deadline = time.monotonic() + 2.0
+    count = sandbox.requests.count(**filters)
+    while count < expected and time.monotonic() < deadline:
+        time.sleep(0.01)
+        count = sandbox.requests.count(**filters)
+    time.sleep(0.05)  # let any unexpected extra request land too, so "too many" is caught
+    return int(sandbox.requests.count(**filters))

@@ -1,0 +1,108 @@
+"""Timeouts against a slow sandbox (injected latency): every request is bounded."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from vision_api import APITimeoutError, VisionClient
+
+from .conftest import SleepRecorder
+
+
+@pytest.fixture
+def slow_sandbox(sandbox: Any) -> Iterator[Any]:
+    sandbox.requests.clear()
+    sandbox.faults.configure(latency_ms=400)
+    try:
+        yield sandbox
+    finally:
+        sandbox.faults.reset()
+
+
+def _client(sandbox: Any, sleeps: SleepRecorder, **options: Any) -> VisionClient:
+    return VisionClient(
+        base_url=sandbox.base_url,
+        project_id=sandbox.project_id,
+        api_key=sandbox.api_key,
+        sleep=sleeps,
+        **options,
+    )
+
+
+def test_a_read_slower_than_the_timeout_raises(slow_sandbox: Any, sleeps: SleepRecorder) -> None:
+    client = _client(slow_sandbox, sleeps, timeout=(2.0, 0.1), max_retries=0)
+    with client, pytest.raises(APITimeoutError, match="did not answer in time"):
+        client.scanners.stats()
+    assert sleeps.waits == []
+
+
+def test_timed_out_reads_are_retried_within_the_budget(
+    slow_sandbox: Any, sleeps: SleepRecorder
+) -> None:
+    client = _client(slow_sandbox, sleeps, timeout=(2.0, 0.1), max_retries=2)
+    with client, pytest.raises(APITimeoutError):
+        client.scanners.list()
+    assert len(sleeps.waits) == 2
+
+
+def test_a_generous_timeout_rides_out_the_latency(slow_sandbox: Any, sleeps: SleepRecorder) -> None:
+    with _client(slow_sandbox, sleeps, timeout=(2.0, 5.0)) as client:
+        assert client.scanners.stats().total >= 0
+    assert sleeps.waits == []
+
+
+def test_the_client_recovers_once_the_server_is_fast_again(
+    slow_sandbox: Any, sleeps: SleepRecorder
+) -> None:
+    with _client(slow_sandbox, sleeps, timeout=(2.0, 0.1), max_retries=0) as client:
+        with pytest.raises(APITimeoutError):
+            client.scanners.stats()
+        slow_sandbox.faults.reset()
+        assert client.scanners.stats().total >= 0
+
+
+def test_a_server_that_never_answers_times_out(sleeps: SleepRecorder) -> None:
+    """A listener that accepts connections but never replies (a hung upstream)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        port = listener.getsockname()[1]
+        with (
+            VisionClient(
+                base_url=f"http://127.0.0.1:{port}",
+                project_id=1,
+                api_key="phx_hung",
+                timeout=(1.0, 0.2),
+                max_retries=1,
+                sleep=sleeps,
+            ) as client,
+            pytest.raises(APITimeoutError),
+        ):
+            client.scanners.stats()
+        assert len(sleeps.waits) == 1
+        assert len(accepted) == 2
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        listener.close()
