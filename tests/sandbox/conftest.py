@@ -99,7 +99,7 @@ def assert_error(
     status: int,
     *,
     detail: str | None = None,
-    attr: str | None | object = ...,
+    attr: str | object | None = ...,
     code: str | None = None,
     error_type: str | None = None,
 ) -> dict[str, Any]:

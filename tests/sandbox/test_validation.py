@@ -86,7 +86,8 @@ def test_scanner_type_is_fixed_after_creation(api: Api) -> None:
     assert_error(
         response,
         400,
-        detail="Scanner type is fixed after creation. Create a new scanner to use a different type.",
+        detail="Scanner type is fixed after creation. "
+        "Create a new scanner to use a different type.",
         attr="scanner_type",
     )
 
@@ -218,7 +219,8 @@ def test_valid_query_keys_are_kept_verbatim_except_dates(api: Api) -> None:
         (
             {"scanner_type": "monitor,indexer"},
             "scanner_type",
-            "Invalid value(s) ['indexer']; allowed: ['classifier', 'monitor', 'scorer', 'summarizer'].",
+            "Invalid value(s) ['indexer']; "
+            "allowed: ['classifier', 'monitor', 'scorer', 'summarizer'].",
         ),
         (
             {"created_by": "1,alice"},
