@@ -1,0 +1,138 @@
+"""Everything the browser tests know about Streamlit's DOM, in one place.
+
+Streamlit's ``data-testid`` attributes are not a public API: when an upgrade renames one, this is
+the only file to touch. Helpers here wait for Streamlit's own "script finished" signal instead of
+sleeping, so the tests stay fast on a loaded machine and never assert on wall-clock time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from playwright.sync_api import Download, Locator, Page, expect
+
+# --- selectors (Streamlit 1.67) ---------------------------------------------------------------
+APP = '[data-testid="stApp"]'
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+SKELETON = '[data-testid="stSkeleton"]'
+MAIN = '[data-testid="stMain"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+EXCEPTION = '[data-testid="stException"]'
+ALERT = '[data-testid="stAlert"]'
+ALERT_ERROR = '[data-testid="stAlertContentError"]'
+ALERT_INFO = '[data-testid="stAlertContentInfo"]'
+TOAST = '[data-testid="stToast"]'
+DIALOG = '[role="dialog"]'
+EXPANDER = '[data-testid="stExpander"]'
+FORM = '[data-testid="stForm"]'
+DATAFRAME = '[data-testid="stDataFrame"]'
+DATAFRAME_CELL = '[data-testid="stDataFrame"] [role="gridcell"]'
+CHART = '[data-testid="stVegaLiteChart"]'
+CHART_BAR = "g.mark-rect path"
+METRIC = '[data-testid="stMetric"]'
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+SLIDER = '[data-testid="stSlider"]'
+SLIDER_THUMB = '[data-testid="stSlider"] [role="slider"]'
+DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
+TEXT_INPUT = '[data-testid="stTextInput"]'
+TEXT_AREA = '[data-testid="stTextArea"]'
+PASSWORD_INPUT = 'input[type="password"]'
+WIDGET_LABEL = '[data-testid="stWidgetLabel"]'
+
+DEFAULT_TIMEOUT_MS = 30_000
+
+# Page paths as app.py registers them (st.Page derives the URL from the file name).
+PAGE_PATHS = {"Overview": "", "Scanners": "scanners", "Observations": "observations",
+              "Estimate": "estimate"}
+
+
+# --- waiting -----------------------------------------------------------------------------------
+def wait_idle(page: Page, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
+    """Wait until the websocket is connected, the script run finished and no skeleton remains."""
+    page.wait_for_selector(APP_CONNECTED, timeout=timeout)
+    page.wait_for_selector(APP_IDLE, timeout=timeout)
+    expect(page.locator(SKELETON)).to_have_count(0, timeout=timeout)
+
+
+def open_page(page: Page, base_url: str, name: str, query: str = "") -> None:
+    """Load one console page by its sidebar title (optionally with a query string) and settle."""
+    path = PAGE_PATHS[name]
+    url = f"{base_url}/{path}"
+    if query:
+        url += query if query.startswith("?") else f"?{query}"
+    page.goto(url)
+    wait_idle(page)
+
+
+def click_nav(page: Page, name: str) -> None:
+    """Switch page the way a viewer does: through the sidebar navigation."""
+    page.locator(SIDEBAR_NAV).get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(re.compile(rf"/{PAGE_PATHS[name]}(\?.*)?$"))
+    wait_idle(page)
+
+
+def settle(page: Page) -> None:
+    """After an interaction: let the rerun start, then wait for it to finish."""
+    page.wait_for_timeout(150)
+    wait_idle(page)
+
+
+# --- content -----------------------------------------------------------------------------------
+def main(page: Page) -> Locator:
+    return page.locator(MAIN)
+
+
+def sidebar(page: Page) -> Locator:
+    return page.locator(SIDEBAR)
+
+
+def exceptions(page: Page) -> Locator:
+    """Streamlit's red exception boxes (an uncaught error in a page script)."""
+    return page.locator(EXCEPTION)
+
+
+def assert_no_exception(page: Page) -> None:
+    """Fail with the exception's own text, so a broken page says why."""
+    boxes = exceptions(page)
+    texts = boxes.all_inner_texts() if boxes.count() else []
+    assert texts == [], f"the page shows an exception: {texts}"
+
+
+def grid_cells(page: Page, scope: Locator | None = None) -> list[str]:
+    """Text of every rendered dataframe cell (the grid mirrors its cells into an a11y table)."""
+    root = scope if scope is not None else page
+    return [text.strip() for text in root.locator(DATAFRAME_CELL).all_inner_texts()]
+
+
+def grid_row_count(frame: Locator) -> int:
+    """Data rows in one ``st.dataframe`` (``aria-rowcount`` counts the header row too)."""
+    grid = frame.locator('[role="grid"]').first
+    return int(grid.get_attribute("aria-rowcount") or "1") - 1
+
+
+# --- sidebar connection --------------------------------------------------------------------------
+def connect(page: Page, host: str, project_id: int | str, api_key: str) -> None:
+    """Fill and submit the sidebar "Connect to PostHog" form, then wait for the rerun."""
+    bar = sidebar(page)
+    expander = bar.locator(EXPANDER).filter(has_text="Connect to PostHog")
+    if not bar.get_by_label("Personal API key").is_visible():
+        expander.locator("summary").click()
+    bar.get_by_label("Host").fill(host)
+    bar.get_by_label("Project id").fill(str(project_id))
+    bar.get_by_label("Personal API key").fill(api_key)
+    bar.get_by_role("button", name="Connect").click()
+    settle(page)
+
+
+# --- downloads -----------------------------------------------------------------------------------
+@contextmanager
+def expect_download(page: Page) -> Iterator[list[Download]]:
+    """``with expect_download(page) as got: click()`` then ``got[0]`` is the finished download."""
+    holder: list[Download] = []
+    with page.expect_download() as info:
+        yield holder
+    holder.append(info.value)
