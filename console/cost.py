@@ -108,7 +108,7 @@ def credits_for(observations: int, credits_per_observation: int) -> int:
     return observations * credits_per_observation
 
 
-def dollars_for(credits: int | Fraction) -> float:
+def dollars_for(credits: int | float | Fraction) -> float:
     """Dollars for ``credits`` (1 credit = $0.01)."""
     return float(Fraction(credits) * USD_PER_CREDIT)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pandas as pd
 
@@ -36,8 +36,11 @@ RECENT_DAYS = 14
 MAX_WORKERS = 8
 """At most this many per-scanner requests in flight at once: fast, and polite to the API."""
 
-RECENT_OBSERVATIONS_LIMIT = 200
-"""Newest observations fetched per scanner for "last observation" and the daily chart."""
+RECENT_OBSERVATIONS_CAP = 1000
+"""At most this many newest observations per scanner feed "last observation" and the chart."""
+
+RECENT_OBSERVATIONS_FALLBACK = 100
+"""Observations fetched for a scanner whose stats failed (so its size is unknown)."""
 
 SCANNER_TYPE_ORDER: tuple[str, ...] = ("monitor", "classifier", "scorer", "summarizer")
 
@@ -90,40 +93,72 @@ def fetch_concurrently(
 class FleetActivity:
     """Per-scanner observation stats and newest observations, and which fetches failed."""
 
-    stats: dict[str, ObservationStats | None]
+    stats: dict[str, ObservationStats]
     recent: dict[str, Sequence[Observation]]
+    limits: dict[str, int]
+    """How many newest observations were asked for, per scanner (to tell a capped fetch)."""
     errors: dict[str, Exception]
     """Scanner id -> the first error met fetching its stats or observations."""
+
+
+def recent_limit(stats: ObservationStats | None) -> int:
+    """How many newest observations to fetch: those of the stats window, within a cap.
+
+    The stats say how many sessions were observed in the window (one observation each), so
+    the fetch is sized to the chart's needs, plus one row from before the window that proves
+    it complete: a quiet scanner costs one row (its last observation), a busy one at most
+    ``RECENT_OBSERVATIONS_CAP`` rows.
+    """
+    if stats is None:
+        return RECENT_OBSERVATIONS_FALLBACK
+    return min(RECENT_OBSERVATIONS_CAP, stats.coverage.recent_sessions + 1)
 
 
 def fetch_fleet_activity(
     scanner_ids: Sequence[str],
     stats: Callable[[str], ObservationStats],
-    recent: Callable[[str], Sequence[Observation]],
+    recent: Callable[[str, int], Sequence[Observation]],
     *,
     max_workers: int = MAX_WORKERS,
     initializer: Callable[[], object] | None = None,
 ) -> FleetActivity:
-    """Every scanner's stats and newest observations, fetched together on one bounded pool.
+    """Every scanner's stats, then its newest observations sized by them, on one bounded pool.
 
-    Two independent tasks per scanner, so a failed observations page still leaves its stats
-    (and the other way round). ``stats``/``recent`` are the page's cached readers.
+    One task per scanner: ``stats(id)``, then ``recent(id, limit)`` with ``recent_limit``. A
+    failed stats call still fetches the observations (with a fallback size), and the other way
+    round, so one failure costs as little as possible. ``stats``/``recent`` are cached readers.
     """
 
-    def fetch(task: tuple[str, str]) -> object:
-        scanner_id, kind = task
-        return stats(scanner_id) if kind == "stats" else recent(scanner_id)
+    def fetch(
+        scanner_id: str,
+    ) -> tuple[ObservationStats | None, Sequence[Observation] | None, int, Exception | None]:
+        found, error = None, None
+        try:
+            found = stats(scanner_id)
+        except Exception as exc:  # reported per scanner, never raised
+            error = exc
+        limit = recent_limit(found)
+        try:
+            observations: Sequence[Observation] | None = recent(scanner_id, limit)
+        except Exception as exc:
+            observations, error = None, error or exc
+        return found, observations, limit, error
 
-    tasks = [(scanner_id, kind) for scanner_id in scanner_ids for kind in ("stats", "recent")]
-    results = fetch_concurrently(tasks, fetch, max_workers=max_workers, initializer=initializer)
-    activity = FleetActivity(stats={}, recent={}, errors={})
-    for (scanner_id, kind), outcome in results.items():
-        if outcome.error is not None:
-            activity.errors.setdefault(scanner_id, outcome.error)
-        elif kind == "stats":
-            activity.stats[scanner_id] = cast("ObservationStats", outcome.value)
-        else:
-            activity.recent[scanner_id] = cast("Sequence[Observation]", outcome.value)
+    results = fetch_concurrently(
+        scanner_ids, fetch, max_workers=max_workers, initializer=initializer
+    )
+    activity = FleetActivity(stats={}, recent={}, limits={}, errors={})
+    for scanner_id, outcome in results.items():
+        if outcome.value is None:  # fetch() catches its own errors; kept for the type checker
+            continue
+        found, observations, limit, error = outcome.value
+        activity.limits[scanner_id] = limit
+        if found is not None:
+            activity.stats[scanner_id] = found
+        if observations is not None:
+            activity.recent[scanner_id] = observations
+        if error is not None:
+            activity.errors[scanner_id] = error
     return activity
 
 

@@ -291,3 +291,53 @@ def test_type_summary_keeps_every_documented_type_and_new_ones_after() -> None:
     ]
     assert list(frame["enabled"]) == [2, 0, 1, 0, 0]
     assert list(frame["total"]) == [3, 0, 1, 0, 1]
+
+
+# --- fleet activity ------------------------------------------------------------------------
+
+
+def test_recent_limit_sizes_the_fetch_by_the_stats_window() -> None:
+    assert overview_view.recent_limit(make_stats(0, 10, 10, 0, 100)) == 1  # just the last one
+    assert overview_view.recent_limit(make_stats(42, 90, 90, 0, 100)) == 43  # + one older row
+    assert overview_view.recent_limit(make_stats(10**6, 10**6, 0, 0, None)) == (
+        overview_view.RECENT_OBSERVATIONS_CAP
+    )
+    assert overview_view.recent_limit(None) == overview_view.RECENT_OBSERVATIONS_FALLBACK
+
+
+def test_fetch_fleet_activity_sizes_each_fetch_and_isolates_failures() -> None:
+    ok, broken_stats, broken_list = (str(uuid.uuid4()) for _ in range(3))
+    asked: dict[str, int] = {}
+
+    def stats(scanner_id: str) -> ObservationStats:
+        if scanner_id == broken_stats:
+            raise RuntimeError("stats down")
+        return make_stats(5, 20, 20, 0, 100)
+
+    def recent(scanner_id: str, limit: int) -> list[Observation]:
+        asked[scanner_id] = limit
+        if scanner_id == broken_list:
+            raise RuntimeError("list down")
+        return [
+            make_observation(scanner_id, NOW - timedelta(days=day, hours=1)) for day in range(limit)
+        ]
+
+    activity = overview_view.fetch_fleet_activity(
+        [ok, broken_stats, broken_list], stats, recent, max_workers=2
+    )
+    assert asked == {
+        ok: 6,
+        broken_stats: overview_view.RECENT_OBSERVATIONS_FALLBACK,
+        broken_list: 6,
+    }
+    assert set(activity.stats) == {ok, broken_list}
+    assert set(activity.recent) == {ok, broken_stats}
+    assert len(activity.recent[ok]) == 6 and activity.limits[ok] == 6
+    assert {sid: str(err) for sid, err in activity.errors.items()} == {
+        broken_stats: "stats down",
+        broken_list: "list down",
+    }
+    # Six rows for five in the window: the sixth is older, so the chart knows it is complete.
+    assert overview_view.covers_window(
+        activity.recent[ok], activity.limits[ok], overview_view.window_start(NOW, 5)
+    )
