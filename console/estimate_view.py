@@ -25,6 +25,16 @@ from vision_api import Estimate, RateLimitError, Scanner, VisionAPIError
 DEFAULT_RETRY_SECONDS = 10.0
 """How long to hold off after a 429 that did not say how long to wait."""
 
+DRAFT_SOURCE = "draft"
+"""The Estimate page's "start from" value for a scanner that does not exist yet."""
+
+DRAFT_MODEL = models_catalog.DEFAULT_MODEL
+DRAFT_RATE = forms.DEFAULT_SAMPLING_RATE
+"""A new draft starts where the scanner form's create mode starts."""
+
+DRAFT_HANDOFF_KEY = "scanner_create_draft"
+"""Session-state key holding ``draft_payload(...)`` for the Scanners page's create form."""
+
 
 @dataclass(frozen=True)
 class EstimateRequest:
@@ -182,3 +192,42 @@ def before_after(
 def draft_payload(query: Mapping[str, Any], rate: float, model: str) -> dict[str, Any]:
     """What the Scanners page's create form is pre-filled with from an Estimate draft."""
     return {"query": dict(query), "sampling_rate": rate, "model": model}
+
+
+def describe_budget(answer: cost.BudgetAnswer, budget_credits: float, price: int) -> str:
+    """One sentence for the budget calculator's answer (numbers only: safe as Markdown)."""
+    budget = (
+        f"{budget_credits:,.0f} credits ({cost.format_dollars(cost.dollars_for(budget_credits))})"
+    )
+    rate = cost.format_rate(answer.sampling_rate)
+    month = f"{answer.observations:,} observations, {answer.credits:,} credits a month"
+    if answer.reason == "no_sessions":
+        return "No recordings match these filters, so any rate costs nothing."
+    if answer.reason == "no_budget":
+        return "A budget of 0 allows no observations: the scanner must be paused (0 %)."
+    if answer.reason == "below_floor":
+        return (
+            f"Even the smallest rate, 0.01 %, costs more than {budget} at {price} credits per "
+            "observation: pause the scanner (0 %) or narrow its filters."
+        )
+    if answer.reason == "full_rate_fits":
+        return f"The full rate fits {budget}: **100 %** gives {month}."
+    return f"At most {budget}: **{rate}** gives {month}."
+
+
+def describe_quota_room(basis: cost.VolumeBasis, quota: int = cost.ERA_S_MONTHLY_QUOTA) -> str:
+    """How much of the monthly observation quota the other enabled scanners leave to this one."""
+    others = basis.other_enabled_monthly
+    room = quota - others
+    if room <= 0:
+        return (
+            f"The other enabled scanners already expect {others:,} observations a month, the "
+            f"whole {quota:,}-observation quota: any rate above 0 % goes over it."
+        )
+    answer = cost.highest_rate_within(basis, room, 1)
+    if answer.reason in ("full_rate_fits", "no_sessions"):
+        return f"Any rate stays within the {quota:,}-observation monthly quota, beside the others."
+    return (
+        f"To stay within the {quota:,}-observation monthly quota beside the other enabled "
+        f"scanners ({others:,} a month): at most {cost.format_rate(answer.sampling_rate)}."
+    )

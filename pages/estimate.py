@@ -1,6 +1,98 @@
-"""Estimate page (being built)."""
+"""Estimate: what a scanner will cost before it is saved, and the rate that fits a budget.
+
+One estimate request per (filters, scanner, model): observations scale linearly with the
+sampling rate, so every rate, the budget calculator and the curve are computed from that one
+answer. A 429 keeps the last good estimate on screen, marked stale, until Retry-After passes.
+"""
+
+from __future__ import annotations
+
+import time
 
 import streamlit as st
 
+from console import connection, cost, cost_charts, data, estimate_inputs, estimate_view, render
+from console import estimate_panels as panels
+from console.estimate_view import EstimateMemory, EstimateRequest
+from vision_api import Scanner, VisionAPIError
+
 st.title("Estimate")
-st.caption("This page is under construction.")
+st.caption(
+    "Preview a scanner's monthly volume and cost before saving it. One estimate per set of "
+    "filters: observations scale linearly with the sampling rate, so moving it sends no request."
+)
+
+try:
+    scanners = {scanner.id: scanner for scanner in data.all_scanners()}
+except VisionAPIError as error:
+    render.show_api_error(error, "load the scanners to start from")
+    scanners = {}
+
+source = estimate_inputs.source_picker(scanners)
+scanner: Scanner | None = scanners.get(source)
+prefix = f"estimate:{source}"
+
+inputs, results = st.columns([2, 3], gap="large")
+with inputs:
+    model = estimate_inputs.model_picker(
+        prefix, scanner.model if scanner else estimate_view.DRAFT_MODEL
+    )
+    query, query_error = estimate_inputs.query_editor(
+        prefix, (scanner.query or {}) if scanner else {}
+    )
+    if query_error:
+        st.error(render.escape_markdown(query_error), icon=":material/error:")
+    rate = estimate_inputs.rate_inputs(
+        prefix, scanner.sampling_rate if scanner else estimate_view.DRAFT_RATE
+    )
+
+memory = st.session_state.setdefault("estimate_memory", EstimateMemory())
+outcome = estimate_view.resolve_estimate(
+    EstimateRequest(query=query, scanner_id=scanner.id if scanner else None, model=model),
+    lambda r: data.estimate(dict(r.query), scanner_id=r.scanner_id, model=r.model),
+    memory,
+    time.monotonic(),
+)
+
+with results:
+    if outcome.error is not None:
+        render.show_api_error(outcome.error, "estimate this scanner's volume")
+    if outcome.retry_at is not None:
+        panels.retry_countdown(outcome.retry_at)
+    if outcome.estimate is None:
+        st.info("No estimate yet: adjust the filters and press Update estimate.")
+        st.stop()
+    if outcome.stale:
+        st.warning(
+            "Stale: these numbers are from the last estimate that succeeded, for earlier "
+            "inputs. They are replaced as soon as the API answers.",
+            icon=":material/history:",
+        )
+    basis = cost.VolumeBasis.from_estimate(outcome.estimate)
+    price = estimate_view.price_for(model, outcome.estimate)
+    month = cost.monthly_cost(basis, rate, price)
+    panels.show_numbers(outcome.estimate, month)
+    budget, answer = panels.budget_section(prefix, basis, price, rate)
+    curve = cost.cost_curve(
+        basis, price, extra_rates=[rate, *([answer.sampling_rate] if answer else [])]
+    )
+    st.altair_chart(
+        cost_charts.cost_curve_chart(
+            curve,
+            rate,
+            budget_credits=budget,
+            quota_headroom=cost.ERA_S_MONTHLY_QUOTA - basis.other_enabled_monthly,
+            credits_per_observation=price,
+        ),
+        width="stretch",
+    )
+
+st.divider()
+if connection.current().read_only:
+    st.info("This console is read-only: estimates only, no saving.", icon=":material/lock:")
+elif cost.check_sampling_rate(rate) or query_error:
+    st.caption("Correct the inputs above to save them.")
+elif scanner is not None:
+    panels.save_section(scanner, basis, month, query, rate, model)
+else:
+    panels.draft_section(query, rate, model, month)

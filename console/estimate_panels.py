@@ -1,0 +1,186 @@
+"""The Estimate page's output panels: the numbers, the 429 countdown, saving and the draft hand-off.
+
+Rendering only. Numbers come from ``console.cost`` and decisions from ``console.estimate_view``;
+scanner names and other API text are escaped before any Markdown-rendering element sees them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from console import cost, data, estimate_inputs, estimate_view, models_catalog, render
+from vision_api import Estimate, Scanner, VisionAPIError
+
+_STATUS_BADGES = {
+    "ok": ":green-badge[within quota]",
+    "warning": ":orange-badge[over 85 % of the quota]",
+    "over": ":red-badge[projected over the quota]",
+}
+
+
+def show_numbers(estimate: Estimate, month: cost.MonthlyCost) -> None:
+    """What the endpoint says, scaled to the chosen rate, beside the fleet and the quota."""
+    if month.paused:
+        st.error(
+            "Sampling is 0 %: the scanner is paused and will not produce any observations.",
+            icon=":material/pause_circle:",
+        )
+    top = st.columns(3)
+    top[0].metric(
+        "Matching sessions",
+        f"{estimate.matched_sessions_in_window:,}",
+        help=f"Recordings matching the filters in the last {estimate.window_days} days "
+        "that a scan would accept.",
+        border=True,
+    )
+    top[1].metric("Observations / month", f"{month.observations:,}", border=True)
+    top[2].metric(
+        "Credits / month",
+        f"{month.credits:,}",
+        help=f"{month.credits_per_observation} credits per observation; 1 credit = $0.01.",
+        border=True,
+    )
+    st.caption(
+        f"Based on **{estimate.matched_sessions_in_window:,}** matching recordings in the last "
+        f"**{estimate.window_days}** days, projected to 30 days at "
+        f"{cost.format_rate(month.sampling_rate)}: ≈ **{cost.format_dollars(month.dollars)}** "
+        f"a month at {month.credits_per_observation} credits per observation."
+    )
+    fleet = st.columns(3)
+    others = f"{month.other_enabled_observations:,}"
+    others_credits = estimate.other_enabled_scanners_monthly_credits
+    fleet[0].metric(
+        "Other enabled scanners",
+        others,
+        help="Observations a month the project's other enabled scanners are expected to make"
+        + (f" ({others_credits:,} credits)." if others_credits is not None else "."),
+        border=True,
+    )
+    share = "—" if month.share_of_total is None else f"{month.share_of_total:.1%}"
+    fleet[1].metric(
+        "This scanner's share", share, help="Of all enabled scanners' observations.", border=True
+    )
+    quota = month.monthly_quota or 0
+    fleet[2].metric(
+        "Fleet vs monthly quota",
+        f"{month.total_observations:,} / {quota:,}",
+        help="This scanner plus the others, against the API's default quota of "
+        f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
+        border=True,
+    )
+    if month.quota_status is not None and month.quota_share is not None:
+        st.markdown(f"{_STATUS_BADGES[month.quota_status]} {month.quota_share:.0%} of the quota")
+
+
+def budget_section(
+    prefix: str, basis: cost.VolumeBasis, price: int, rate: float
+) -> tuple[float | None, cost.BudgetAnswer | None]:
+    """ "At most N credits (or $) a month" -> the highest rate that fits, with a button to use it.
+
+    Also says how much of the monthly quota the other enabled scanners leave to this one.
+    Returns the budget in credits and the answer, for the curve to mark.
+    """
+    answer = None
+    with st.expander("Budget calculator: the highest rate that fits", expanded=True):
+        budget = estimate_inputs.budget_inputs(prefix)
+        if budget is not None:
+            answer = cost.highest_rate_within(basis, budget, price)
+            st.markdown(estimate_view.describe_budget(answer, budget, price))
+            st.button(
+                f"Use {cost.format_rate(answer.sampling_rate)}",
+                key=f"{prefix}:use_budget_rate",
+                on_click=estimate_inputs.set_rate,
+                args=(prefix, answer.sampling_rate),
+                disabled=answer.sampling_rate == rate,
+            )
+        st.caption(estimate_view.describe_quota_room(basis))
+    return budget, answer
+
+
+def retry_countdown(retry_at: float) -> None:
+    """After a 429: count down the Retry-After, then rerun the page, which retries the call."""
+
+    @st.fragment(run_every=1)
+    def countdown() -> None:
+        left = retry_at - time.monotonic()
+        if left <= 0:
+            st.rerun()
+        st.caption(f"Retrying automatically in {math.ceil(left)} s.")
+
+    countdown()
+
+
+def save_section(
+    scanner: Scanner,
+    basis: cost.VolumeBasis,
+    month: cost.MonthlyCost,
+    query: Mapping[str, Any],
+    rate: float,
+    model: str,
+) -> None:
+    """Apply the changed query, rate and model to ``scanner``, after a before/after review."""
+    st.subheader("Apply to the scanner")
+    changes = estimate_view.save_changes(scanner, query, rate, model)
+    review_key = f"estimate:review:{scanner.id}"
+    if not changes:
+        st.session_state.pop(review_key, None)
+        st.caption("These inputs match the saved scanner: nothing to save.")
+        return
+    labels = {"query": "filters", "sampling_rate": "sampling rate", "model": "model"}
+    st.caption("Changed: " + ", ".join(labels[name] for name in changes) + ".")
+    if not st.session_state.get(review_key):
+        st.button(
+            "Review and save…",
+            key=f"estimate:save:{scanner.id}",
+            icon=":material/save:",
+            on_click=lambda: st.session_state.update({review_key: True}),
+        )
+        return
+    with st.container(border=True):
+        st.markdown("**Save these changes to** " + render.escape_markdown(scanner.name) + "?")
+        table = estimate_view.before_after(
+            scanner, basis, month, model, query_changed="query" in changes
+        )
+        st.table(table)
+        confirm, cancel = st.columns(2)
+        if cancel.button("Cancel", key=f"estimate:cancel:{scanner.id}", width="stretch"):
+            st.session_state.pop(review_key, None)
+            st.rerun()
+        if confirm.button(
+            "Confirm and save",
+            key=f"estimate:confirm:{scanner.id}",
+            type="primary",
+            width="stretch",
+        ):
+            try:
+                data.update_scanner(scanner.id, **changes)
+            except (VisionAPIError, data.ReadOnlyError) as error:
+                render.show_api_error(error, "save the scanner")
+                return
+            st.session_state.pop(review_key, None)
+            st.toast(
+                f"Saved: {month.observations:,} observations and {month.credits:,} credits a month."
+            )
+            st.rerun()
+
+
+def draft_section(
+    query: Mapping[str, Any], rate: float, model: str, month: cost.MonthlyCost
+) -> None:
+    """Hand the draft's filters, rate and model to the Scanners page's create form."""
+    st.subheader("Create a scanner from this draft")
+    st.caption(
+        f"Opens the create form with these filters, a {cost.format_rate(rate)} sampling rate and "
+        f"{render.escape_markdown(models_catalog.model_label(model))} "
+        f"(≈ {month.credits:,} credits a month); you add the name, type and prompt."
+    )
+    if st.button("Create a scanner with these settings", type="primary", icon=":material/add:"):
+        st.session_state[estimate_view.DRAFT_HANDOFF_KEY] = estimate_view.draft_payload(
+            query, rate, model
+        )
+        st.switch_page("pages/scanners.py")
