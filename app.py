@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console import connection, sidebar
+from console.frame import render_frame
 
 st.set_page_config(
     page_title="Vision Console",
@@ -28,19 +28,5 @@ PAGES = {
 
 navigation = st.navigation(PAGES)
 
-settings, secret_credentials, env_credentials, notices = connection.load_settings()
-try:
-    credentials = connection.resolve(settings, secret_credentials, env_credentials)
-except Exception as exc:  # the demo sandbox could not start: nothing else can work
-    st.error(
-        "The demo sandbox could not start "
-        f"({type(exc).__name__}). Set POSTHOG_HOST, POSTHOG_PROJECT_ID and "
-        "POSTHOG_PERSONAL_API_KEY, or connect from the sidebar.",
-        icon=":material/error:",
-    )
-    sidebar.render_connect_form(settings)
-    st.stop()
-
-current = connection.activate(credentials, settings)
-sidebar.render(current, settings, notices)
+render_frame()
 navigation.run()

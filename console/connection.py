@@ -95,7 +95,9 @@ def normalize_host(raw: str) -> str:
     """``https://x.posthog.com/api/`` -> ``https://x.posthog.com``; refuses non-http(s) hosts."""
     text = raw.strip()
     if not text:
-        raise ConnectionSettingsError("host", "Enter the PostHog host, e.g. https://us.posthog.com.")
+        raise ConnectionSettingsError(
+            "host", "Enter the PostHog host, e.g. https://us.posthog.com."
+        )
     if "://" not in text:
         text = f"https://{text}"
     parts = urlsplit(text)
@@ -112,7 +114,9 @@ def parse_project_id(raw: object, *, field_name: str = "project_id") -> int:
     try:
         value = int(str(raw).strip())
     except ValueError:
-        raise ConnectionSettingsError(field_name, "The project id must be a whole number.") from None
+        raise ConnectionSettingsError(
+            field_name, "The project id must be a whole number."
+        ) from None
     if value <= 0:
         raise ConnectionSettingsError(field_name, "The project id must be a positive number.")
     return value
@@ -123,7 +127,9 @@ def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
     if not allowed_hosts:
         return True
     name = (urlsplit(host).hostname or "").lower()
-    allowed = {(urlsplit(h if "://" in h else f"//{h}").hostname or "").lower() for h in allowed_hosts}
+    allowed = {
+        (urlsplit(h if "://" in h else f"//{h}").hostname or "").lower() for h in allowed_hosts
+    }
     return name in allowed
 
 
@@ -195,7 +201,9 @@ def _credentials_from(
         return None
 
 
-def sidebar_credentials(host: str, project_id: str, api_key: str, settings: Settings) -> Credentials:
+def sidebar_credentials(
+    host: str, project_id: str, api_key: str, settings: Settings
+) -> Credentials:
     """Validate what a viewer typed in the sidebar; raises ConnectionSettingsError per field."""
     normalized = normalize_host(host)
     if not host_allowed(normalized, settings.allowed_hosts):
@@ -229,7 +237,7 @@ def _demo_credentials() -> Credentials:
     return Credentials(sandbox.base_url, int(sandbox.project_id), sandbox.api_key, "demo")
 
 
-def resolve(settings: Settings, secret: Credentials | None, env: Credentials | None) -> Credentials:
+def resolve(secret: Credentials | None, env: Credentials | None) -> Credentials:
     """The first complete source by precedence: sidebar > secrets > environment > demo."""
     typed = st.session_state.get(SIDEBAR_CREDENTIALS_KEY)
     if isinstance(typed, Credentials):

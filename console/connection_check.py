@@ -35,12 +35,18 @@ def check_connection(client: VisionClient, host: str, project_id: int) -> CheckR
         if first:
             client.observations.list(first[0].id, limit=1)
     except AuthenticationError:
-        return CheckResult(False, f"The API key was rejected by {host}. Check that it is a valid personal API key.")
+        return CheckResult(
+            False, f"The API key was rejected by {host}. Check that it is a valid personal API key."
+        )
     except PermissionDeniedError as exc:
         scope = getattr(exc, "missing_scope", None)
         if scope:
             return CheckResult(False, f"The API key is missing the scope '{scope}' for {where}.")
-        return CheckResult(False, f"The API key may not read Replay Vision in {where}.")
+        return CheckResult(
+            False,
+            f"The API key has no access to {where}: check the project id, "
+            "or use a key that is allowed on this project.",
+        )
     except NotFoundError:
         return CheckResult(
             False,

@@ -67,8 +67,8 @@ def _call_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
 
 @st.cache_data(ttl=READ_TTL_SECONDS, max_entries=MAX_CACHED_READS, show_spinner=False)
 def _cached_read(
-    fingerprint: str,
-    write_generation: int,
+    fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
+    write_generation: int,  # noqa: ARG001 - part of the cache key: bumped by writes
     resource: str,
     method: str,
     call_key: str,
@@ -87,7 +87,7 @@ def _cached_read(
 
 @st.cache_data(ttl=ESTIMATE_TTL_SECONDS, max_entries=256, show_spinner=False)
 def _cached_estimate(
-    fingerprint: str,
+    fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
     query_json: str,
     scanner_id: str | None,
     model: str | None,
@@ -166,7 +166,9 @@ def estimate(
     return _cached_estimate(
         conn.fingerprint,
         json.dumps(query or {}, sort_keys=True),
-        scanner_id, model, _client=connection.client()
+        scanner_id,
+        model,
+        _client=connection.client(),
     )
 
 

@@ -79,10 +79,14 @@ def explain(error: Exception, action: str) -> ErrorMessage:
     """Map any console or API failure to a human message; ``action`` says what was attempted."""
     what = f"Could not {action}."
     if isinstance(error, ReadOnlyError):
-        return ErrorMessage(what, "This console is read-only.", "Ask its operator for write access.")
+        return ErrorMessage(
+            what, "This console is read-only.", "Ask its operator for write access."
+        )
     if isinstance(error, APITimeoutError):
         return ErrorMessage(
-            what, "The API did not answer in time.", "Try again; if it persists, check the host.",
+            what,
+            "The API did not answer in time.",
+            "Try again; if it persists, check the host.",
             "warning",
         )
     if isinstance(error, APIConnectionError):
@@ -114,8 +118,11 @@ def explain(error: Exception, action: str) -> ErrorMessage:
         )
     if isinstance(error, QuotaExceededError):
         return ErrorMessage(
-            what, "The monthly Replay Vision quota is used up.", "Wait for the reset or raise the quota.",
-            "warning", _detail(error),
+            what,
+            "The monthly Replay Vision quota is used up.",
+            "Wait for the reset or raise the quota.",
+            "warning",
+            _detail(error),
         )
     if isinstance(error, RateLimitError):
         wait = getattr(error, "retry_after", None)
@@ -129,16 +136,22 @@ def explain(error: Exception, action: str) -> ErrorMessage:
         return ErrorMessage(what, why, "Correct it and try again.", "error", _detail(error))
     if isinstance(error, ServerError):
         return ErrorMessage(
-            what, "The API had a temporary failure.", "Try again in a moment.", "warning",
+            what,
+            "The API had a temporary failure.",
+            "Try again in a moment.",
+            "warning",
             _detail(error),
         )
     if isinstance(error, ResponseValidationError):
         return ErrorMessage(
-            what, "The API answered with data this console does not understand.",
+            what,
+            "The API answered with data this console does not understand.",
             "Check that the host is a PostHog instance with Replay Vision.",
         )
     if isinstance(error, APIStatusError):
-        return ErrorMessage(what, "The API returned an error.", "Try again.", "error", _detail(error))
+        return ErrorMessage(
+            what, "The API returned an error.", "Try again.", "error", _detail(error)
+        )
     if isinstance(error, VisionAPIError):
         return ErrorMessage(what, "The API call failed.", "Try again.", "error", str(error))
     return ErrorMessage(what, "An unexpected error occurred.", "Try again.", "error")
@@ -164,4 +177,3 @@ def show_api_error(error: Exception, action: str) -> ErrorMessage:
     else:
         st.error(body, icon=":material/error:")
     return message
-

@@ -20,12 +20,20 @@ AppFactory = Callable[..., AppTest]
 @pytest.fixture(autouse=True)
 def _isolated_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No developer environment leaks in, and no cached read outlives its test."""
-    for name in ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY",
-                 "VISION_CONSOLE_READ_ONLY", "VISION_CONSOLE_ALLOWED_HOSTS"):
+    for name in (
+        "POSTHOG_HOST",
+        "POSTHOG_PROJECT_ID",
+        "POSTHOG_PERSONAL_API_KEY",
+        "VISION_CONSOLE_READ_ONLY",
+        "VISION_CONSOLE_ALLOWED_HOSTS",
+    ):
         monkeypatch.delenv(name, raising=False)
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+FRAME_SCRIPT = "from console.frame import render_frame\n\nrender_frame()\n"
 
 
 def make_app(
@@ -36,12 +44,18 @@ def make_app(
     secrets: Mapping[str, Any] | None = None,
     api_key: str | None = None,
     run: bool = True,
+    frame_only: bool = False,
 ) -> AppTest:
     """The console on ``page`` (e.g. "scanners"), connected to ``sandbox`` through secrets.
 
     ``secrets`` overrides or extends the ``[posthog]`` table (e.g. ``{"read_only": True}``).
+    ``frame_only`` runs just the connection frame and sidebar, which AppTest otherwise skips
+    on reruns of a multipage app (it re-executes only the page script).
     """
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS)
+    if frame_only:
+        at = AppTest.from_string(FRAME_SCRIPT, default_timeout=APP_TIMEOUT_SECONDS)
+    else:
+        at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS)
     table: dict[str, Any] = {
         "host": sandbox.base_url,
         "project_id": sandbox.project_id,

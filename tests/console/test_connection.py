@@ -52,7 +52,12 @@ def test_sidebar_refuses_hosts_outside_the_allow_list() -> None:
         sidebar_credentials("http://127.0.0.1:9", "1", "phx_x", settings)
     assert caught.value.field == "host"
     ok = sidebar_credentials("https://us.posthog.com/api", "7", " phx_x ", settings)
-    assert (ok.host, ok.project_id, ok.api_key, ok.source) == ("https://us.posthog.com", 7, "phx_x", "sidebar")
+    assert (ok.host, ok.project_id, ok.api_key, ok.source) == (
+        "https://us.posthog.com",
+        7,
+        "phx_x",
+        "sidebar",
+    )
 
 
 @pytest.mark.parametrize("raw", ["abc", "0", "-3", "1.5"])

@@ -30,7 +30,10 @@ def test_escaped_markdown_leaves_no_unescaped_syntax(text: str) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://us.posthog.com/project/1/replay/abc", "https://us.posthog.com/project/1/replay/abc"),
+        (
+            "https://us.posthog.com/project/1/replay/abc",
+            "https://us.posthog.com/project/1/replay/abc",
+        ),
         ("http://127.0.0.1:8000/x", "http://127.0.0.1:8000/x"),
         ("javascript:alert(1)", None),
         ("JaVaScRiPt:alert(1)", None),

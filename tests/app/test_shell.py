@@ -1,0 +1,140 @@
+"""The console shell: connection precedence, status, connection test, operator switches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, APP_TIMEOUT_SECONDS, AppFactory, make_app
+
+
+def _texts(elements: Any) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def _sidebar_markdown(at: AppTest) -> str:
+    return "\n".join(_texts(at.sidebar.markdown) + _texts(at.sidebar.caption))
+
+
+def test_secrets_connection_shows_project_and_source(app: AppFactory, sandbox: Any) -> None:
+    at = app()
+    assert not at.exception
+    status = _sidebar_markdown(at)
+    assert f"Project {sandbox.project_id}" in status
+    assert "this deployment's secrets" in status
+    assert ":green-badge[PostHog]" in status
+    assert not any("Demo sandbox" in str(i.value) for i in at.info)
+
+
+def test_without_settings_the_demo_sandbox_starts_with_a_banner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISION_CONSOLE_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS).run()
+    assert not at.exception
+    assert any("Demo sandbox" in str(i.value) for i in at.info)
+    assert "the demo sandbox" in _sidebar_markdown(at)
+
+
+def test_a_malformed_secrets_table_is_ignored_with_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISION_CONSOLE_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS)
+    at.secrets["posthog"] = "not a table"
+    at.run()
+    assert not at.exception
+    assert any("not a table" in str(w.value) for w in at.sidebar.warning)
+    assert any("Demo sandbox" in str(i.value) for i in at.info)
+
+
+def test_unusable_secrets_fall_back_with_a_notice_naming_the_problem(sandbox: Any) -> None:
+    at = make_app(sandbox, secrets={"host": "ftp://nope", "project_id": "x"})
+    assert not at.exception
+    assert any("secrets were ignored" in str(w.value) for w in at.sidebar.warning)
+
+
+def test_environment_is_used_when_there_are_no_secrets(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTHOG_HOST", sandbox.base_url)
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", str(sandbox.project_id))
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", sandbox.api_key)
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS).run()
+    assert not at.exception
+    assert "environment variables" in _sidebar_markdown(at)
+
+
+def _frame(sandbox: Any, **options: Any) -> AppTest:
+    return make_app(sandbox, frame_only=True, **options)
+
+
+def _test_connection(at: AppTest) -> str:
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    messages = _texts(at.sidebar.success) + _texts(at.sidebar.error)
+    assert len(messages) == 1
+    return messages[0].replace("\\", "")
+
+
+def test_connection_test_reports_what_is_connected(sandbox: Any) -> None:
+    message = _test_connection(_frame(sandbox))
+    assert message.startswith(f"Connected to project {sandbox.project_id}")
+    assert "scanners" in message
+
+
+def test_connection_test_names_a_rejected_key(sandbox: Any) -> None:
+    message = _test_connection(_frame(sandbox, api_key="phx_wrong"))
+    assert "rejected" in message
+    assert "phx_wrong" not in message
+
+
+def test_connection_test_names_the_missing_scope(sandbox: Any) -> None:
+    key = sandbox.add_api_key(scopes=["replay_scanner:read"], project_ids=[sandbox.project_id])
+    message = _test_connection(_frame(sandbox, api_key=key))
+    assert "session_recording:read" in message
+
+
+def test_connection_test_explains_a_wrong_project(sandbox: Any) -> None:
+    message = _test_connection(_frame(sandbox, secrets={"project_id": 987654}))
+    assert "check the project id" in message
+
+
+def test_connection_test_explains_an_unreachable_host(sandbox: Any) -> None:
+    message = _test_connection(_frame(sandbox, secrets={"host": "http://127.0.0.1:9"}))
+    assert "unreachable" in message
+
+
+def test_read_only_is_shown(sandbox: Any) -> None:
+    at = make_app(sandbox, secrets={"read_only": True})
+    assert ":gray-badge[Read-only]" in _sidebar_markdown(at)
+
+
+def test_sidebar_credentials_take_precedence_and_disconnect_restores(sandbox: Any) -> None:
+    at = _frame(sandbox)
+    at.sidebar.text_input(key="connect_host").set_value(sandbox.base_url)
+    at.sidebar.text_input(key="connect_project").set_value(str(sandbox.other_project_id))
+    at.sidebar.text_input(key="connect_api_key").set_value(sandbox.other_api_key)
+    at.sidebar.button[-1].click().run()
+    assert not at.exception
+    status = _sidebar_markdown(at)
+    assert f"Project {sandbox.other_project_id}" in status and "your own key" in status
+    disconnect = next(b for b in at.sidebar.button if b.label == "Disconnect")
+    disconnect.click().run()
+    assert f"Project {sandbox.project_id}" in _sidebar_markdown(at)
+
+
+def test_sidebar_refuses_a_host_outside_the_allow_list(sandbox: Any) -> None:
+    at = _frame(sandbox, secrets={"allowed_hosts": ["us.posthog.com"]})
+    at.sidebar.text_input(key="connect_host").set_value("http://169.254.169.254")
+    at.sidebar.text_input(key="connect_project").set_value("1")
+    at.sidebar.text_input(key="connect_api_key").set_value("phx_anything")
+    at.sidebar.button[-1].click().run()
+    assert not at.exception
+    errors = " ".join(_texts(at.sidebar.error)).replace("\\", "")
+    assert "Host: This console may only connect to: us.posthog.com" in errors
+    assert "this deployment's secrets" in _sidebar_markdown(at)
+    assert at.sidebar.text_input(key="connect_api_key").value == "phx_anything"
