@@ -42,6 +42,7 @@ TEXT_INPUT = '[data-testid="stTextInput"]'
 TEXT_AREA = '[data-testid="stTextArea"]'
 PASSWORD_INPUT = 'input[type="password"]'
 WIDGET_LABEL = '[data-testid="stWidgetLabel"]'
+FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
 
 DEFAULT_TIMEOUT_MS = 30_000
 
@@ -119,12 +120,12 @@ def connect(page: Page, host: str, project_id: int | str, api_key: str) -> None:
     """Fill and submit the sidebar "Connect to PostHog" form, then wait for the rerun."""
     bar = sidebar(page)
     expander = bar.locator(EXPANDER).filter(has_text="Connect to PostHog")
-    if not bar.get_by_label("Personal API key").is_visible():
+    if not bar.get_by_label("Personal API key", exact=True).is_visible():
         expander.locator("summary").click()
-    bar.get_by_label("Host").fill(host)
-    bar.get_by_label("Project id").fill(str(project_id))
-    bar.get_by_label("Personal API key").fill(api_key)
-    bar.get_by_role("button", name="Connect").click()
+    bar.get_by_label("Host", exact=True).fill(host)
+    bar.get_by_label("Project id", exact=True).fill(str(project_id))
+    bar.get_by_label("Personal API key", exact=True).fill(api_key)
+    bar.locator(FORM_SUBMIT).filter(has_text="Connect").click()
     settle(page)
 
 
