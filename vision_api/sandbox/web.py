@@ -194,6 +194,8 @@ class SandboxMiddleware:
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 statuses.append(int(message["status"]))
+                # Logged before the client can see the response, so counts are never behind.
+                self.log.record(method, original, statuses[0])
             await send(message)
 
         fault = self.faults.decide(method, original)
@@ -213,4 +215,5 @@ class SandboxMiddleware:
             else:
                 await self.app(scope, receive, capture)
         finally:
-            self.log.record(method, original, statuses[0] if statuses else 500)
+            if not statuses:
+                self.log.record(method, original, 500)

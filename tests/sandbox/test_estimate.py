@@ -1,0 +1,295 @@
+"""The estimate formula over hand-inserted recordings (contract §6 Era S, §7 credits)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from vision_api.sandbox import Sandbox
+
+from .conftest import Api, assert_error
+
+
+def add_recording(sb: Sandbox, days_ago: float, **features: Any) -> str:
+    """Insert one recording into the sandbox's first project; returns its session id."""
+    start = (datetime.now(UTC) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    row = {
+        "session_id": f"rec-{days_ago}-{len(features)}-{id(features)}",
+        "project_id": sb.project_id,
+        "start_time": start,
+        "duration": 120.0,
+        "active_seconds": 60.0,
+        "start_url": "https://shop.example.com/",
+        "browser": "Chrome",
+        "os": "Mac OS X",
+        "country": "US",
+        "distinct_id": "person-1",
+        "person_email": "someone@example.org",
+        "event_count": 5,
+        "console_error_count": 0,
+        "console_warn_count": 0,
+        "console_log_count": 0,
+        "is_test_account": 0,
+    }
+    events = features.pop("events", ["$pageview"])
+    row.update(features)
+    with sb.db.write() as conn:
+        conn.execute(
+            f"INSERT INTO recordings ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        conn.executemany(
+            "INSERT INTO recording_events VALUES (?, ?, 1)",
+            [(row["session_id"], e) for e in events],
+        )
+    return str(row["session_id"])
+
+
+def estimate(api: Api, **body: Any) -> dict[str, Any]:
+    response = api.post("estimate/", body)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_no_recordings(empty_api: Api) -> None:
+    assert estimate(empty_api) == {
+        "matched_sessions_in_window": 0,
+        "window_days": 30,
+        "estimated_observations_per_month": 0,
+        "other_enabled_scanners_monthly": 0,
+        "other_enabled_scanners_monthly_credits": 0,
+        "sampling_rate": 1.0,
+        "model": "gemini-3-flash-preview",
+        "credits_per_observation": 5,
+        "estimated_credits_per_month": 0,
+    }
+
+
+def test_window_days_and_projection(empty_api: Api) -> None:
+    sb = empty_api.sb
+    for days in (0.5, 1.5, 2.5, 4.5):
+        add_recording(sb, days)
+    add_recording(sb, 3, duration=10.0)
+    add_recording(sb, 3, active_seconds=5.0)
+    add_recording(sb, 3, duration=5000.0, active_seconds=4000.0)
+    result = estimate(empty_api, sampling_rate=0.5)
+    assert result["matched_sessions_in_window"] == 4
+    assert result["window_days"] == 5
+    assert result["estimated_observations_per_month"] == round(4 / 5 * 30 * 0.5)
+    assert result["estimated_credits_per_month"] == result["estimated_observations_per_month"] * 5
+    assert result["sampling_rate"] == 0.5
+
+
+def test_window_is_capped_at_30_days_and_old_sessions_are_outside(empty_api: Api) -> None:
+    sb = empty_api.sb
+    add_recording(sb, 1)
+    add_recording(sb, 29)
+    add_recording(sb, 45)
+    add_recording(sb, 120)
+    result = estimate(empty_api)
+    assert result["window_days"] == 30
+    assert result["matched_sessions_in_window"] == 2
+    assert result["estimated_observations_per_month"] == 2
+
+
+def test_estimate_scales_linearly_with_sampling_rate(api: Api) -> None:
+    full = estimate(api)
+    for rate in (0.00005, 0.1, 0.37, 1.0):
+        result = estimate(api, sampling_rate=rate)
+        expected = round(full["matched_sessions_in_window"] / full["window_days"] * 30 * rate)
+        assert result["estimated_observations_per_month"] == expected
+    assert estimate(api, sampling_rate=0)["estimated_observations_per_month"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            {
+                "having_predicates": [
+                    {"key": "duration", "type": "recording", "operator": "gt", "value": 200}
+                ]
+            },
+            {"long"},
+        ),
+        (
+            {
+                "properties": [
+                    {"key": "active_seconds", "type": "recording", "operator": "lt", "value": 30}
+                ]
+            },
+            {"idle"},
+        ),
+        (
+            {
+                "properties": [
+                    {"key": "email", "type": "person", "operator": "icontains", "value": "VIP"}
+                ]
+            },
+            {"vip"},
+        ),
+        (
+            {
+                "properties": [
+                    {"key": "$browser", "type": "event", "operator": "exact", "value": ["Firefox"]}
+                ]
+            },
+            {"firefox"},
+        ),
+        (
+            {
+                "properties": [
+                    {"key": "$browser", "type": "event", "operator": "is_not", "value": "Chrome"}
+                ]
+            },
+            {"firefox"},
+        ),
+        (
+            {
+                "properties": [
+                    {
+                        "key": "$current_url",
+                        "type": "event",
+                        "operator": "icontains",
+                        "value": "/checkout",
+                    }
+                ]
+            },
+            {"checkout"},
+        ),
+        (
+            {
+                "properties": [
+                    {
+                        "key": "$geoip_country_code",
+                        "type": "person",
+                        "operator": "exact",
+                        "value": "DE",
+                    }
+                ]
+            },
+            None,
+        ),
+        ({"events": [{"id": "purchase_completed", "type": "events"}]}, {"checkout"}),
+        (
+            {
+                "console_log_filters": [
+                    {"key": "level", "operator": "exact", "type": "log_entry", "value": ["error"]}
+                ]
+            },
+            {"errors"},
+        ),
+        ({"filter_test_accounts": True}, {"long", "idle", "vip", "firefox", "checkout", "errors"}),
+        (
+            {
+                "operand": "OR",
+                "events": [{"id": "purchase_completed"}],
+                "properties": [
+                    {"key": "$browser", "type": "event", "operator": "exact", "value": "Firefox"}
+                ],
+            },
+            {"checkout", "firefox"},
+        ),
+        (
+            {
+                "events": [{"id": "purchase_completed"}],
+                "properties": [
+                    {"key": "$browser", "type": "event", "operator": "exact", "value": "Firefox"}
+                ],
+            },
+            set(),
+        ),
+    ],
+)
+def test_supported_filters(
+    empty_api: Api, query: dict[str, Any], expected: set[str] | None
+) -> None:
+    sb = empty_api.sb
+    add_recording(sb, 1, duration=300.0, session_id="long")
+    add_recording(sb, 1, active_seconds=20.0, session_id="idle")
+    add_recording(sb, 1, person_email="big.VIP@example.org", session_id="vip")
+    add_recording(sb, 1, browser="Firefox", session_id="firefox")
+    add_recording(
+        sb,
+        1,
+        start_url="https://shop.example.com/checkout/pay",
+        session_id="checkout",
+        events=["$pageview", "purchase_completed"],
+    )
+    add_recording(sb, 1, console_error_count=3, session_id="errors")
+    add_recording(sb, 1, is_test_account=1, session_id="test")
+    everything = 7
+    matched = estimate(empty_api, query=query)["matched_sessions_in_window"]
+    assert matched == (everything if expected is None else len(expected))
+
+
+def test_unknown_property_keys_are_ignored_and_dates_dropped(empty_api: Api) -> None:
+    add_recording(empty_api.sb, 1)
+    query = {
+        "date_from": "-1d",
+        "properties": [{"key": "$feature/x", "type": "event", "operator": "exact", "value": "y"}],
+    }
+    assert estimate(empty_api, query=query)["matched_sessions_in_window"] == 1
+
+
+def test_other_enabled_scanners_exclude_the_edited_one_and_disabled_ones(empty_api: Api) -> None:
+    sb = empty_api.sb
+    for days in range(10):
+        add_recording(sb, days + 0.5)
+    a = empty_api.create(sampling_rate=1.0)
+    b = empty_api.create(sampling_rate=0.5, model="gemini-3.1-flash-lite-preview")
+    empty_api.create(enabled=False)
+    assert a["estimated_monthly_observations"] == 30
+    assert b["estimated_monthly_observations"] == 15
+    total = estimate(empty_api)
+    assert total["other_enabled_scanners_monthly"] == 45
+    assert total["other_enabled_scanners_monthly_credits"] == 30 * 5 + 15 * 2
+    editing_b = estimate(empty_api, scanner_id=b["id"])
+    assert editing_b["other_enabled_scanners_monthly"] == 30
+    assert editing_b["model"] == "gemini-3.1-flash-lite-preview"
+    assert editing_b["credits_per_observation"] == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "credits"),
+    [
+        ("gemini-3-flash-preview", 5),
+        ("gemini-3.1-flash-lite-preview", 2),
+        ("gemini-3.7-flash", 15),
+        ("future-x", 15),
+    ],
+)
+def test_credits_per_observation_by_model(api: Api, model: str, credits: int) -> None:
+    result = estimate(api, model=model)
+    assert result["credits_per_observation"] == credits
+    assert (
+        result["estimated_credits_per_month"]
+        == result["estimated_observations_per_month"] * credits
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "attr", "detail"),
+    [
+        ({"sampling_rate": 2}, "sampling_rate", "Ensure this value is less than or equal to 1.0."),
+        ({"sampling_rate": "x"}, "sampling_rate", "A valid number is required."),
+        ({"scanner_id": "nope"}, "scanner_id", "Must be a valid UUID."),
+        (
+            {"scanner_id": "00000000-0000-0000-0000-000000000000"},
+            "scanner_id",
+            "No scanner with this id exists in this project.",
+        ),
+        ({"query": {"bogus": 1}}, "query", "Recording filter is invalid."),
+    ],
+)
+def test_estimate_errors(api: Api, body: dict[str, Any], attr: str, detail: str) -> None:
+    assert_error(api.post("estimate/", body), 400, detail=detail, attr=attr)
+
+
+def test_demo_has_thirty_days_of_recordings(api: Api) -> None:
+    result = estimate(api)
+    assert result["window_days"] == 30
+    assert result["matched_sessions_in_window"] > 1000

@@ -1,0 +1,145 @@
+"""Fault injection, the request log and their HTTP controls."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from vision_api.sandbox import Sandbox
+
+from .conftest import Api, assert_error
+
+
+def test_fail_next_fails_exactly_n_matching_requests(api: Api) -> None:
+    api.sb.faults.fail_next(2, status=503, path_contains="/creators")
+    assert api.get().status_code == 200
+    for _ in range(2):
+        assert_error(
+            api.get("creators/"), 503, code="service_unavailable", error_type="server_error"
+        )
+    assert api.get("creators/").status_code == 200
+
+
+def test_fail_next_by_method_with_retry_after(api: Api) -> None:
+    api.sb.faults.fail_next(1, status=429, method="post", retry_after=7)
+    assert api.get().status_code == 200
+    response = api.post("estimate/", {})
+    body = assert_error(response, 429, code="throttled", error_type="throttled_error")
+    assert body["detail"] == "Request was throttled. Expected available in 7 seconds."
+    assert response.headers["Retry-After"] == "7"
+    assert api.post("estimate/", {}).status_code == 200
+
+
+def test_random_rates_are_seeded(api: Api) -> None:
+    def run() -> list[int]:
+        api.sb.faults.configure(rate_429=0.3, rate_503=0.3, retry_after=2, seed=42)
+        return [api.get("stats/").status_code for _ in range(30)]
+
+    first, second = run(), run()
+    assert first == second
+    assert {429, 503, 200} <= set(first)
+    api.sb.faults.reset()
+    assert {api.get("stats/").status_code for _ in range(10)} == {200}
+
+
+def test_throttle_fault_carries_retry_after(api: Api) -> None:
+    api.sb.faults.configure(rate_429=1.0, retry_after=1)
+    response = api.get()
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "1"
+    assert response.json()["detail"] == "Request was throttled. Expected available in 1 second."
+
+
+def test_bad_fault_settings_are_refused(sandbox: Sandbox) -> None:
+    with pytest.raises(ValueError):
+        sandbox.faults.configure(rate_429=1.5)
+    with pytest.raises(ValueError):
+        sandbox.faults.fail_next(1, status=200)
+
+
+def test_request_log_counts_api_calls_without_query_strings(api: Api) -> None:
+    api.sb.requests.clear()
+    api.get(search="secret-search")
+    api.get("stats/")
+    api.post("estimate/", {})
+    api.get("nope/")
+    assert api.sb.requests.count() == 4
+    assert api.sb.requests.count(method="get") == 3
+    assert api.sb.requests.count(path_contains="/stats") == 1
+    entries = api.sb.requests.entries
+    assert [e.status for e in entries] == [200, 200, 200, 404]
+    assert all("secret" not in e.path for e in entries)
+    api.sb.requests.clear()
+    assert api.sb.requests.count() == 0
+
+
+def test_http_controls(api: Api) -> None:
+    root = api.sb.base_url
+    assert requests.post(f"{root}/_sandbox/requests/reset", timeout=5).json() == {"ok": True}
+    api.get()
+    log = requests.get(f"{root}/_sandbox/requests", timeout=5).json()
+    assert log["count"] == 1
+    assert log["entries"][0]["method"] == "GET" and log["entries"][0]["status"] == 200
+    body = {"n": 1, "status": 502, "path_contains": "/vision/"}
+    assert requests.post(f"{root}/_sandbox/fail_next", json=body, timeout=5).status_code == 200
+    assert api.get().status_code == 502
+    assert api.get().status_code == 200
+    faults = {"rate_503": 1.0}
+    assert requests.post(f"{root}/_sandbox/faults", json=faults, timeout=5).status_code == 200
+    assert api.get().status_code == 503
+    assert requests.post(f"{root}/_sandbox/reset-faults", timeout=5).status_code == 200
+    assert api.get().status_code == 200
+    bad = requests.post(f"{root}/_sandbox/faults", json={"rate_503": 3}, timeout=5)
+    assert_error(bad, 400, error_type="validation_error")
+    unknown = requests.post(f"{root}/_sandbox/faults", json={"bogus": 1}, timeout=5)
+    assert_error(unknown, 400)
+    assert requests.get(f"{root}/_sandbox/requests", timeout=5).json()["count"] == 5
+
+
+def test_faults_do_not_touch_controls(api: Api) -> None:
+    api.sb.faults.configure(rate_503=1.0)
+    assert requests.get(f"{api.sb.base_url}/_sandbox/requests", timeout=5).status_code == 200
+
+
+def test_state_survives_a_restart_without_reseeding(tmp_path: object) -> None:
+    path = f"{tmp_path}/sandbox.sqlite3"
+    with Sandbox.start(db_path=path, seed="demo", scan_delay=0.05) as first:
+        api = Api(first)
+        count = api.get().json()["count"]
+        created = api.create()
+    with Sandbox.start(db_path=path, seed="demo", scan_delay=0.05) as second:
+        api = Api(second)
+        assert api.get().json()["count"] == count + 1
+        assert api.get(created["id"]).json() == created
+    with Sandbox.start(db_path=path, seed="empty", scan_delay=0.05) as third:
+        assert Api(third).get().json()["count"] == count + 1
+
+
+def test_accepted_jobs_finish_after_a_restart(tmp_path: object) -> None:
+    path = f"{tmp_path}/sandbox.sqlite3"
+    with Sandbox.start(db_path=path, seed="demo", scan_delay=30) as first:
+        api = Api(first)
+        scanner = api.create()
+        session = first.sample_sessions("eligible", 1)[0]
+        assert api.post(f"{scanner['id']}/observe/", {"session_id": session}).status_code == 202
+    with Sandbox.start(db_path=path, scan_delay=0) as second:
+        api = Api(second)
+        done = api.wait_for_observation(
+            scanner["id"], session, lambda o: o["status"] == "succeeded"
+        )
+        assert done["scanner_result"] is not None
+
+
+def test_bulk_observations_for_scale(tmp_path: object) -> None:
+    with Sandbox.start(db_path=f"{tmp_path}/bulk.sqlite3", observations=5000) as sb:
+        api = Api(sb)
+        scorer = api.get(search="UX quality").json()["results"][0]
+        page = api.get(f"{scorer['id']}/observations/", order_by="-result_score", limit=3).json()
+        assert page["count"] >= 5000
+        assert [o["scanner_result"]["model_output"]["score"] for o in page["results"]] == [
+            10,
+            10,
+            10,
+        ]
+        stats = api.get(f"{scorer['id']}/observations/stats/").json()
+        assert stats["scorer"]["summary"]["count"] > 4000
