@@ -42,7 +42,7 @@ def _sessions(api: Api, scanner_id: str, **params: Any) -> list[str]:
 
 
 def test_default_order_is_newest_first(scored: tuple[Api, str, list[dict[str, Any]]]) -> None:
-    api, sid, results = scored
+    _api, _sid, results = scored
     assert [o["session_id"] for o in results] == ["s5", "s2", "sf", "s9", "sp"]
     assert results[0]["scanner_result"]["model_output"]["score"] == 5
     assert results[2]["scanner_result"] is None
