@@ -1,6 +1,106 @@
-"""Scanners page (being built)."""
+"""Scanners: find, create, edit, enable, duplicate, delete, and scan one session now.
+
+The list (filters, sort and page in the URL) comes first; picking a row opens that scanner's
+panel below it. Writes are hidden in read-only mode, and refused by ``console.data`` anyway.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from console import connection, data, scanner_actions, scanner_list, templates
+from console import scanner_form_view as form_view
+from console import scanner_list_view as list_view
+from console.render import show_api_error
+from vision_api import VisionAPIError
+
+conn = connection.current()
+read_only = conn.read_only
+
 st.title("Scanners")
-st.caption("This page is under construction.")
+st.caption(
+    "Scanners watch session recordings and record an observation for each: a verdict, tags, "
+    "a score or a summary."
+)
+
+list_view.sync_from_url()
+scanner_actions.run_pending_delete()
+if form_view.SELECT_KEY in st.session_state:
+    list_view.select(st.session_state.pop(form_view.SELECT_KEY))
+form_view.show_flashes()
+scanner_actions.show_problem()
+
+if read_only:
+    st.caption(":material/lock: Read-only console: creating, changing and deleting are disabled.")
+elif form_view.current() is None and st.button(
+    "New scanner", type="primary", icon=":material/add:", key="scanners.new"
+):
+    st.session_state["scanners.gallery"] = True
+
+
+def template_gallery() -> None:
+    """Quick starts: PostHog's five templates, or an empty form of any type."""
+    st.subheader("Start from a template", anchor=False)
+    cards = st.columns(len(templates.TEMPLATES) + 1)
+    for column, template in zip(cards, templates.TEMPLATES, strict=False):
+        with column.container(border=True):
+            st.markdown(f"{template.icon} **{template.title}**")
+            st.caption(template.blurb)
+            if st.button("Use", key=f"scanners.template.{template.key}", width="stretch"):
+                form_view.open_create(template.key)
+                st.session_state.pop("scanners.gallery", None)
+                st.rerun()
+    with cards[-1].container(border=True):
+        st.markdown(":material/edit_note: **From scratch**")
+        st.caption("Any type, your own prompt.")
+        if st.button("Blank form", key="scanners.template.blank", width="stretch"):
+            form_view.open_create()
+            st.session_state.pop("scanners.gallery", None)
+            st.rerun()
+
+
+session = form_view.current()
+if session is not None and not read_only:
+    form_view.render(session)
+    list_view.write_url()
+    st.stop()
+
+try:
+    creators = data.creators()
+except VisionAPIError as exc:
+    show_api_error(exc, "load the scanner creators")
+    creators = []
+
+list_view.render_filters(creators)
+view = list_view.load_page()
+if view is not None:
+    list_view.render_table(view)
+empty_project = (
+    view is not None
+    and view.total == 0
+    and not scanner_list.has_filters(list_view.current_values())
+)
+if not read_only and (st.session_state.get("scanners.gallery") or empty_project):
+    template_gallery()
+
+scanner = list_view.selected_scanner(view)
+if scanner is not None:
+    with st.container(border=True):
+        actions = st.columns([1, 1, 1, 1, 4]) if not read_only else []
+        if actions:
+            with actions[0]:
+                scanner_actions.render_toggle(scanner)
+            if actions[1].button("Edit", icon=":material/edit:", key="scanners.edit"):
+                form_view.open_edit(scanner.raw or {})
+                st.rerun()
+            if actions[2].button("Duplicate", icon=":material/content_copy:", key="scanners.dup"):
+                if scanner_actions.duplicate(scanner):
+                    st.rerun()
+                scanner_actions.show_problem()
+            if actions[3].button("Delete", icon=":material/delete:", key="scanners.delete"):
+                scanner_actions.ask_delete(scanner)
+        scanner_actions.render_details(scanner)
+        st.markdown("**Scan one recording now**")
+        scanner_actions.render_scan(scanner, read_only=read_only)
+
+list_view.write_url()

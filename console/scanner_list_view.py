@@ -1,0 +1,262 @@
+"""The Scanners page's list: filters bound to the URL, the server-paged table, row selection.
+
+The URL is the source of truth when it changes from outside (a pasted link, back/forward, a
+link from another page); otherwise the widgets are, and their values are written back to the
+URL after every run, defaults omitted. Invalid URL values fall back to their defaults with a
+notice. Reads go through ``console.data`` (cached per credential), so a rerun that changes no
+filter makes no request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from console import data, forms, scanner_list, state
+from console.render import escape_markdown, show_api_error
+from console.scanner_list import PARAMS, SORTS
+from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
+
+WIDGETS = {
+    "q": "scanners.q",
+    "enabled": "scanners.f_enabled",
+    "type": "scanners.f_type",
+    "creator": "scanners.f_creator",
+    "signals": "scanners.f_signals",
+    "sort": "scanners.sort",
+}
+PAGE_KEY = "scanners.page"
+SELECTED_KEY = "scanners.selected"
+TABLE_KEY = "scanners.table"
+PICK_KEY = "scanners.table_pick"
+URL_SEEN_KEY = "scanners.url_seen"
+NOTICES_KEY = "scanners.notices"
+
+
+@dataclass(frozen=True)
+class ListView:
+    """One rendered page of the list: its scanners and the total matching."""
+
+    scanners: Sequence[Scanner]
+    total: int
+
+
+def sync_from_url() -> None:
+    """Seed the list state from the URL when the URL changed from outside since the last run."""
+    raw = {param.name: st.query_params.get(param.name) for param in PARAMS}
+    if raw == st.session_state.get(URL_SEEN_KEY):
+        return
+    values, notices = state.read_params(PARAMS)
+    for name, key in WIDGETS.items():
+        value = values[name]
+        st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    st.session_state[PAGE_KEY] = values["page"]
+    st.session_state[SELECTED_KEY] = values["scanner"]
+    st.session_state[NOTICES_KEY] = notices
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def current_values() -> dict[str, Any]:
+    """The list state as URL parameter values."""
+    values: dict[str, Any] = {}
+    for name, key in WIDGETS.items():
+        value = st.session_state.get(key)
+        default = next(p.default for p in PARAMS if p.name == name)
+        if isinstance(default, tuple):
+            values[name] = tuple(value or ())
+        else:
+            values[name] = value if value is not None else default
+    values["page"] = st.session_state.get(PAGE_KEY, 1)
+    values["scanner"] = st.session_state.get(SELECTED_KEY) or ""
+    return values
+
+
+def write_url() -> None:
+    """Mirror the list state into the URL and remember it as seen."""
+    state.write_params(current_values(), PARAMS)
+    st.session_state[URL_SEEN_KEY] = {
+        param.name: st.query_params.get(param.name) for param in PARAMS
+    }
+
+
+def _filters_changed() -> None:
+    """A filter or the sort changed: back to page 1, forget the row picked on the old page."""
+    st.session_state[PAGE_KEY] = 1
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+    st.session_state.pop(NOTICES_KEY, None)
+
+
+def _clear_filters() -> None:
+    for name, key in WIDGETS.items():
+        if name != "sort":
+            st.session_state[key] = [] if name in ("type", "creator") else ""
+    _filters_changed()
+
+
+def render_filters(creators: Sequence[User]) -> None:
+    """Search, status, type, creator, signals and sort, each bound to the URL."""
+    for notice in st.session_state.get(NOTICES_KEY) or []:
+        st.warning(escape_markdown(notice), icon=":material/link_off:")
+    names = {user.id: user.display_name for user in creators}
+    wanted = st.session_state.get(WIDGETS["creator"]) or []
+    creator_ids = list(dict.fromkeys([*names, *wanted]))
+    search, status, types, by, signals, sort = st.columns([3, 1.4, 2, 2, 1.4, 1.8])
+    search.text_input(
+        "Search",
+        key=WIDGETS["q"],
+        placeholder="Name, description or prompt",
+        on_change=_filters_changed,
+        max_chars=200,
+    )
+    status.selectbox(
+        "Status",
+        list(scanner_list.ENABLED_CHOICES),
+        key=WIDGETS["enabled"],
+        format_func=scanner_list.ENABLED_CHOICES.__getitem__,
+        on_change=_filters_changed,
+    )
+    types.multiselect(
+        "Type",
+        list(forms.SCANNER_TYPES),
+        key=WIDGETS["type"],
+        format_func=forms.TYPE_LABELS.__getitem__,
+        on_change=_filters_changed,
+        placeholder="Any type",
+    )
+    by.multiselect(
+        "Created by",
+        creator_ids,
+        key=WIDGETS["creator"],
+        format_func=lambda uid: names.get(uid, f"User {uid}"),
+        on_change=_filters_changed,
+        placeholder="Anyone",
+    )
+    signals.selectbox(
+        "Signals",
+        list(scanner_list.SIGNALS_CHOICES),
+        key=WIDGETS["signals"],
+        format_func=scanner_list.SIGNALS_CHOICES.__getitem__,
+        on_change=_filters_changed,
+    )
+    sort.selectbox(
+        "Sort by",
+        list(SORTS),
+        key=WIDGETS["sort"],
+        format_func=SORTS.__getitem__,
+        on_change=_filters_changed,
+    )
+    left, right, _rest = st.columns([1, 1, 6])
+    if scanner_list.has_filters(current_values()):
+        left.button("Clear filters", icon=":material/filter_alt_off:", on_click=_clear_filters)
+    if right.button("Refresh", icon=":material/refresh:", key="scanners.refresh"):
+        data.invalidate()
+
+
+def load_page() -> ListView | None:
+    """The current page from the server; past the last page, the last page instead."""
+    values = current_values()
+    try:
+        page: Page[Scanner] = data.list_scanners(**scanner_list.list_kwargs(values))
+        last = scanner_list.page_count(page.count)
+        if page.count and values["page"] > last:
+            st.session_state[PAGE_KEY] = last
+            page = data.list_scanners(**scanner_list.list_kwargs({**values, "page": last}))
+    except VisionAPIError as exc:
+        show_api_error(exc, "load the scanners")
+        return None
+    return ListView(page.items, page.count)
+
+
+def render_table(view: ListView) -> None:
+    """The page of scanners as a grid; picking a row selects that scanner."""
+    page = st.session_state.get(PAGE_KEY, 1)
+    if view.total == 0:
+        filtered = scanner_list.has_filters(current_values())
+        st.info(
+            "No scanners match your filters." if filtered else "No scanners yet.",
+            icon=":material/search_off:" if filtered else ":material/radar:",
+        )
+        return
+    frame = scanner_list.table_frame(view.scanners)
+    event = st.dataframe(
+        frame,
+        key=TABLE_KEY,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            name: st.column_config.Column(help=help_text)
+            for name, help_text in scanner_list.COLUMNS.items()
+        }
+        | {
+            "Enabled": st.column_config.CheckboxColumn(help=scanner_list.COLUMNS["Enabled"]),
+            "Updated (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Description": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(view.scanners):
+        picked = view.scanners[rows[0]].id
+        if st.session_state.get(PICK_KEY) != picked:
+            st.session_state[PICK_KEY] = picked
+            st.session_state[SELECTED_KEY] = picked
+    _pager(page, len(view.scanners), view.total)
+
+
+def _pager(page: int, shown: int, total: int) -> None:
+    caption, back, forward = st.columns([6, 1, 1])
+    caption.caption(scanner_list.page_caption(page, shown, total))
+    last = scanner_list.page_count(total)
+    back.button(
+        "Previous",
+        disabled=page <= 1,
+        key="scanners.prev",
+        width="stretch",
+        on_click=_go_to,
+        args=(page - 1,),
+    )
+    forward.button(
+        "Next",
+        disabled=page >= last,
+        key="scanners.next",
+        width="stretch",
+        on_click=_go_to,
+        args=(page + 1,),
+    )
+
+
+def _go_to(page: int) -> None:
+    st.session_state[PAGE_KEY] = page
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def selected_scanner(view: ListView | None) -> Scanner | None:
+    """The selected scanner: from the current page when there, else fetched by id."""
+    selected = st.session_state.get(SELECTED_KEY)
+    if not selected:
+        return None
+    for scanner in view.scanners if view else ():
+        if scanner.id == selected:
+            return scanner
+    try:
+        return data.scanner(str(selected))
+    except NotFoundError:
+        st.warning("The selected scanner no longer exists.", icon=":material/link_off:")
+    except VisionAPIError as exc:
+        show_api_error(exc, "load the selected scanner")
+    st.session_state[SELECTED_KEY] = ""
+    return None
+
+
+def select(scanner_id: str | None) -> None:
+    """Select a scanner (e.g. the one just created) and forget the grid's row pick."""
+    st.session_state[SELECTED_KEY] = scanner_id or ""
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)

@@ -1,0 +1,440 @@
+"""The Scanners page, driven with AppTest against the sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from console import data
+from console import scanner_form_view as form_view
+from vision_api import Scanner, VisionClient, NotFoundError
+
+MONITOR_CONFIG = {"prompt": "Did the user hit an error page?", "allow_inconclusive": False}
+
+
+@pytest.fixture
+def client(sandbox: Any) -> Iterator[VisionClient]:
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as c:
+        yield c
+
+
+def unique(name: str) -> str:
+    return f"{name} {uuid.uuid4().hex[:8]}"
+
+
+def make_scanner(client: VisionClient, **overrides: Any) -> Scanner:
+    body: dict[str, Any] = {
+        "name": unique("Fixture"),
+        "scanner_type": "monitor",
+        "scanner_config": MONITOR_CONFIG,
+        "model": "gemini-3-flash-preview",
+        "sampling_rate": 0.5,
+    }
+    body.update(overrides)
+    return client.scanners.create(**body)
+
+
+def plain(markdown: str) -> str:
+    """Alerts escape untrusted text for Markdown; tests compare the text a person reads."""
+    return markdown.replace("\\", "")
+
+
+def texts(at: AppTest, *kinds: str) -> list[str]:
+    """Visible text of the given element kinds (default: text, markdown, captions, alerts)."""
+    kinds = kinds or ("text", "markdown", "caption", "error", "warning", "info", "toast")
+    return [plain(str(element.value)) for kind in kinds for element in at.get(kind)]
+
+
+def shown(at: AppTest, fragment: str) -> bool:
+    return any(fragment in value for value in texts(at))
+
+
+def form_key(at: AppTest, name: str) -> str:
+    session = at.session_state[form_view.SESSION_KEY]
+    return session.key(name)
+
+
+def open_blank_form(app: Any, scanner_type: str = "monitor") -> AppTest:
+    at = app("scanners")
+    at.button(key="scanners.new").click().run()
+    at.button(key="scanners.template.blank").click().run()
+    at.segmented_control(key=form_key(at, "type")).set_value(scanner_type).run()
+    return at
+
+
+def submit(at: AppTest) -> AppTest:
+    at.get("form_submit_button")[0].click().run()
+    return at
+
+
+# ---------------------------------------------------------------------------------------------
+# list, filters and the URL
+
+
+def test_list_shows_the_official_columns_for_this_page(app: Any, client: VisionClient) -> None:
+    scanner = make_scanner(client, description="Error pages in checkout")
+    at = app("scanners", query_params={"q": scanner.name})
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == [
+        "Name",
+        "Description",
+        "Enabled",
+        "Type",
+        "Sampling",
+        "Model",
+        "Credits/observation",
+        "Est. observations/month",
+        "Est. credits/month",
+        "Version",
+        "Created by",
+        "Updated (UTC)",
+    ]
+    row = frame.iloc[0].to_dict()
+    assert row["Name"] == scanner.name and row["Description"] == "Error pages in checkout"
+    assert (row["Type"], row["Sampling"], row["Credits/observation"]) == ("Monitor", "50.0%", 5)
+    assert row["Version"] == 1 and row["Enabled"]
+
+
+def test_filters_come_from_the_url_and_go_back_to_it(app: Any, client: VisionClient) -> None:
+    tag = uuid.uuid4().hex[:8]
+    make_scanner(client, name=f"Alpha {tag}", enabled=False)
+    make_scanner(client, name=f"Beta {tag}")
+    at = app("scanners", query_params={"q": tag, "enabled": "disabled", "sort": "-name"})
+    assert at.text_input(key="scanners.q").value == tag
+    assert at.selectbox(key="scanners.f_enabled").value == "disabled"
+    assert list(at.dataframe[0].value["Name"]) == [f"Alpha {tag}"]
+
+    at.selectbox(key="scanners.f_enabled").set_value("").run()
+    assert list(at.dataframe[0].value["Name"]) == [f"Beta {tag}", f"Alpha {tag}"]
+    assert at.query_params["q"] == tag and at.query_params["sort"] == "-name"
+    assert "enabled" not in at.query_params
+
+    at.multiselect(key="scanners.f_type").set_value(["scorer"]).run()
+    assert at.query_params["type"] == "scorer"
+    assert shown(at, "No scanners match your filters.")
+
+
+def test_invalid_url_values_fall_back_with_a_notice(app: Any) -> None:
+    at = app("scanners", query_params={"type": "monitor,robot", "page": "zero", "sort": "x"})
+    assert not at.exception
+    assert at.multiselect(key="scanners.f_type").value == []
+    assert at.selectbox(key="scanners.sort").value == "name"
+    notices = texts(at, "warning")
+    assert any("type=" in n and "robot" in n for n in notices)
+    assert any("page=" in n for n in notices) and any("sort=" in n for n in notices)
+
+
+def test_a_rerun_without_changes_makes_no_request(app: Any, sandbox: Any) -> None:
+    at = app("scanners")
+    sandbox.requests.clear()
+    at.run()
+    assert sandbox.requests.count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# create
+
+
+@pytest.mark.parametrize(
+    ("scanner_type", "settings", "expected_config"),
+    [
+        (
+            "monitor",
+            {"allow_inconclusive": True},
+            {"prompt": "What happened?", "allow_inconclusive": True},
+        ),
+        (
+            "classifier",
+            {"tags_text": "bug\nfeature request", "multi_label": False},
+            {
+                "prompt": "What happened?",
+                "tags": ["bug", "feature request"],
+                "multi_label": False,
+                "allow_freeform_tags": False,
+            },
+        ),
+        (
+            "scorer",
+            {"scale_min": 1.0, "scale_max": 5.0, "scale_label": "effort"},
+            {"prompt": "What happened?", "scale": {"min": 1, "max": 5, "label": "effort"}},
+        ),
+        ("summarizer", {"length": "short"}, {"prompt": "What happened?", "length": "short"}),
+    ],
+)
+def test_create_each_type(
+    app: Any,
+    client: VisionClient,
+    scanner_type: str,
+    settings: dict[str, Any],
+    expected_config: dict[str, Any],
+) -> None:
+    at = open_blank_form(app, scanner_type)
+    name = unique(f"New {scanner_type}")
+    at.text_input(key=form_key(at, "name")).set_value(name)
+    at.text_area(key=form_key(at, "prompt")).set_value("What happened?")
+    for field_name, value in settings.items():
+        at.get_by_key(form_key(at, field_name)).set_value(value)
+    at.number_input(key=form_key(at, "rate_pct")).set_value(5.0)
+    at.checkbox(key=form_key(at, "q_test_accounts")).check()
+    submit(at)
+    assert not at.exception
+    assert any(name in toast.value for toast in at.toast)
+    created = client.scanners.list(search=name).items
+    assert len(created) == 1
+    assert created[0].scanner_type == scanner_type
+    assert created[0].scanner_config == expected_config
+    assert created[0].sampling_rate == 0.05
+    assert created[0].query == {"filter_test_accounts": True}
+    assert at.session_state["scanners.selected"] == created[0].id
+
+
+def test_template_prefills_the_form(app: Any, client: VisionClient) -> None:
+    at = app("scanners")
+    at.button(key="scanners.new").click().run()
+    at.button(key="scanners.template.frustration_score").click().run()
+    assert at.text_input(key=form_key(at, "name")).value == "Frustration score"
+    assert at.number_input(key=form_key(at, "scale_max")).value == 10
+    name = unique("Frustration")
+    at.text_input(key=form_key(at, "name")).set_value(name)
+    submit(at)
+    created = client.scanners.list(search=name).items[0]
+    assert created.scanner_config["scale"] == {"min": 0, "max": 10, "label": "frustration"}
+    assert created.query == {
+        "filter_test_accounts": True,
+        "having_predicates": [
+            {"key": "duration", "type": "recording", "operator": "gt", "value": 30}
+        ],
+    }
+
+
+def test_client_side_errors_sit_on_their_fields_and_nothing_is_sent(app: Any, sandbox: Any) -> None:
+    at = open_blank_form(app, "classifier")
+    at.text_area(key=form_key(at, "description")).set_value("Kept after the failed save")
+    at.text_area(key=form_key(at, "tags_text")).set_value("Bug\nbug")
+    at.number_input(key=form_key(at, "rate_pct")).set_value(0.005)
+    sandbox.requests.clear()
+    submit(at)
+    errors = texts(at, "error")
+    assert "This field may not be blank." in errors
+    assert "Sampling rate must be 0 (paused) or at least 0.0001 (0.01%)." in errors
+    assert "Prompt is required." in errors
+    assert sandbox.requests.count(method="POST") == 0
+    assert at.text_area(key=form_key(at, "description")).value == "Kept after the failed save"
+    at.text_area(key=form_key(at, "prompt")).set_value("Which kind of issue?")
+    submit(at)
+    assert texts(at, "error") == [  # in page order: name, tags, sampling rate
+        "This field may not be blank.",
+        "Tags must be unique: 'Bug' and 'bug' are the same tag.",
+        "Sampling rate must be 0 (paused) or at least 0.0001 (0.01%).",
+    ]
+
+
+def test_server_error_lands_on_the_field_it_names(app: Any, client: VisionClient) -> None:
+    taken = make_scanner(client).name
+    at = open_blank_form(app)
+    at.text_input(key=form_key(at, "name")).set_value(taken)
+    at.text_area(key=form_key(at, "prompt")).set_value("Did checkout fail?")
+    submit(at)
+    assert texts(at, "error") == ["A scanner with this name already exists in this team."]
+    assert at.text_input(key=form_key(at, "name")).value == taken
+    assert at.text_area(key=form_key(at, "prompt")).value == "Did checkout fail?"
+    assert len(client.scanners.list(search=taken).items) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# edit
+
+
+def open_edit(app: Any, scanner: Scanner) -> AppTest:
+    at = app("scanners", query_params={"scanner": scanner.id})
+    at.button(key="scanners.edit").click().run()
+    return at
+
+
+def spy_updates(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+    real = data.update_scanner
+
+    def recording(scanner_id: str, **changed: Any) -> Scanner:
+        sent.append(changed)
+        return real(scanner_id, **changed)
+
+    monkeypatch.setattr(data, "update_scanner", recording)
+    return sent
+
+
+def test_edit_sends_only_the_changed_fields(
+    app: Any, client: VisionClient, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanner = make_scanner(client, query={"filter_test_accounts": True, "order": "start_time"})
+    sent = spy_updates(monkeypatch)
+    at = open_edit(app, scanner)
+    at.text_area(key=form_key(at, "description")).set_value("Only this changes")
+    sandbox.requests.clear()
+    submit(at)
+    assert sent == [{"description": "Only this changes"}]
+    assert sandbox.requests.count(method="PATCH") == 1
+    after = client.scanners.retrieve(scanner.id)
+    assert after.description == "Only this changes"
+    assert after.scanner_version == scanner.scanner_version
+    assert after.query == {"filter_test_accounts": True, "order": "start_time"}
+
+
+def test_untouched_edit_sends_nothing(app: Any, client: VisionClient, sandbox: Any) -> None:
+    scanner = make_scanner(
+        client,
+        scanner_type="scorer",
+        scanner_config={"prompt": "Rate it", "scale": {"min": 0, "max": 10}},
+    )
+    at = open_edit(app, scanner)
+    sandbox.requests.clear()
+    submit(at)
+    assert sandbox.requests.count(method="PATCH") == 0
+    assert any("Nothing changed" in t.value for t in at.toast)
+
+
+def test_version_moved_since_the_form_opened_is_warned_before_saving(
+    app: Any, client: VisionClient, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanner = make_scanner(client)
+    sent = spy_updates(monkeypatch)
+    at = open_edit(app, scanner)
+    client.scanners.update(scanner.id, scanner_config={**MONITOR_CONFIG, "prompt": "Changed"})
+    at.number_input(key=form_key(at, "rate_pct")).set_value(25.0)
+    submit(at)
+    warning = " ".join(texts(at, "warning"))
+    assert "version 1 → 2" in warning and "configuration" in warning
+    assert sent == []
+    at.button(key=form_key(at, "force")).click().run()
+    assert sent == [{"sampling_rate": 0.25}]
+    after = client.scanners.retrieve(scanner.id)
+    assert after.sampling_rate == 0.25 and after.scanner_config["prompt"] == "Changed"
+
+
+# ---------------------------------------------------------------------------------------------
+# enable, duplicate, delete
+
+
+def test_toggle_and_duplicate_from_the_list(app: Any, client: VisionClient) -> None:
+    scanner = make_scanner(client)
+    at = app("scanners", query_params={"scanner": scanner.id})
+    at.toggle(key=f"scanners.toggle.{scanner.id}.1").set_value(False).run()
+    assert client.scanners.retrieve(scanner.id).enabled is False
+    assert any("disabled" in t.value for t in at.toast)
+    at.button(key="scanners.dup").click().run()
+    copies = client.scanners.list(search=f"{scanner.name} (Copy)").items
+    assert [(c.name, c.enabled) for c in copies] == [(f"{scanner.name} (Copy)", False)]
+    assert copies[0].scanner_config == scanner.scanner_config
+    assert at.session_state["scanners.selected"] == copies[0].id
+    at.session_state["scanners.selected"] = scanner.id  # back to the original
+    at.run()
+    at.button(key="scanners.dup").click().run()
+    assert client.scanners.list(search=f"{scanner.name} (Copy 2)").count == 1
+
+
+def test_delete_asks_with_name_and_observation_count_then_deletes(
+    app: Any, client: VisionClient
+) -> None:
+    scanner = make_scanner(client, name=unique("Doomed **bold** [x](javascript:alert(1))"))
+    at = app("scanners", query_params={"scanner": scanner.id})
+    at.button(key="scanners.delete").click().run()
+    assert scanner.name in [t.value for t in at.text]
+    assert shown(at, "**0 observations**")
+    assert client.scanners.retrieve(scanner.id).id == scanner.id
+
+    # AppTest cannot click inside a dialog: take the path its Delete button takes.
+    at.session_state["scanners.pending_delete"] = (scanner.id, scanner.name)
+    at.run()
+    with pytest.raises(NotFoundError):
+        client.scanners.retrieve(scanner.id)
+    assert any("Deleted" in t.value for t in at.toast)
+
+
+# ---------------------------------------------------------------------------------------------
+# scan one session
+
+
+def eligible_session(client: VisionClient) -> str:
+    for demo in client.scanners.iter(max_items=20):
+        page = client.observations.list(demo.id, status="succeeded", limit=1)
+        if page.items:
+            return page.items[0].session_id
+    raise AssertionError("the demo seed has succeeded observations")
+
+
+def test_observe_follows_the_scan_to_its_result(app: Any, client: VisionClient) -> None:
+    scanner = make_scanner(client)
+    session_id = eligible_session(client)
+    at = app("scanners", query_params={"scanner": scanner.id})
+    at.text_input(key=f"scanners.scan_input.{scanner.id}").set_value(
+        f"https://us.posthog.com/project/1/replay/{session_id}?t=10"
+    )
+    at.get("form_submit_button")[0].click().run()
+    assert any("Scan requested" in t.value for t in at.toast)
+    for _ in range(60):
+        if any(m.label == "Verdict" for m in at.metric):
+            break
+        time.sleep(0.1)
+        at.run()
+    verdict = next(m for m in at.metric if m.label == "Verdict")
+    assert verdict.value in ("YES", "NO")
+    assert at.progress[0].value == 100
+    observation = client.observations.list(scanner.id, session_id=session_id).items[0]
+    assert observation.status == "succeeded" and observation.triggered_by == "on_demand"
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (402, "The monthly Replay Vision quota is used up."),
+        (429, "Too many scans or requests are in flight"),
+        (503, "The scan service did not start the workflow (503)."),
+    ],
+)
+def test_observe_failures_say_why(
+    app: Any, client: VisionClient, sandbox: Any, status: int, message: str
+) -> None:
+    scanner = make_scanner(client)
+    at = app("scanners", query_params={"scanner": scanner.id})
+    sandbox.faults.fail_next(1, status=status, path_contains="/observe")
+    at.text_input(key=f"scanners.scan_input.{scanner.id}").set_value("some-session")
+    at.get("form_submit_button")[0].click().run()
+    alerts = " ".join(texts(at, "warning", "error"))
+    assert message in alerts
+    assert sandbox.requests.count(method="POST", path_contains="/observe") >= 1
+    assert not any("Scan requested" in t.value for t in at.toast)
+
+
+# ---------------------------------------------------------------------------------------------
+# read-only
+
+
+def test_read_only_hides_and_refuses_every_write(app: Any, client: VisionClient) -> None:
+    scanner = make_scanner(client)
+    at = app("scanners", query_params={"scanner": scanner.id}, secrets={"read_only": True})
+    keys = {b.key for b in at.button}
+    assert not keys & {"scanners.new", "scanners.edit", "scanners.dup", "scanners.delete"}
+    assert not at.toggle and not at.get("form_submit_button")
+    assert shown(at, "Read-only console")
+
+    at.session_state["scanners.pending_delete"] = (scanner.id, scanner.name)
+    at.run()
+    assert client.scanners.retrieve(scanner.id).id == scanner.id
+    assert any("read-only" in e for e in texts(at, "error"))
+
+
+def test_names_and_prompts_are_shown_as_text(app: Any, client: VisionClient) -> None:
+    name = unique("<img src=x onerror=alert(1)> **Loud** [link](javascript:alert(1))")
+    scanner = make_scanner(client, name=name, description="_under_ <b>bold</b>")
+    at = app("scanners", query_params={"scanner": scanner.id})
+    assert name in [t.value for t in at.text]
+    assert MONITOR_CONFIG["prompt"] in [t.value for t in at.text]
+    assert not any("<img" in m.value for m in at.markdown)
