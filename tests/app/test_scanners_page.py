@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from console import data
 from console import scanner_form_view as form_view
-from vision_api import Scanner, VisionClient, NotFoundError
+from vision_api import NotFoundError, Scanner, VisionClient
 
 MONITOR_CONFIG = {"prompt": "Did the user hit an error page?", "allow_inconclusive": False}
 
