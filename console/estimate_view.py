@@ -83,16 +83,17 @@ def resolve_estimate(
     request: EstimateRequest,
     fetch: Callable[[EstimateRequest], Estimate],
     memory: EstimateMemory,
-    now: float,
+    clock: Callable[[], float],
 ) -> EstimateOutcome:
     """The estimate for ``request``: fetched (``fetch`` may be cached), or the last good one.
 
     While a 429's Retry-After is running no request is sent at all: the estimate of the same
     inputs is still current, any other one is shown stale. A failed fetch keeps the last good
-    estimate on screen, stale, beside the error.
+    estimate on screen, stale, beside the error. ``clock`` is monotonic seconds; it is read
+    again after a failed call, since the client may have spent a while retrying first.
     """
     same_inputs = memory.last_key == request.key
-    if memory.retry_at is not None and now < memory.retry_at:
+    if memory.retry_at is not None and clock() < memory.retry_at:
         if same_inputs:
             return EstimateOutcome(memory.last_estimate, stale=False)
         return EstimateOutcome(
@@ -102,7 +103,7 @@ def resolve_estimate(
         estimate = fetch(request)
     except RateLimitError as error:
         wait = error.retry_after if error.retry_after and error.retry_after > 0 else None
-        memory.retry_at = now + (wait or DEFAULT_RETRY_SECONDS)
+        memory.retry_at = clock() + (wait or DEFAULT_RETRY_SECONDS)
         memory.throttle = error
         return EstimateOutcome(
             memory.last_estimate,

@@ -51,7 +51,7 @@ outcome = estimate_view.resolve_estimate(
     EstimateRequest(query=query, scanner_id=scanner.id if scanner else None, model=model),
     lambda r: data.estimate(dict(r.query), scanner_id=r.scanner_id, model=r.model),
     memory,
-    time.monotonic(),
+    time.monotonic,
 )
 
 with results:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -60,6 +61,11 @@ class Fetcher:
         return make_estimate(matched=len(self.calls) * 30)
 
 
+def at(seconds: float) -> Callable[[], float]:
+    """A clock stopped at ``seconds``."""
+    return lambda: seconds
+
+
 def throttled(retry_after: float | None) -> RateLimitError:
     return RateLimitError(429, retry_after=retry_after, detail="Request was throttled.")
 
@@ -80,28 +86,28 @@ def test_request_key_ignores_dict_order_but_not_inputs() -> None:
 
 def test_a_good_estimate_is_remembered() -> None:
     fetch, memory = Fetcher(), EstimateMemory()
-    outcome = estimate_view.resolve_estimate(request(), fetch, memory, now=0)
+    outcome = estimate_view.resolve_estimate(request(), fetch, memory, clock=at(0))
     assert outcome.estimate is not None and not outcome.stale and outcome.requested
     assert memory.last_estimate is outcome.estimate and memory.last_key == request().key
 
 
 def test_429_keeps_the_last_estimate_stale_and_waits_for_retry_after() -> None:
     fetch, memory = Fetcher(), EstimateMemory()
-    first = estimate_view.resolve_estimate(request(), fetch, memory, now=0).estimate
+    first = estimate_view.resolve_estimate(request(), fetch, memory, clock=at(0)).estimate
     fetch.failures.append(throttled(20))
     other = request({"filter_test_accounts": True})
-    outcome = estimate_view.resolve_estimate(other, fetch, memory, now=5)
+    outcome = estimate_view.resolve_estimate(other, fetch, memory, clock=at(5))
     assert outcome.throttled and outcome.stale and outcome.estimate is first
     assert outcome.retry_at == 25
     # Before Retry-After has passed nothing is sent, whatever the inputs.
-    again = estimate_view.resolve_estimate(other, fetch, memory, now=24)
+    again = estimate_view.resolve_estimate(other, fetch, memory, clock=at(24))
     assert len(fetch.calls) == 2 and not again.requested
     assert again.stale and again.estimate is first and again.throttled
     # The estimate of the previous inputs is still current during the wait.
-    back = estimate_view.resolve_estimate(request(), fetch, memory, now=24)
+    back = estimate_view.resolve_estimate(request(), fetch, memory, clock=at(24))
     assert back.estimate is first and not back.stale and not back.requested
     # Once it has passed, the next run retries and recovers.
-    later = estimate_view.resolve_estimate(other, fetch, memory, now=25)
+    later = estimate_view.resolve_estimate(other, fetch, memory, clock=at(25))
     assert later.requested and not later.stale and later.error is None
     assert memory.retry_at is None and memory.last_key == other.key
 
@@ -109,22 +115,22 @@ def test_429_keeps_the_last_estimate_stale_and_waits_for_retry_after() -> None:
 def test_429_without_retry_after_waits_a_default_time() -> None:
     fetch, memory = Fetcher(), EstimateMemory()
     fetch.failures.append(throttled(None))
-    outcome = estimate_view.resolve_estimate(request(), fetch, memory, now=100)
+    outcome = estimate_view.resolve_estimate(request(), fetch, memory, clock=at(100))
     assert outcome.estimate is None and not outcome.stale
     assert outcome.retry_at == 100 + estimate_view.DEFAULT_RETRY_SECONDS
 
 
 def test_other_errors_keep_the_last_estimate_and_do_not_block_retries() -> None:
     fetch, memory = Fetcher(), EstimateMemory()
-    first = estimate_view.resolve_estimate(request(), fetch, memory, now=0).estimate
+    first = estimate_view.resolve_estimate(request(), fetch, memory, clock=at(0)).estimate
     fetch.failures.append(BadRequestError(400, detail="Recording filter is invalid.", attr="query"))
     bad = request({"bogus": 1})
-    outcome = estimate_view.resolve_estimate(bad, fetch, memory, now=1)
+    outcome = estimate_view.resolve_estimate(bad, fetch, memory, clock=at(1))
     assert (
         isinstance(outcome.error, BadRequestError) and outcome.stale and outcome.estimate is first
     )
     assert memory.retry_at is None
-    assert estimate_view.resolve_estimate(bad, fetch, memory, now=2).requested
+    assert estimate_view.resolve_estimate(bad, fetch, memory, clock=at(2)).requested
 
 
 def test_price_uses_the_estimates_figure_only_for_its_own_model() -> None:
@@ -177,3 +183,16 @@ def test_draft_payload_carries_the_inputs(rate: float) -> None:
         "sampling_rate": rate,
         "model": "gemini-3-flash-preview",
     }
+
+
+def test_retry_after_counts_from_when_the_429_arrived() -> None:
+    now = [0.0]
+
+    def slow(_request: EstimateRequest) -> Estimate:
+        now[0] += 3.0  # the client waited out its own retries first
+        raise throttled(1)
+
+    outcome = estimate_view.resolve_estimate(
+        request(), slow, EstimateMemory(), clock=lambda: now[0]
+    )
+    assert outcome.retry_at == 4.0

@@ -1,0 +1,273 @@
+"""AppTest of the Estimate page against the shared sandbox.
+
+The page's numbers are compared with what the estimate endpoint answers for the same inputs;
+requests are counted at the sandbox to show that only a new query (or scanner, or model) is
+sent, never a rate change; 429s are injected at the sandbox.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from console import estimate_view, models_catalog
+from tests.app.conftest import AppFactory
+from vision_api import Scanner, VisionClient
+from vision_api.sandbox import Sandbox
+
+DEFAULT_MODEL = models_catalog.DEFAULT_MODEL
+LITE_MODEL = "gemini-3.1-flash-lite-preview"
+ESTIMATE_PATH = "/scanners/estimate/"
+DRAFT = "estimate:draft"
+
+
+@pytest.fixture
+def client(sandbox: Sandbox) -> Iterator[VisionClient]:
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+def own_scanner(client: VisionClient) -> Iterator[Scanner]:
+    scanner = client.scanners.create(
+        name=f"Estimate page {uuid.uuid4().hex[:8]}",
+        scanner_type="monitor",
+        scanner_config={"prompt": "Did checkout fail?"},
+        model=LITE_MODEL,
+        sampling_rate=0.3,
+        query={"filter_test_accounts": True},
+    )
+    yield scanner
+    client.scanners.delete(scanner.id)
+
+
+def open_page(app: AppFactory, scanner: Scanner | None = None, **options: Any) -> AppTest:
+    params = {"scanner": scanner.id} if scanner else {}
+    at = app("estimate", query_params=params, **options)
+    assert not at.exception, at.exception
+    return at
+
+
+def number(at: AppTest, label: str) -> int:
+    value = next(m.value for m in at.metric if m.label == label)
+    return int(value.replace(",", ""))
+
+
+def set_rate(at: AppTest, prefix: str, percent: float) -> AppTest:
+    at.number_input(key=f"{prefix}:rate_exact").set_value(percent).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def submit_filters(at: AppTest, prefix: str) -> AppTest:
+    at.button(key=f"FormSubmitter:{prefix}:query_form-Update estimate").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_numbers_equal_the_endpoints_at_any_rate(app: AppFactory, client: VisionClient) -> None:
+    at = set_rate(open_page(app), DRAFT, 100.0)
+    full = client.scanners.estimate(query={}, sampling_rate=1.0, model=DEFAULT_MODEL)
+    assert number(at, "Matching sessions") == full.matched_sessions_in_window
+    assert number(at, "Observations / month") == full.estimated_observations_per_month
+    assert number(at, "Credits / month") == full.estimated_credits_per_month
+    assert number(at, "Other enabled scanners") == full.other_enabled_scanners_monthly
+    assert any(f"last **{full.window_days}** days" in c.value for c in at.caption)
+    for percent in (37.37, 0.01, 0.0):
+        set_rate(at, DRAFT, percent)
+        server = client.scanners.estimate(
+            query={}, sampling_rate=percent / 100, model=DEFAULT_MODEL
+        )
+        assert number(at, "Observations / month") == server.estimated_observations_per_month
+        assert number(at, "Credits / month") == server.estimated_credits_per_month
+
+
+def test_moving_the_rate_sends_no_request(app: AppFactory, sandbox: Sandbox) -> None:
+    at = open_page(app)
+    before = number(at, "Observations / month")
+    sandbox.requests.clear()
+    at.slider(key=f"{DRAFT}:rate_slider").set_value(55.0).run()
+    assert at.number_input(key=f"{DRAFT}:rate_exact").value == 55.0
+    set_rate(at, DRAFT, 3.25)
+    assert at.slider(key=f"{DRAFT}:rate_slider").value == 3.25
+    assert number(at, "Observations / month") != before
+    assert sandbox.requests.count() == 0
+
+
+def test_a_new_query_or_model_is_estimated_once(app: AppFactory, sandbox: Sandbox) -> None:
+    at = open_page(app)
+    sandbox.requests.clear()
+    at.toggle(key=f"{DRAFT}:tests").set_value(True)
+    submit_filters(at, DRAFT)
+    assert sandbox.requests.count(path_contains=ESTIMATE_PATH) == 1
+    at.selectbox(key=f"{DRAFT}:model").set_value(LITE_MODEL).run()
+    assert sandbox.requests.count(path_contains=ESTIMATE_PATH) == 2
+    set_rate(at, DRAFT, 12.0)
+    at.run()
+    assert sandbox.requests.count(path_contains=ESTIMATE_PATH) == 2
+    assert number(at, "Credits / month") == 2 * number(at, "Observations / month")
+
+
+def test_a_scanner_is_prefilled_and_left_out_of_the_others(
+    app: AppFactory, client: VisionClient, own_scanner: Scanner
+) -> None:
+    at = open_page(app, own_scanner)
+    prefix = f"estimate:{own_scanner.id}"
+    assert at.selectbox(key="estimate_source").value == own_scanner.id
+    assert at.selectbox(key=f"{prefix}:model").value == LITE_MODEL
+    assert at.number_input(key=f"{prefix}:rate_exact").value == pytest.approx(30.0)
+    assert at.toggle(key=f"{prefix}:tests").value is True
+    mine = client.scanners.estimate(
+        query=own_scanner.query, sampling_rate=0.3, scanner_id=own_scanner.id, model=LITE_MODEL
+    )
+    everyone = client.scanners.estimate(query=own_scanner.query, model=LITE_MODEL)
+    assert number(at, "Other enabled scanners") == mine.other_enabled_scanners_monthly
+    assert (
+        everyone.other_enabled_scanners_monthly - mine.other_enabled_scanners_monthly
+        == client.scanners.retrieve(own_scanner.id).estimated_monthly_observations
+    )
+    assert number(at, "Observations / month") == mine.estimated_observations_per_month
+    assert number(at, "Credits / month") == mine.estimated_credits_per_month
+
+
+def test_a_429_keeps_the_last_estimate_marked_stale(app: AppFactory, sandbox: Sandbox) -> None:
+    at = open_page(app)
+    shown = number(at, "Matching sessions")
+    sandbox.faults.fail_next(5, status=429, path_contains=ESTIMATE_PATH, retry_after=60)
+    at.toggle(key=f"{DRAFT}:tests").set_value(True)
+    submit_filters(at, DRAFT)
+    assert any("Stale" in w.value for w in at.warning)
+    assert any("throttling" in w.value and "60 seconds" in w.value for w in at.warning)
+    assert any("Retrying automatically in" in c.value for c in at.caption)
+    assert number(at, "Matching sessions") == shown
+    sandbox.requests.clear()
+    at.run()
+    set_rate(at, DRAFT, 42.0)  # the stale estimate still scales, and nothing is sent
+    assert sandbox.requests.count(path_contains=ESTIMATE_PATH) == 0
+    assert any("Stale" in w.value for w in at.warning)
+
+
+def test_the_page_retries_once_retry_after_has_passed(
+    app: AppFactory, sandbox: Sandbox, client: VisionClient
+) -> None:
+    at = open_page(app)
+    sandbox.faults.fail_next(4, status=429, path_contains=ESTIMATE_PATH, retry_after=1)
+    at.toggle(key=f"{DRAFT}:tests").set_value(True)
+    submit_filters(at, DRAFT)  # the client waits out each 1 s Retry-After, then gives up
+    assert any("Stale" in w.value for w in at.warning)
+    sandbox.faults.reset()
+    time.sleep(1.1)  # let the page's own Retry-After pass
+    at.run()
+    assert not any("Stale" in w.value for w in at.warning)
+    fresh = client.scanners.estimate(query={"filter_test_accounts": True}, model=DEFAULT_MODEL)
+    assert number(at, "Matching sessions") == fresh.matched_sessions_in_window
+
+
+def test_save_applies_only_the_changed_rate_after_review(
+    app: AppFactory, sandbox: Sandbox, client: VisionClient, own_scanner: Scanner
+) -> None:
+    at = open_page(app, own_scanner)
+    prefix = f"estimate:{own_scanner.id}"
+    assert any("nothing to save" in c.value for c in at.caption)
+    set_rate(at, prefix, 12.5)
+    at.button(key=f"estimate:save:{own_scanner.id}").click().run()
+    review = at.table[0].value
+    assert list(review.loc["Sampling rate"]) == ["30.0 %", "12.5 %"]
+    after_credits = f"{number(at, 'Credits / month'):,}"
+    assert review.loc["Credits / month", "After"].startswith(after_credits)
+    sandbox.requests.clear()
+    at.button(key=f"estimate:confirm:{own_scanner.id}").click().run()
+    assert not at.exception
+    assert sandbox.requests.count(method="PATCH") == 1
+    saved = client.scanners.retrieve(own_scanner.id)
+    assert saved.sampling_rate == pytest.approx(0.125)
+    assert saved.query == {"filter_test_accounts": True}
+    assert saved.model == LITE_MODEL
+    assert saved.scanner_version == own_scanner.scanner_version + 1
+    assert any("nothing to save" in c.value for c in at.caption)
+
+
+def test_save_applies_a_new_query(
+    app: AppFactory, client: VisionClient, own_scanner: Scanner
+) -> None:
+    at = open_page(app, own_scanner)
+    prefix = f"estimate:{own_scanner.id}"
+    at.toggle(key=f"{prefix}:tests").set_value(False)
+    at.number_input(key=f"{prefix}:duration_min").set_value(60.0)
+    submit_filters(at, prefix)
+    at.button(key=f"estimate:save:{own_scanner.id}").click().run()
+    at.button(key=f"estimate:confirm:{own_scanner.id}").click().run()
+    saved = client.scanners.retrieve(own_scanner.id)
+    assert saved.query == {
+        "having_predicates": [
+            {"key": "duration", "type": "recording", "operator": "gt", "value": 60}
+        ]
+    }
+    assert saved.sampling_rate == pytest.approx(0.3)
+
+
+def test_budget_calculator_moves_the_rate_without_a_request(
+    app: AppFactory, sandbox: Sandbox
+) -> None:
+    at = open_page(app)
+    sandbox.requests.clear()
+    at.number_input(key=f"{DRAFT}:budget").set_value(1000.0).run()
+    assert any("At most 1,000 credits" in m.value for m in at.markdown)
+    use = next(b for b in at.button if b.key == f"{DRAFT}:use_budget_rate")
+    use.click().run()
+    assert number(at, "Credits / month") <= 1000
+    rate = at.number_input(key=f"{DRAFT}:rate_exact").value
+    set_rate(at, DRAFT, rate + 0.5)
+    assert number(at, "Credits / month") > 1000
+    at.number_input(key=f"{DRAFT}:budget").set_value(0.0).run()
+    assert any("must be paused" in m.value for m in at.markdown)
+    assert sandbox.requests.count() == 0
+
+
+def test_the_sampling_floor_is_explained_and_blocks_saving(
+    app: AppFactory, own_scanner: Scanner
+) -> None:
+    at = set_rate(open_page(app, own_scanner), f"estimate:{own_scanner.id}", 0.005)
+    assert any("at least 0.0001 (0.01%)" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == f"estimate:save:{own_scanner.id}"]
+
+
+def test_invalid_filters_keep_the_estimate_and_say_why(app: AppFactory, sandbox: Sandbox) -> None:
+    at = open_page(app)
+    shown = number(at, "Matching sessions")
+    sandbox.requests.clear()
+    at.text_area(key=f"{DRAFT}:extra").input('{"not_a_filter": 1}')
+    submit_filters(at, DRAFT)
+    assert any("Recording filter is invalid" in e.value for e in at.error)
+    assert number(at, "Matching sessions") == shown
+    assert sandbox.requests.count() == 0
+
+
+def test_a_draft_is_handed_to_the_create_form(app: AppFactory) -> None:
+    at = set_rate(open_page(app), DRAFT, 7.5)
+    at.toggle(key=f"{DRAFT}:tests").set_value(True)
+    submit_filters(at, DRAFT)
+    next(b for b in at.button if b.label == "Create a scanner with these settings").click().run()
+    assert at.session_state[estimate_view.DRAFT_HANDOFF_KEY] == {
+        "query": {"filter_test_accounts": True},
+        "sampling_rate": 0.075,
+        "model": DEFAULT_MODEL,
+    }
+
+
+def test_read_only_console_estimates_but_offers_no_save(
+    app: AppFactory, own_scanner: Scanner
+) -> None:
+    at = set_rate(
+        open_page(app, own_scanner, secrets={"read_only": True}), f"estimate:{own_scanner.id}", 50.0
+    )
+    assert any("read-only" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == f"estimate:save:{own_scanner.id}"]
+    assert number(at, "Observations / month") >= 0
