@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 STATUSES: tuple[str, ...] = ("succeeded", "failed", "ineligible", "running", "pending")
 VERDICTS: tuple[str, ...] = ("yes", "no", "inconclusive")
@@ -92,9 +93,9 @@ class ObservationQuery:
     bucket: str | None = None
     observation_id: str | None = None
 
-    def api_filters(self) -> dict[str, list[str] | str]:
+    def api_filters(self) -> dict[str, Any]:
         """The list/stats filters the API understands (empty ones left out)."""
-        filters: dict[str, list[str] | str] = {}
+        filters: dict[str, Any] = {}
         for name in ("status", "verdict", "tags", "triggered_by"):
             values = getattr(self, name)
             if values:

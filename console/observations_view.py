@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
@@ -275,33 +275,16 @@ def bucket_window(buckets: pd.DataFrame, bucket: str, descending: bool) -> tuple
 # ---------------------------------------------------------------------------------------------
 
 
-def recording_url(
-    host: str | None, project_id: int | str | None, session_id: str | None, at_ms: int | None = None
-) -> str | None:
-    """The recording in PostHog, or None unless the host is an http(s) URL.
-
-    ``<host>/project/<project_id>/replay/<session_id>``, optionally ``?t=<seconds>`` to start
-    the player at a cited moment. The session id is percent-encoded, so it cannot escape the
-    path.
-    """
-    if not host or not session_id or project_id in (None, ""):
-        return None
-    parts = urlsplit(host.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-    url = f"{base}/project/{quote(str(project_id), safe='')}/replay/{quote(session_id, safe='')}"
-    if at_ms is not None and at_ms >= 0:
-        url += f"?t={at_ms // 1000}"
-    return url
+RecordingLink = Callable[[str], str | None]
+"""Session id -> URL of its recording in PostHog (``Connection.recording_url``), or None."""
 
 
-def safe_link(url: Any) -> str | None:
-    """The URL when it is http(s), else None (never link to javascript:, data:, …)."""
-    if not isinstance(url, str):
+def moment_url(recording: str | None, at_ms: int) -> str | None:
+    """The recording link starting the player at a cited moment (``?t=<seconds>``)."""
+    if not recording or at_ms < 0:
         return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    separator = "&" if "?" in recording else "?"
+    return f"{recording}{separator}t={at_ms // 1000}"
 
 
 _FAILED_KINDS: Mapping[str, tuple[str, str]] = {
@@ -459,9 +442,7 @@ def _user_label(user: Any) -> str:
     return name.strip() or str(user.get("email") or "")
 
 
-def observation_record(
-    item: Any, host: str | None = None, project_id: int | str | None = None
-) -> dict[str, Any]:
+def observation_record(item: Any, recording_link: RecordingLink | None = None) -> dict[str, Any]:
     """One observation flattened to RECORD_COLUMNS (times still ISO strings)."""
     raw = raw_of(item)
     output = _output(raw)
@@ -502,7 +483,7 @@ def observation_record(
         "error_kind": error.get("kind") or None,
         "error_label": error.get("label") if error else None,
         "error_message": error.get("message") if error else None,
-        "recording_url": recording_url(host, project_id, session_id),
+        "recording_url": recording_link(session_id) if recording_link and session_id else None,
     }
 
 
@@ -511,11 +492,11 @@ def _to_utc(series: pd.Series) -> pd.Series:
 
 
 def observation_records(
-    items: Iterable[Any], host: str | None = None, project_id: int | str | None = None
+    items: Iterable[Any], recording_link: RecordingLink | None = None
 ) -> pd.DataFrame:
     """Observations as one row each: typed times (UTC), duration in seconds, result fields."""
     frame = pd.DataFrame(
-        [observation_record(item, host, project_id) for item in items], columns=list(RECORD_COLUMNS)
+        [observation_record(item, recording_link) for item in items], columns=list(RECORD_COLUMNS)
     )
     for column in _TIME_COLUMNS:
         frame[column] = _to_utc(frame[column])
@@ -938,3 +919,83 @@ _PICK_FIELDS: Mapping[str, str] = {
     BUCKET_SELECTION: "bucket",
     STATUS_SELECTION: "outcome",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Which rows to request for one table page
+# ---------------------------------------------------------------------------------------------
+
+WHOLE_SET_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """One list request for a table page: the API window and where the page sits in it.
+
+    ``whole_set`` means the window holds the entire filtered set (at most WHOLE_SET_LIMIT
+    rows): paging, previous/next, trends, versions and export then need no further request.
+    """
+
+    order_by: str
+    offset: int
+    limit: int
+    start: int
+    whole_set: bool
+
+
+def plan_page_request(
+    total: int,
+    page: int,
+    page_size: int,
+    order_by: str,
+    buckets: pd.DataFrame | None = None,
+    bucket: str | None = None,
+    whole_set_limit: int = WHOLE_SET_LIMIT,
+) -> PageRequest:
+    """Plan the single list request behind one table page.
+
+    With a score bucket chosen, rows are sorted by score (the user's direction when they
+    sorted by score, else ascending) and the window is that bucket's run of rows (see
+    ``bucket_window``), so a bucket filter costs no extra request either.
+    """
+    base, size = 0, total
+    if bucket is not None and buckets is not None:
+        descending = order_by == "-result_score"
+        order_by = "-result_score" if descending else "result_score"
+        window = bucket_window(buckets, bucket, descending)
+        base, size = window if window else (0, 0)
+    first = (page - 1) * page_size
+    if size <= whole_set_limit:
+        limit = size if bucket is not None else whole_set_limit
+        return PageRequest(order_by, base, max(limit, 1), first, True)
+    limit = max(1, min(page_size, size - first))
+    return PageRequest(order_by, base + first, limit, 0, False)
+
+
+FIRST, LAST = "first", "last"
+
+
+def step_target(
+    page: int,
+    page_size: int,
+    position: int,
+    total: int,
+    step: int,
+    page_ids: Sequence[str],
+    window_ids: Sequence[str] | None = None,
+) -> tuple[int, str] | None:
+    """Where the previous (step -1) or next (+1) observation of the filtered set is.
+
+    Returns (page, target) where target is the observation id, or FIRST/LAST of that page
+    when it lies on a page not fetched yet; None at either end of the set. ``window_ids``
+    is the whole filtered set when it is in hand.
+    """
+    overall = (page - 1) * page_size + position + step
+    if overall < 0 or overall >= total:
+        return None
+    target_page = overall // page_size + 1
+    if window_ids is not None and overall < len(window_ids):
+        return target_page, window_ids[overall]
+    if target_page == page and 0 <= position + step < len(page_ids):
+        return page, page_ids[position + step]
+    return target_page, FIRST if step > 0 else LAST

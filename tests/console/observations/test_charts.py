@@ -47,7 +47,9 @@ def assert_tooltip_on_every_mark(spec: dict[str, Any]) -> None:
 
 def records(observation: Factory, scanner_type: str, statuses: list[str]) -> pd.DataFrame:
     rows = [observation(scanner_type, index, status) for index, status in enumerate(statuses)]
-    return view.observation_records(rows, "https://eu.posthog.com", 2)
+    return view.observation_records(
+        rows, lambda session: f"https://eu.posthog.com/project/2/replay/{session}"
+    )
 
 
 MIXED = ["succeeded"] * 6 + ["failed", "ineligible", "pending", "running"]

@@ -21,7 +21,9 @@ def sample(observation: Factory) -> pd.DataFrame:
         observation("classifier", index, status)
         for index, status in enumerate(["succeeded", "succeeded", "failed", "pending"])
     ]
-    return view.observation_records(rows, "https://us.posthog.com", 1)
+    return view.observation_records(
+        rows, lambda session: f"https://us.posthog.com/project/1/replay/{session}"
+    )
 
 
 def test_csv_has_one_line_per_observation_and_every_column(observation: Factory) -> None:

@@ -17,7 +17,11 @@ MIXED = ["succeeded"] * 6 + ["failed", "ineligible", "pending", "running"]
 
 def records(observation: Factory, scanner_type: str, statuses: list[str]) -> pd.DataFrame:
     rows = [observation(scanner_type, index, status) for index, status in enumerate(statuses)]
-    return view.observation_records(rows, "https://eu.posthog.com", 2)
+    return view.observation_records(rows, link)
+
+
+def link(session_id: str) -> str:
+    return f"https://eu.posthog.com/project/2/replay/{session_id}"
 
 
 # --- stats -> frames --------------------------------------------------------------------------
@@ -167,43 +171,18 @@ def test_bucket_window_ascending_and_descending(stats: Factory) -> None:
 # --- links ----------------------------------------------------------------------------------
 
 
-def test_recording_url_points_at_the_replay_in_posthog() -> None:
-    assert (
-        view.recording_url("https://us.posthog.com/", 7, "abc-123")
-        == "https://us.posthog.com/project/7/replay/abc-123"
-    )
-    assert (
-        view.recording_url("https://us.posthog.com", 7, "abc", at_ms=83_999)
-        == "https://us.posthog.com/project/7/replay/abc?t=83"
-    )
+def test_moment_url_starts_the_player_at_the_cited_second() -> None:
+    base = "https://us.posthog.com/project/7/replay/abc"
+    assert view.moment_url(base, 83_999) == base + "?t=83"
+    assert view.moment_url(base + "?x=1", 1_000) == base + "?x=1&t=1"
+    assert view.moment_url(None, 1_000) is None
+    assert view.moment_url(base, -1) is None
 
 
-def test_recording_url_encodes_the_session_id_so_it_stays_in_the_path() -> None:
-    url = view.recording_url("https://us.posthog.com", 7, "../../x?y=1#z")
-    assert url == "https://us.posthog.com/project/7/replay/..%2F..%2Fx%3Fy%3D1%23z"
-
-
-@pytest.mark.parametrize(
-    "host",
-    ["javascript:alert(1)", "ftp://x.example", "data:text/html,x", "us.posthog.com", "", None],
-)
-def test_recording_url_refuses_non_http_hosts(host: str | None) -> None:
-    assert view.recording_url(host, 7, "abc") is None
-
-
-@pytest.mark.parametrize(
-    ("url", "safe"),
-    [
-        ("https://a.example/x", "https://a.example/x"),
-        ("http://a.example", "http://a.example"),
-        ("javascript:alert(1)", None),
-        ("JAVASCRIPT://a.example", None),
-        ("//a.example", None),
-        (42, None),
-    ],
-)
-def test_safe_link_allows_only_http_and_https(url: Any, safe: str | None) -> None:
-    assert view.safe_link(url) == safe
+def test_records_carry_the_link_the_connection_builds(observation: Factory) -> None:
+    frame = view.observation_records([observation("monitor")], lambda session: f"L/{session}")
+    assert frame.loc[0, "recording_url"] == "L/sess-0000"
+    assert pd.isna(view.observation_records([observation("monitor")]).loc[0, "recording_url"])
 
 
 # --- error reasons --------------------------------------------------------------------------
@@ -532,3 +511,58 @@ def test_malformed_or_unknown_selections_change_nothing_unsafe() -> None:
     assert view.filters_from_selection(charts.VERDICT_SELECTION, [{"verdict": "maybe"}]) == {
         "verdict": ()
     }
+
+
+# --- page requests --------------------------------------------------------------------------
+
+
+def test_small_sets_are_fetched_whole_in_one_request() -> None:
+    plan = view.plan_page_request(total=120, page=3, page_size=50, order_by="-created_at")
+    assert plan == view.PageRequest("-created_at", 0, view.WHOLE_SET_LIMIT, 100, True)
+
+
+def test_large_sets_are_fetched_one_page_at_a_time() -> None:
+    plan = view.plan_page_request(total=5000, page=3, page_size=50, order_by="status")
+    assert plan == view.PageRequest("status", 100, 50, 0, False)
+    last = view.plan_page_request(total=5010, page=101, page_size=50, order_by="status")
+    assert (last.offset, last.limit) == (5000, 10)
+
+
+def test_a_bucket_becomes_its_run_of_rows_sorted_by_score(stats: Factory) -> None:
+    buckets = view.histogram_frame(stats("scorer"))
+    counts = buckets["count"].tolist() if buckets is not None else []
+    plan = view.plan_page_request(40, 1, 50, "-created_at", buckets, "5")
+    assert plan == view.PageRequest("result_score", sum(counts[:5]), counts[5], 0, True)
+    down = view.plan_page_request(40, 1, 50, "-result_score", buckets, "5")
+    assert (down.order_by, down.offset) == ("-result_score", sum(counts[6:]))
+
+
+def test_large_bucket_pages_stay_inside_the_bucket(stats: Factory) -> None:
+    payload = stats(
+        "scorer",
+        scorer={"summary": None, "histogram": {"labels": ["0", "1"], "counts": [30, 2000]}},
+    )
+    buckets = view.histogram_frame(payload)
+    plan = view.plan_page_request(2030, 40, 50, "-created_at", buckets, "1", whole_set_limit=100)
+    assert plan == view.PageRequest("result_score", 30 + 1950, 50, 0, False)
+
+
+# --- previous / next ------------------------------------------------------------------------
+
+IDS = [f"id{n}" for n in range(7)]
+
+
+def test_step_within_a_fetched_whole_set_names_the_row() -> None:
+    assert view.step_target(1, 3, 2, 7, +1, IDS[:3], IDS) == (2, "id3")
+    assert view.step_target(2, 3, 0, 7, -1, IDS[3:6], IDS) == (1, "id2")
+
+
+def test_step_stops_at_both_ends() -> None:
+    assert view.step_target(1, 3, 0, 7, -1, IDS[:3], IDS) is None
+    assert view.step_target(3, 3, 0, 7, +1, IDS[6:], IDS) is None
+
+
+def test_step_across_an_unfetched_page_lands_on_its_first_or_last_row() -> None:
+    assert view.step_target(1, 3, 2, 7, +1, IDS[:3]) == (2, view.FIRST)
+    assert view.step_target(2, 3, 0, 7, -1, IDS[3:6]) == (1, view.LAST)
+    assert view.step_target(2, 3, 1, 7, +1, IDS[3:6]) == (2, "id5")

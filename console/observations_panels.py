@@ -1,0 +1,438 @@
+"""The Observations explorer's panels: scanner picker, filters, stats charts, table, detail.
+
+Each function draws one part of the page from data the page already fetched; API text is
+shown with ``st.text``/``st.code``/dataframe cells or escaped, never as Markdown. Chart specs
+are built once per stats response (memoised) and drawn with ``st.vega_lite_chart``, so a
+rerun neither rebuilds nor re-validates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from console import charts
+from console import observation_query as oq
+from console import observations_state as state
+from console import observations_view as view
+from console.observation_query import Notice, ObservationQuery
+from console.render import escape_markdown
+from vision_api import ObservationStats, Scanner
+
+TYPE_COLORS: Mapping[str, Any] = {
+    "monitor": "blue",
+    "classifier": "violet",
+    "scorer": "orange",
+    "summarizer": "green",
+}
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite dict to draw, built (and validated) once, cheap to send on every rerun.
+
+    Altair's default 300px view size is dropped (as ``st.altair_chart`` does), and each
+    inline dataset becomes an Arrow table: Streamlit ships datasets as Arrow, and handing it
+    a table skips a pandas round trip per dataset on every rerun.
+    """
+    spec: dict[str, Any] = chart.to_dict()
+    config = spec.get("config", {})
+    config.pop("view", None)
+    if not config:
+        spec.pop("config", None)
+    datasets = spec.get("datasets", {})
+    for name, rows in datasets.items():
+        try:
+            datasets[name] = pa.Table.from_pylist(rows)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            continue  # mixed-type column: let Streamlit convert the rows itself
+    return spec
+
+
+def draw_chart(
+    spec: dict[str, Any], key: str, description: str, selection: str | None = None
+) -> None:
+    """One chart; with ``selection``, a click on it filters the table."""
+    if selection is None:
+        st.vega_lite_chart(spec=spec, key=key, width="stretch", alt=description)
+        return
+    st.vega_lite_chart(
+        spec=spec,
+        key=key,
+        width="stretch",
+        alt=description,
+        selection_mode=[selection],
+        on_select=partial(state.on_chart_select, key, selection),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanner and filters
+# ---------------------------------------------------------------------------------------------
+
+
+def scanner_label(scanner: Scanner) -> str:
+    """Picker option: name, type, version and whether it runs on its schedule."""
+    enabled = "enabled" if scanner.enabled else "disabled"
+    return f"{scanner.name} · {scanner.scanner_type} · v{scanner.scanner_version} · {enabled}"
+
+
+def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
+    """The scanner selectbox (falls back to the first scanner for an unknown id)."""
+    by_id = {scanner.id: scanner for scanner in scanners}
+    notices = []
+    chosen = st.session_state.get(state.W_SCANNER)
+    if chosen not in by_id:
+        if chosen:
+            notices.append(
+                Notice(
+                    oq.P_SCANNER,
+                    "no scanner with this id in the project; showing the first scanner.",
+                )
+            )
+        st.session_state[state.W_SCANNER] = scanners[0].id
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    scanner_id = left.selectbox(
+        "Scanner",
+        options=list(by_id),
+        key=state.W_SCANNER,
+        format_func=lambda sid: scanner_label(by_id[sid]),
+        on_change=state.on_scanner_changed,
+    )
+    right.button(
+        "Refresh",
+        icon=":material/refresh:",
+        key="obs_refresh",
+        width="stretch",
+        on_click=state.refresh,
+        help="Fetch the latest observations and stats",
+    )
+    scanner = by_id[scanner_id]
+    badges = st.columns([1, 1, 1, 6])
+    with badges[0]:
+        st.badge(scanner.scanner_type, color=TYPE_COLORS.get(scanner.scanner_type, "gray"))
+    with badges[1]:
+        st.badge(f"v{scanner.scanner_version}", color="gray", icon=":material/history:")
+    with badges[2]:
+        if scanner.enabled:
+            st.badge("enabled", color="green", icon=":material/schedule:")
+        else:
+            st.badge("disabled", color="gray", icon=":material/pause:")
+    return scanner, notices
+
+
+def filter_bar(scanner: Scanner, tags: Sequence[str], buckets: Sequence[str]) -> None:
+    """Every filter, the sort and the page size; each change starts again at page 1."""
+    changed = state.on_filters_changed
+    kind = scanner.scanner_type
+    with st.container(border=True):
+        top = st.columns(4)
+        top[0].multiselect(
+            "Status",
+            oq.STATUSES,
+            key=state.W_STATUS,
+            on_change=changed,
+            format_func=str.capitalize,
+            placeholder="Any status",
+        )
+        if kind == "monitor":
+            top[1].multiselect(
+                "Verdict",
+                oq.VERDICTS,
+                key=state.W_VERDICT,
+                on_change=changed,
+                format_func=str.capitalize,
+                placeholder="Any verdict",
+            )
+        elif kind == "classifier":
+            selected = st.session_state.get(state.W_TAGS) or []
+            options = list(dict.fromkeys([*tags, *selected]))
+            top[1].multiselect(
+                "Tags",
+                options,
+                key=state.W_TAGS,
+                on_change=changed,
+                placeholder="Any tag",
+                help="Fixed or freeform tags",
+            )
+        elif kind == "scorer":
+            top[1].selectbox(
+                "Score bucket",
+                [None, *buckets],
+                key=state.W_BUCKET,
+                on_change=changed,
+                format_func=lambda b: "Any score" if b is None else str(b),
+                help="Or click a bar of the score histogram",
+            )
+        top[2].multiselect(
+            "Triggered by",
+            oq.TRIGGERS,
+            key=state.W_TRIGGER,
+            on_change=changed,
+            format_func=lambda t: t.replace("_", " ").capitalize(),
+            placeholder="Schedule or on demand",
+        )
+        top[3].text_input(
+            "Session id",
+            key=state.W_SESSION,
+            on_change=changed,
+            max_chars=oq.MAX_SESSION_ID_LENGTH,
+            placeholder="Exact session id",
+        )
+        bottom = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
+        bottom[0].number_input(
+            "Coverage window (days)",
+            min_value=oq.MIN_RECENT_DAYS,
+            max_value=oq.MAX_RECENT_DAYS,
+            step=1,
+            key=state.W_DAYS,
+            help="'Recent' sessions in the coverage chart",
+        )
+        bottom[1].selectbox(
+            "Sort by",
+            oq.ORDER_BY_CHOICES,
+            key=state.W_SORT,
+            on_change=changed,
+            format_func=oq.sort_label,
+        )
+        bottom[2].selectbox("Rows per page", oq.PAGE_SIZES, key=state.W_SIZE, on_change=changed)
+        bottom[3].button(
+            "Clear filters",
+            icon=":material/filter_alt_off:",
+            key="obs_clear",
+            on_click=state.clear_filters,
+            width="stretch",
+            disabled=not state.current_query().has_filters(),
+        )
+
+
+def show_notices(notices: Sequence[Notice]) -> None:
+    for notice in notices:
+        st.warning(escape_markdown(str(notice)), icon=":material/link_off:")
+
+
+# ---------------------------------------------------------------------------------------------
+# Stats: metric strip and charts
+# ---------------------------------------------------------------------------------------------
+
+
+def metric_strip(stats: ObservationStats) -> None:
+    """Total · Success rate · Failed · Ineligible · In flight · Sessions, for the filtered set."""
+    metrics = view.status_metrics(stats)
+    coverage = view.coverage_frame(stats)
+    rate = metrics["success_rate"]
+    cells = st.columns(6)
+    cells[0].metric("Observations", f"{metrics['total']:,}")
+    cells[1].metric(
+        "Success rate",
+        "—" if rate is None else f"{rate:g}%",
+        help="Succeeded ÷ (succeeded + failed); ineligible excluded",
+    )
+    cells[2].metric("Failed", f"{metrics['failed']:,}")
+    cells[3].metric("Ineligible", f"{metrics['ineligible']:,}")
+    cells[4].metric("In flight", f"{metrics['in_flight']:,}", help="Pending or running")
+    cells[5].metric(
+        coverage.loc[0, "window"],
+        f"{coverage.loc[0, 'sessions']:,} sessions",
+        help=f"{coverage.loc[1, 'sessions']:,} distinct sessions in total",
+    )
+
+
+def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, dict[str, Any]]:
+    metrics = view.status_metrics(stats)
+    coverage = view.coverage_frame(stats)
+    days = int(str(coverage.loc[0, "window"]).split()[1])
+    rate = metrics["success_rate"]
+    specs = {
+        "status": chart_spec(
+            charts.status_chart(
+                view.status_frame(stats),
+                None if rate is None else round(rate),
+                int(metrics["total"] or 0),
+            )
+        ),
+        "coverage": chart_spec(charts.coverage_chart(coverage, days)),
+    }
+    verdicts = view.verdict_frame(stats)
+    if verdicts is not None:
+        specs["verdict"] = chart_spec(charts.verdict_chart(verdicts))
+    buckets, summary = view.histogram_frame(stats), view.summary_frame(stats)
+    if buckets is not None:
+        empty = pd.DataFrame(columns=["stat", "value"])
+        specs["histogram"] = chart_spec(
+            charts.score_histogram(
+                buckets, summary if summary is not None else empty, score_label(scanner)
+            )
+        )
+    tags = view.tag_frame(stats)
+    if tags is not None and not tags.empty:
+        specs["tags"] = chart_spec(charts.tag_ranking_chart(tags, view.tagged_count(stats)))
+    return specs
+
+
+def score_label(scanner: Scanner) -> str | None:
+    scale = scanner.scanner_config.get("scale")
+    label = scale.get("label") if isinstance(scale, Mapping) else None
+    return label if isinstance(label, str) and label else None
+
+
+def stats_charts(stats: ObservationStats, scanner: Scanner, query: ObservationQuery) -> None:
+    """Status, coverage and the type's distribution; verdicts, buckets and tags are clickable."""
+    specs = state.memoised(
+        "stats_specs",
+        (query.scanner_id, query.filter_key(), query.recent_days, scanner.scanner_version),
+        lambda: _stats_specs(stats, scanner),
+    )
+    suffix = f"{query.scanner_id}:{hash(query.filter_key())}"
+    left, right = st.columns(2)
+    with left:
+        draw_chart(
+            specs["status"],
+            f"obs_chart_status:{suffix}",
+            "Observations by status, click a bar to filter",
+            charts.STATUS_SELECTION,
+        )
+        draw_chart(
+            specs["coverage"],
+            "obs_chart_coverage",
+            "Distinct sessions scanned recently and in total",
+        )
+    with right:
+        if "verdict" in specs:
+            draw_chart(
+                specs["verdict"],
+                f"obs_chart_verdict:{suffix}",
+                "Verdict distribution, click a bar to filter",
+                charts.VERDICT_SELECTION,
+            )
+        elif "histogram" in specs:
+            draw_chart(
+                specs["histogram"],
+                f"obs_chart_bucket:{suffix}:{query.bucket}",
+                "Score histogram with summary statistics, click a bucket to filter",
+                charts.BUCKET_SELECTION,
+            )
+            summary = view.summary_frame(stats)
+            if summary is not None:
+                st.caption(
+                    " · ".join(f"{row.stat} {row.value:,.2f}" for row in summary.itertuples())
+                )
+        elif "tags" in specs:
+            draw_chart(
+                specs["tags"],
+                f"obs_chart_tags:{suffix}",
+                "Tags ranked by count, click a tag to filter",
+                charts.TAG_SELECTION,
+            )
+        else:
+            _type_chart_empty(scanner, stats)
+
+
+def _type_chart_empty(scanner: Scanner, stats: ObservationStats) -> None:
+    if scanner.scanner_type == "summarizer":
+        st.info(
+            "Summarizers have no distribution chart: read the summaries in the table, or "
+            "see trends and versions below.",
+            icon=":material/notes:",
+        )
+    elif scanner.scanner_type == "scorer":
+        st.info("No scores yet in this set.", icon=":material/bar_chart:")
+    elif scanner.scanner_type == "classifier":
+        st.info("No tags assigned yet in this set.", icon=":material/sell:")
+    elif view.status_metrics(stats)["succeeded"] == 0:
+        st.info("No verdicts yet in this set.", icon=":material/fact_check:")
+
+
+# ---------------------------------------------------------------------------------------------
+# Table
+# ---------------------------------------------------------------------------------------------
+
+
+def _column_config(scanner: Scanner) -> dict[str, Any]:
+    kind = scanner.scanner_type
+    _field, heading = view.result_column(kind)
+    if kind == "scorer":
+        scale = scanner.scanner_config.get("scale")
+        low = scale.get("min") if isinstance(scale, Mapping) else None
+        high = scale.get("max") if isinstance(scale, Mapping) else None
+        if isinstance(low, int | float) and isinstance(high, int | float) and high > low:
+            result: Any = st.column_config.ProgressColumn(
+                score_label(scanner) or heading,
+                min_value=float(low),
+                max_value=float(high),
+                format="%.1f",
+            )
+        else:
+            result = st.column_config.NumberColumn(heading, format="%.2f")
+    elif kind == "classifier":
+        result = st.column_config.ListColumn(heading)
+    else:
+        result = st.column_config.TextColumn(heading)
+    when = partial(st.column_config.DatetimeColumn, format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
+    return {
+        "Status": st.column_config.TextColumn("Status"),
+        "Result": result,
+        "Reason": st.column_config.TextColumn("Reason", help="Why it failed or was skipped"),
+        "Session": st.column_config.TextColumn("Session"),
+        "Recording": st.column_config.LinkColumn(
+            "Recording", display_text="Open ↗", help="The session recording in PostHog"
+        ),
+        "Triggered by": st.column_config.TextColumn("Triggered by"),
+        "Version": st.column_config.NumberColumn(
+            "Version", format="v%d", help="Scanner version at scan time"
+        ),
+        "Confidence": st.column_config.ProgressColumn(
+            "Confidence", min_value=0.0, max_value=1.0, format="percent"
+        ),
+        "Started": when("Started"),
+        "Completed": when("Completed"),
+        "Duration (s)": st.column_config.NumberColumn("Duration", format="%.1f s"),
+    }
+
+
+def observation_table(table: pd.DataFrame, scanner: Scanner, key: str) -> int | None:
+    """The page's rows; returns the position of the selected row, if any."""
+    event = st.dataframe(
+        table,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        column_config=_column_config(scanner),
+        width="stretch",
+        placeholder="—",
+    )
+    rows = list(event.selection.rows) if event is not None else []
+    return rows[0] if rows and 0 <= rows[0] < len(table) else None
+
+
+def pagination(page: int, pages: int, first_row: int, last_row: int, total: int) -> None:
+    """Rows shown, previous/next page buttons and a page number box."""
+    left, middle, right, box = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    left.caption(f"Rows {first_row:,}–{last_row:,} of {total:,} · page {page} of {pages}")
+    middle.button(
+        "Previous page",
+        icon=":material/chevron_left:",
+        key="obs_prev_page",
+        disabled=page <= 1,
+        on_click=state.go_to,
+        args=(page - 1,),
+        width="stretch",
+    )
+    right.button(
+        "Next page",
+        icon=":material/chevron_right:",
+        key="obs_next_page",
+        disabled=page >= pages,
+        on_click=state.go_to,
+        args=(page + 1,),
+        width="stretch",
+    )
+    box.number_input(
+        "Page", min_value=1, max_value=pages, step=1, key=state.W_PAGE, label_visibility="collapsed"
+    )
