@@ -18,17 +18,11 @@ import streamlit as st
 
 from console import cost, estimate_view, forms, models_catalog, query_builder, render
 from console import state as url_state
-from console.query_builder import BuilderState, PropertyRow
+from console.query_builder import BuilderState, QueryInputError
 from vision_api import Scanner
 
 RATE_STEP_PERCENT = 0.01
 """The inputs work in percent; 0.01 % is the API's smallest non-zero rate (0.0001)."""
-
-_PROPERTY_LABELS = {
-    field: label for field, (label, _kind, _key) in query_builder.PROPERTY_FIELDS.items()
-}
-_LABEL_TO_FIELD = {label: field for field, label in _PROPERTY_LABELS.items()}
-_LABEL_TO_OPERATOR = {label: op for op, label in query_builder.OPERATORS.items()}
 
 
 SOURCE_KEY = "estimate_source"
@@ -128,19 +122,25 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
             key=_key(prefix, "levels"),
         )
         rows = st.data_editor(
-            _property_frame(state.properties),
+            pd.DataFrame(
+                query_builder.property_records(state.properties),
+                columns=list(query_builder.PROPERTY_COLUMNS),
+            ).astype("string"),
             num_rows="dynamic",
             key=_key(prefix, "properties"),
             hide_index=True,
             width="stretch",
             column_config={
-                "field": st.column_config.SelectboxColumn(
-                    "Property", options=list(_LABEL_TO_FIELD), required=True
+                "Property": st.column_config.SelectboxColumn(
+                    options=[
+                        label for label, _kind, _key in query_builder.PROPERTY_FIELDS.values()
+                    ],
+                    required=True,
                 ),
-                "operator": st.column_config.SelectboxColumn(
-                    "Operator", options=list(_LABEL_TO_OPERATOR), required=True
+                "Operator": st.column_config.SelectboxColumn(
+                    options=list(query_builder.OPERATORS.values()), required=True
                 ),
-                "value": st.column_config.TextColumn("Value"),
+                "Value": st.column_config.TextColumn(),
             },
         )
         extra = st.text_area(
@@ -152,16 +152,22 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
         )
         submitted = st.form_submit_button("Update estimate", icon=":material/refresh:")
     if submitted:
+        table_error: str | None = None
+        try:
+            properties = tuple(query_builder.rows_from_records(rows.to_dict("records")))
+        except QueryInputError as exc:
+            properties, table_error = state.properties, f"{forms.QUERY_INVALID} {exc}"
         edited = BuilderState(
             filter_test_accounts=bool(exclude_tests),
             operand="OR" if operand == "OR" else "AND",
             events=tuple(str(name) for name in events),
             console_levels=tuple(levels),
-            properties=_property_rows(rows),
+            properties=properties,
             **bounds,
         )
         form = forms.ScannerForm(query=edited, query_extra=extra, query_base=dict(base))
         query, error = forms.build_query(form)
+        error = table_error or error
         if error:
             st.session_state[error_key] = error
         else:
@@ -171,32 +177,6 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
     for warning in query_builder.scannable_warnings(query_builder.split_query(applied)[0]):
         st.warning(render.escape_markdown(warning), icon=":material/filter_alt_off:")
     return applied, st.session_state.get(error_key)
-
-
-def _property_frame(rows: tuple[PropertyRow, ...]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "field": [_PROPERTY_LABELS.get(row.field, row.field) for row in rows],
-            "operator": [query_builder.OPERATORS.get(row.operator, row.operator) for row in rows],
-            "value": [row.value for row in rows],
-        },
-        columns=["field", "operator", "value"],
-    ).astype("string")
-
-
-def _property_rows(frame: pd.DataFrame) -> tuple[PropertyRow, ...]:
-    rows = []
-    for record in frame.to_dict("records"):
-        if not record.get("field") and not record.get("value"):
-            continue  # a blank row the editor added
-        rows.append(
-            PropertyRow(
-                field=_LABEL_TO_FIELD.get(str(record.get("field")), str(record.get("field"))),
-                operator=_LABEL_TO_OPERATOR.get(str(record.get("operator")), "exact"),
-                value="" if record.get("value") is None else str(record.get("value")),
-            )
-        )
-    return tuple(rows)
 
 
 def rate_keys(prefix: str) -> tuple[str, str]:

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
-from console import cost, data, estimate_inputs, estimate_view, models_catalog, render
+from console import (
+    cost,
+    data,
+    estimate_inputs,
+    estimate_view,
+    models_catalog,
+    render,
+    scanner_form_view,
+)
+from console.forms import ScannerForm
 from vision_api import Estimate, Scanner, VisionAPIError
 
 _STATUS_BADGES = {
@@ -180,7 +190,12 @@ def draft_section(
         f"(≈ {month.credits:,} credits a month); you add the name, type and prompt."
     )
     if st.button("Create a scanner with these settings", type="primary", icon=":material/add:"):
-        st.session_state[estimate_view.DRAFT_HANDOFF_KEY] = estimate_view.draft_payload(
-            query, rate, model
-        )
-        st.switch_page("pages/scanners.py")
+        open_create_form(estimate_view.draft_form(query, rate, model))
+
+
+def open_create_form(seed: ScannerForm) -> None:
+    """Open the Scanners page's create form seeded with ``seed`` (its own form session)."""
+    st.session_state[scanner_form_view.SESSION_KEY] = scanner_form_view.FormSession(
+        form_id=f"estimate{uuid.uuid4().hex[:8]}", mode="create", seed=seed
+    )
+    st.switch_page("pages/scanners.py")

@@ -7,19 +7,19 @@
   showing the last good estimate marked stale meanwhile.
 - ``save_changes`` / ``before_after`` prepare the PATCH of changed fields and the confirmation's
   before/after cost.
-- ``draft_payload`` is what the page hands to the Scanners page's create form.
+- ``draft_form`` is what the page hands to the Scanners page's create form.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
-from console import cost, forms, models_catalog
+from console import cost, forms, models_catalog, query_builder, templates
 from vision_api import Estimate, RateLimitError, Scanner, VisionAPIError
 
 DEFAULT_RETRY_SECONDS = 10.0
@@ -31,9 +31,6 @@ DRAFT_SOURCE = "draft"
 DRAFT_MODEL = models_catalog.DEFAULT_MODEL
 DRAFT_RATE = forms.DEFAULT_SAMPLING_RATE
 """A new draft starts where the scanner form's create mode starts."""
-
-DRAFT_HANDOFF_KEY = "scanner_create_draft"
-"""Session-state key holding ``draft_payload(...)`` for the Scanners page's create form."""
 
 
 @dataclass(frozen=True)
@@ -190,9 +187,20 @@ def before_after(
     return pd.DataFrame(rows, columns=["", "Before", "After"]).set_index("")
 
 
-def draft_payload(query: Mapping[str, Any], rate: float, model: str) -> dict[str, Any]:
-    """What the Scanners page's create form is pre-filled with from an Estimate draft."""
-    return {"query": dict(query), "sampling_rate": rate, "model": model}
+def draft_form(query: Mapping[str, Any], rate: float, model: str) -> forms.ScannerForm:
+    """A blank create form carrying the draft's filters, sampling rate and model.
+
+    The filters are split by the shared builder, so the Scanners form shows them in its own
+    widgets, with anything the builder cannot show in its JSON box.
+    """
+    state, remainder = query_builder.split_query(query)
+    return replace(
+        templates.blank_form(),
+        query=state,
+        query_extra=query_builder.remainder_to_text(remainder),
+        sampling_rate=rate,
+        model=model,
+    )
 
 
 def describe_budget(answer: cost.BudgetAnswer, budget_credits: float, price: int) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import estimate_view, models_catalog
+from console import models_catalog, scanner_form_view
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
 from vision_api.sandbox import Sandbox
@@ -254,12 +254,14 @@ def test_a_draft_is_handed_to_the_create_form(app: AppFactory) -> None:
     at = set_rate(open_page(app), DRAFT, 7.5)
     at.toggle(key=f"{DRAFT}:tests").set_value(True)
     submit_filters(at, DRAFT)
+    at.selectbox(key=f"{DRAFT}:model").set_value(LITE_MODEL).run()
     next(b for b in at.button if b.label == "Create a scanner with these settings").click().run()
-    assert at.session_state[estimate_view.DRAFT_HANDOFF_KEY] == {
-        "query": {"filter_test_accounts": True},
-        "sampling_rate": 0.075,
-        "model": DEFAULT_MODEL,
-    }
+    assert not at.exception, at.exception
+    session = at.session_state[scanner_form_view.SESSION_KEY]
+    assert session.mode == "create"
+    assert at.number_input(key=session.key("rate_pct")).value == pytest.approx(7.5)
+    assert at.checkbox(key=session.key("q_test_accounts")).value is True
+    assert at.selectbox(key=session.key("model")).value == LITE_MODEL
 
 
 def test_read_only_console_estimates_but_offers_no_save(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from console import cost, estimate_view
+from console import cost, estimate_view, forms
 from console.estimate_view import EstimateMemory, EstimateRequest
 from vision_api import BadRequestError, Estimate, RateLimitError, Scanner
 
@@ -176,13 +177,14 @@ def test_before_after_with_a_new_query_uses_the_servers_saved_estimate() -> None
 
 
 @pytest.mark.parametrize("rate", [0.0, 0.0001, 1.0])
-def test_draft_payload_carries_the_inputs(rate: float) -> None:
-    payload = estimate_view.draft_payload({"operand": "OR"}, rate, "gemini-3-flash-preview")
-    assert payload == {
-        "query": {"operand": "OR"},
-        "sampling_rate": rate,
-        "model": "gemini-3-flash-preview",
-    }
+def test_draft_form_carries_the_inputs_into_the_shared_builder(rate: float) -> None:
+    query = {"filter_test_accounts": True, "operand": "OR", "session_ids": ["abc"]}
+    form = estimate_view.draft_form(query, rate, "gemini-3.1-flash-lite-preview")
+    assert (form.sampling_rate, form.model) == (rate, "gemini-3.1-flash-lite-preview")
+    assert form.query.filter_test_accounts and form.query.operand == "OR"
+    assert json.loads(form.query_extra) == {"session_ids": ["abc"]}
+    built, error = forms.build_query(form)
+    assert error is None and built == query
 
 
 def test_retry_after_counts_from_when_the_429_arrived() -> None:
