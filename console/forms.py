@@ -247,7 +247,7 @@ def _config(form: ScannerForm, scanner_type: str) -> dict[str, Any]:
             scale["label"] = label
         config["scale"] = scale
     else:
-        config["length"] = form.length if form.length in SUMMARY_LENGTHS else "medium"
+        config["length"] = form.length if _is_length(form.length) else "medium"
     for key, value in form.extra_config.items():
         config.setdefault(key, copy.deepcopy(value))
     return config
@@ -298,7 +298,7 @@ def validate_config(
         )
     if scanner_type == "scorer":
         return _scale_error(config.get("scale"))
-    if config.get("length", "medium") not in SUMMARY_LENGTHS:
+    if not _is_length(config.get("length", "medium")):
         return CONFIG_INVALID
     return None
 
@@ -424,7 +424,7 @@ def form_from_scanner(scanner: Mapping[str, Any]) -> ScannerForm:
         scale_min=scale.get("min", 0),
         scale_max=scale.get("max", 10),
         scale_label=label if isinstance(label, str) else "",
-        length=config.get("length") if config.get("length") in SUMMARY_LENGTHS else "medium",
+        length=config["length"] if _is_length(config.get("length")) else "medium",
         query=state,
         query_extra=query_builder.remainder_to_text(remainder),
         sampling_rate=scanner.get("sampling_rate", 1.0),
@@ -537,6 +537,11 @@ def _canonical_config(scanner_type: str, config: Mapping[str, Any]) -> dict[str,
     elif scanner_type == "summarizer":
         canonical.setdefault("length", "medium")
     return canonical
+
+
+def _is_length(value: Any) -> bool:
+    """True for one of the summary lengths (values of any JSON type may arrive)."""
+    return isinstance(value, str) and value in SUMMARY_LENGTHS
 
 
 def _char(value: Any) -> str:

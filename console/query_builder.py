@@ -404,7 +404,7 @@ def shape_problems(query: Mapping[str, Any]) -> list[str]:
     for key in sorted(_LIST_KEYS & set(query)):
         if query[key] is not None and not isinstance(query[key], list):
             problems.append(f"{key!r} must be a list.")
-    if query.get("filter_test_accounts") not in (None, True, False):
+    if not isinstance(query.get("filter_test_accounts", False), bool | None):
         problems.append("'filter_test_accounts' must be true or false.")
     if query.get("operand") not in (None, "AND", "OR"):
         problems.append('\'operand\' must be "AND" or "OR".')

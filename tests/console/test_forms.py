@@ -166,6 +166,11 @@ def test_builder_and_json_editor_make_the_query():
             "name enclosed in double quotes (line 1, column 2).",
         ),
         (
+            {"query_extra": '{"filter_test_accounts": 1}'},
+            "query",
+            "Recording filter is invalid. 'filter_test_accounts' must be true or false.",
+        ),
+        (
             {"query_extra": '{"bogus": 1}'},
             "query",
             "Recording filter is invalid. Unknown keys: bogus.",
@@ -295,6 +300,20 @@ def test_sampling_rate_rounding_by_a_percent_widget_is_not_a_change():
 
 def test_null_stored_query_equals_an_empty_one():
     assert changed_fields({**STORED, "query": None}, {"query": {}}) == {}
+
+
+def test_odd_stored_values_never_break_the_form():
+    stored = {
+        **STORED,
+        "scanner_type": "summarizer",
+        "scanner_config": {"prompt": "Sum", "length": ["long"]},
+        "query": {"events": "junk"},
+    }
+    form = form_from_scanner(stored)
+    assert form.length == "medium"
+    assert forms.validate_config("summarizer", {"prompt": "p", "length": []}) == (
+        "Scanner configuration is invalid."
+    )
 
 
 def test_duplicate_is_a_disabled_copy():

@@ -1,0 +1,133 @@
+"""The form's client-side validation agrees with the server, message for message.
+
+Arbitrary form input goes through ``forms.build_payload``; the same input is then POSTed to the
+sandbox. When the client finds errors, the server refuses with the first of them (same attr,
+same message); when the client finds none, the server creates the scanner.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import requests
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from console import forms
+from console.forms import ScannerForm
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@pytest.fixture(scope="module")
+def http(sandbox: Any) -> Iterator[tuple[requests.Session, str]]:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {sandbox.api_key}"
+    url = f"{sandbox.base_url}/api/projects/{sandbox.project_id}/vision/scanners/"
+    yield session, url
+    session.close()
+
+
+VALID = {
+    "scanner_type": st.sampled_from(forms.SCANNER_TYPES),
+    "name": st.just("ok"),
+    "description": TEXT,
+    "prompt": TEXT.map(lambda t: f"Q {t}"),
+    "allow_inconclusive": st.booleans(),
+    "tags_text": st.lists(
+        st.sampled_from(["Bug", "a b", "ok", "Feature"]), min_size=1, unique=True
+    ).map("\n".join),
+    "multi_label": st.booleans(),
+    "allow_freeform_tags": st.booleans(),
+    "scale_min": st.integers(-5, 0) | st.floats(-5, 0),
+    "scale_max": st.integers(1, 5) | st.floats(1, 5),
+    "scale_label": TEXT,
+    "length": st.sampled_from(["short", "medium", "long"]),
+    "query_extra": st.sampled_from(['{"order": "start_time"}', "{}", '{"operand": "OR"}']),
+    "sampling_rate": st.floats(0.0001, 1) | st.sampled_from([0, 1, "0.5"]),
+    "model": st.sampled_from(["gemini-3-flash-preview", "gemini-3.1-flash-lite-preview"]),
+    "enabled": st.booleans(),
+    "emits_signals": st.booleans(),
+}
+INVALID = {
+    "name": ["", "   ", "x" * 256],
+    "description": ["d" * 1001],
+    "prompt": ["", " \n", "p" * 20_001],
+    "tags_text": [
+        "",
+        "Bug\nbug",
+        "a b\na_b",
+        "!!",
+        "t" * 101,
+        "\n".join(f"t{i}" for i in range(101)),
+    ],
+    "scale_min": [5, float("nan"), "low"],
+    "scale_max": [float("inf"), -10],
+    "query_extra": ['{"filter_test_accounts": 1}', '{"bogus": true}', '{"events": "x"}', "[]"],
+    "sampling_rate": [0.00005, 1.5, -0.1, "abc"],
+    # Model ids are open strings: the client leaves unknown ones to the server on purpose.
+    "model": [""],
+    "scanner_type": ["indexer"],
+}
+
+
+@st.composite
+def forms_strategy(draw: st.DrawFn) -> ScannerForm:
+    """A valid form with zero, one or two fields spoiled (so both outcomes and orders occur)."""
+    values = {name: draw(strategy) for name, strategy in VALID.items()}
+    spoiled = draw(st.lists(st.sampled_from(sorted(INVALID)), max_size=2, unique=True))
+    for name in spoiled:
+        values[name] = draw(st.sampled_from(INVALID[name]))
+    return ScannerForm(**values)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(forms_strategy())
+def test_client_errors_are_the_servers_errors(
+    http: tuple[requests.Session, str], form: ScannerForm
+) -> None:
+    session, url = http
+    if form.name == "ok":
+        form = replace(form, name=f"agreement {uuid.uuid4().hex}")
+    result = forms.build_payload(form)
+    body: dict[str, Any] = result.payload or _raw_body(form)
+    response = session.post(url, json=body, timeout=10)
+    event("accepted" if result.ok else f"refused on {next(iter(result.errors))}")
+    if result.ok:
+        assert response.status_code == 201, response.text
+        session.delete(f"{url}{response.json()['id']}/", timeout=10)
+        return
+    assert response.status_code == 400, (result.errors, response.text)
+    answer = response.json()
+    attr, message = next(iter(result.errors.items()))
+    assert answer["attr"] == attr
+    assert message.startswith(answer["detail"])
+
+
+def _raw_body(form: ScannerForm) -> dict[str, Any]:
+    """What the form would send if it skipped client-side validation."""
+    form_for_body = replace(form)
+    config = forms._config(form_for_body, form.scanner_type)
+    query: Any = forms.build_query(form)[0]
+    typed = json.loads(form.query_extra)
+    if not isinstance(typed, dict):  # what the server would get without the client's check
+        query = typed
+    rate, _rate_error = forms._sampling_rate(form.sampling_rate)
+    return {
+        "name": forms._char(form.name),
+        "description": forms._char(form.description),
+        "scanner_type": form.scanner_type,
+        "scanner_config": config,
+        "query": query,
+        "sampling_rate": rate if isinstance(rate, int | float) else str(rate),
+        "model": form.model,
+        "enabled": form.enabled,
+        "emits_signals": form.emits_signals,
+    }
