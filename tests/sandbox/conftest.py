@@ -7,6 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -166,6 +167,41 @@ def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]
                     "INSERT INTO observation_tags VALUES (?, ?, ?, 1)",
                     (scanner_id, tag, cursor.lastrowid),
                 )
+
+
+def add_recording(sb: Sandbox, days_ago: float, **features: Any) -> str:
+    """Insert one recording into the sandbox's first project; returns its session id."""
+    start = (datetime.now(UTC) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    row = {
+        "session_id": f"rec-{uuid.uuid4().hex}",
+        "project_id": sb.project_id,
+        "start_time": start,
+        "duration": 120.0,
+        "active_seconds": 60.0,
+        "start_url": "https://shop.example.com/",
+        "browser": "Chrome",
+        "os": "Mac OS X",
+        "country": "US",
+        "distinct_id": "person-1",
+        "person_email": "someone@example.org",
+        "event_count": 5,
+        "console_error_count": 0,
+        "console_warn_count": 0,
+        "console_log_count": 0,
+        "is_test_account": 0,
+    }
+    events = features.pop("events", ["$pageview"])
+    row.update(features)
+    with sb.db.write() as conn:
+        conn.execute(
+            f"INSERT INTO recordings ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        conn.executemany(
+            "INSERT INTO recording_events VALUES (?, ?, 1)",
+            [(row["session_id"], e) for e in events],
+        )
+    return str(row["session_id"])
 
 
 @pytest.fixture

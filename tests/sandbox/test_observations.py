@@ -15,9 +15,9 @@ def _ids(api: Api, scanner_id: str, **params: Any) -> list[str]:
 
 
 @pytest.fixture
-def scored(empty_api: Api) -> tuple[Api, str, list[dict[str, Any]]]:
+def scored(api: Api) -> tuple[Api, str, list[dict[str, Any]]]:
     """A scorer with five hand-built rows: three scores, one failure, one pending."""
-    scanner = empty_api.create(scanner_type="scorer")
+    scanner = api.create(scanner_type="scorer")
     rows = [
         {"score": 5, "created_at": "2030-01-01T00:00:05.000000Z", "session_id": "s5"},
         {"score": 2, "created_at": "2030-01-01T00:00:04.000000Z", "session_id": "s2"},
@@ -30,9 +30,9 @@ def scored(empty_api: Api) -> tuple[Api, str, list[dict[str, Any]]]:
         },
         {"status": "pending", "created_at": "2030-01-01T00:00:01.000000Z", "session_id": "sp"},
     ]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    page = empty_api.get(f"{scanner['id']}/observations/").json()
-    return empty_api, scanner["id"], page["results"]
+    insert_observations(api.sb, scanner["id"], rows)
+    page = api.get(f"{scanner['id']}/observations/").json()
+    return api, scanner["id"], page["results"]
 
 
 def _sessions(api: Api, scanner_id: str, **params: Any) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from vision_api.sandbox import Sandbox
 
-from .conftest import Api, assert_error, insert_observations
+from .conftest import Api, add_recording, assert_error, insert_observations
 
 
 def _terminal(obs: dict[str, Any]) -> bool:
@@ -28,10 +28,10 @@ def test_observe_returns_the_deterministic_workflow_id(api: Api) -> None:
 
 
 def test_lifecycle_pending_running_succeeded() -> None:
-    with Sandbox.start(seed="demo", scan_delay=2.0) as sb:
+    with Sandbox.start(seed="empty", scan_delay=1.5) as sb:
         api = Api(sb)
         scanner = api.create()
-        session = sb.sample_sessions("eligible", 1)[0]
+        session = add_recording(sb, 1, session_id="lifecycle")
         assert api.post(f"{scanner['id']}/observe/", {"session_id": session}).status_code == 202
         assert api.get(f"{scanner['id']}/observations/", session_id=session).json()["count"] == 0
         seen: list[str] = []
@@ -49,7 +49,8 @@ def test_lifecycle_pending_running_succeeded() -> None:
         assert done["workflow_id"] == f"replay-vision-apply-scanner-{scanner['id']}-{session}"
         assert done["scanner_snapshot"]["scanner_version"] == 1
         assert done["scanner_snapshot"]["scanner_config"] == scanner["scanner_config"]
-        assert done["distinct_id"]
+        assert done["distinct_id"] == "person-1"
+        assert done["recording_subject_email"] == "someone@example.org"
 
 
 def test_reposting_coalesces_and_terminal_rows_stick(api: Api) -> None:

@@ -26,13 +26,13 @@ def _stats(api: Api, scanner_id: str, **params: Any) -> dict[str, Any]:
     [(1, 7, 12), (5, 3, 62), (3, 5, 38), (1, 1, 50), (0, 4, 0), (2, 0, 100)],
 )
 def test_success_rate_rounds_half_to_even(
-    empty_api: Api, succeeded: int, failed: int, expected: int
+    api: Api, succeeded: int, failed: int, expected: int
 ) -> None:
-    scanner = empty_api.create()
+    scanner = api.create()
     rows = [{"verdict": "yes"}] * succeeded + [{"status": "failed"}] * failed
     rows += [{"status": "ineligible"}] * 3 + [{"status": "pending"}, {"status": "running"}]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    counts = _stats(empty_api, scanner["id"])["status_counts"]
+    insert_observations(api.sb, scanner["id"], rows)
+    counts = _stats(api, scanner["id"])["status_counts"]
     assert counts == {
         "total": succeeded + failed + 5,
         "succeeded": succeeded,
@@ -43,12 +43,10 @@ def test_success_rate_rounds_half_to_even(
     }
 
 
-def test_success_rate_is_null_without_terminal_runs(empty_api: Api) -> None:
-    scanner = empty_api.create()
-    insert_observations(
-        empty_api.sb, scanner["id"], [{"status": "ineligible"}, {"status": "pending"}]
-    )
-    assert _stats(empty_api, scanner["id"])["status_counts"]["success_rate"] is None
+def test_success_rate_is_null_without_terminal_runs(api: Api) -> None:
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], [{"status": "ineligible"}, {"status": "pending"}])
+    assert _stats(api, scanner["id"])["status_counts"]["success_rate"] is None
 
 
 @pytest.mark.parametrize(
@@ -64,9 +62,9 @@ def test_success_rate_is_null_without_terminal_runs(empty_api: Api) -> None:
     ],
 )
 def test_coverage_and_recent_days_clamping(
-    empty_api: Api, recent_days: str | None, echo: int, recent: int
+    api: Api, recent_days: str | None, echo: int, recent: int
 ) -> None:
-    scanner = empty_api.create()
+    scanner = api.create()
     rows = [
         {"created_at": _ago(3)},
         {"created_at": _ago(10), "status": "failed"},
@@ -75,35 +73,35 @@ def test_coverage_and_recent_days_clamping(
         {"created_at": _ago(1), "session_id": ""},
     ]
     rows[0]["created_at"] = _ago(3)
-    insert_observations(empty_api.sb, scanner["id"], rows)
+    insert_observations(api.sb, scanner["id"], rows)
     params = {} if recent_days is None else {"recent_days": recent_days}
-    coverage = _stats(empty_api, scanner["id"], **params)["coverage"]
+    coverage = _stats(api, scanner["id"], **params)["coverage"]
     assert coverage == {"recent_sessions": recent, "total_sessions": 4, "recent_days": echo}
 
 
-def test_monitor_block_counts_succeeded_verdicts(empty_api: Api) -> None:
-    scanner = empty_api.create()
+def test_monitor_block_counts_succeeded_verdicts(api: Api) -> None:
+    scanner = api.create()
     rows = [{"verdict": "yes"}] * 3 + [{"verdict": "no"}] * 2 + [{"verdict": "inconclusive"}]
     rows += [{"status": "failed", "verdict": "yes"}]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    body = _stats(empty_api, scanner["id"])
+    insert_observations(api.sb, scanner["id"], rows)
+    body = _stats(api, scanner["id"])
     assert body["monitor"] == {"yes_total": 3, "no_total": 2, "inconclusive_total": 1}
     assert body["classifier"] is None and body["scorer"] is None
     assert body["available_tags"] == []
-    filtered = _stats(empty_api, scanner["id"], verdict="yes")
+    filtered = _stats(api, scanner["id"], verdict="yes")
     assert filtered["monitor"] == {"yes_total": 3, "no_total": 0, "inconclusive_total": 0}
     assert filtered["status_counts"]["total"] == 4
 
 
-def test_classifier_block_ranks_tags(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="classifier")
+def test_classifier_block_ranks_tags(api: Api) -> None:
+    scanner = api.create(scanner_type="classifier")
     rows: list[dict[str, Any]] = []
     for i in range(12):
         rows += [{"tags": [f"tag{i:02d}"]}] * (i + 1)
     rows += [{"tags": ["tag00"], "freeform": ["zeta", "alpha"]}, {"freeform": ["alpha"]}, {}]
     rows += [{"status": "failed", "tags": ["tag00"]}]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    body = _stats(empty_api, scanner["id"])
+    insert_observations(api.sb, scanner["id"], rows)
+    body = _stats(api, scanner["id"])
     block = body["classifier"]
     assert [r["tag"] for r in block["fixed_ranked"]] == [f"tag{i:02d}" for i in range(11, 1, -1)]
     assert block["fixed_ranked"][0] == {"tag": "tag11", "count": 12}
@@ -114,31 +112,31 @@ def test_classifier_block_ranks_tags(empty_api: Api) -> None:
     assert body["monitor"] is None and body["scorer"] is None
 
 
-def test_classifier_ties_order_by_tag(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="classifier")
+def test_classifier_ties_order_by_tag(api: Api) -> None:
+    scanner = api.create(scanner_type="classifier")
     rows = [{"tags": ["b"]}, {"tags": ["a"]}, {"tags": ["c"]}, {"tags": ["c"]}]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    ranked = _stats(empty_api, scanner["id"])["classifier"]["fixed_ranked"]
+    insert_observations(api.sb, scanner["id"], rows)
+    ranked = _stats(api, scanner["id"])["classifier"]["fixed_ranked"]
     assert ranked == [{"tag": "c", "count": 2}, {"tag": "a", "count": 1}, {"tag": "b", "count": 1}]
 
 
-def test_tags_filter_matches_fixed_or_freeform(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="classifier")
+def test_tags_filter_matches_fixed_or_freeform(api: Api) -> None:
+    scanner = api.create(scanner_type="classifier")
     rows = [{"tags": ["a"]}, {"freeform": ["a"]}, {"tags": ["b"]}, {"tags": ["c"]}]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    assert empty_api.get(f"{scanner['id']}/observations/", tags="a").json()["count"] == 2
-    assert empty_api.get(f"{scanner['id']}/observations/", tags=" a, b ,").json()["count"] == 3
-    assert _stats(empty_api, scanner["id"], tags="c")["status_counts"]["total"] == 1
+    insert_observations(api.sb, scanner["id"], rows)
+    assert api.get(f"{scanner['id']}/observations/", tags="a").json()["count"] == 2
+    assert api.get(f"{scanner['id']}/observations/", tags=" a, b ,").json()["count"] == 3
+    assert _stats(api, scanner["id"], tags="c")["status_counts"]["total"] == 1
 
 
-def test_scorer_summary_uses_continuous_percentiles(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="scorer")
+def test_scorer_summary_uses_continuous_percentiles(api: Api) -> None:
+    scanner = api.create(scanner_type="scorer")
     rows = [{"score": s} for s in (1, 2, 4, 10)] + [
         {"score": "high"},
         {"status": "failed", "score": 9},
     ]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    summary = _stats(empty_api, scanner["id"])["scorer"]["summary"]
+    insert_observations(api.sb, scanner["id"], rows)
+    summary = _stats(api, scanner["id"])["scorer"]["summary"]
     assert summary == {
         "min": 1,
         "p25": 1.75,
@@ -150,21 +148,21 @@ def test_scorer_summary_uses_continuous_percentiles(empty_api: Api) -> None:
     }
 
 
-def test_scorer_histogram_on_a_small_scale(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="scorer")
+def test_scorer_histogram_on_a_small_scale(api: Api) -> None:
+    scanner = api.create(scanner_type="scorer")
     rows = [{"score": s} for s in (1, 2.5, 3.5, 10, 10)]
-    insert_observations(empty_api.sb, scanner["id"], rows)
-    histogram = _stats(empty_api, scanner["id"])["scorer"]["histogram"]
+    insert_observations(api.sb, scanner["id"], rows)
+    histogram = _stats(api, scanner["id"])["scorer"]["histogram"]
     assert histogram["labels"] == [str(n) for n in range(1, 11)]
     assert histogram["counts"] == [1, 1, 0, 1, 0, 0, 0, 0, 0, 2]
 
 
-def test_scorer_histogram_on_a_wide_scale(empty_api: Api) -> None:
-    scanner = empty_api.create(
+def test_scorer_histogram_on_a_wide_scale(api: Api) -> None:
+    scanner = api.create(
         scanner_type="scorer", scanner_config={"prompt": "p", "scale": {"min": 0, "max": 100}}
     )
-    insert_observations(empty_api.sb, scanner["id"], [{"score": s} for s in (0, 4.4, 7, 99.6, 100)])
-    histogram = _stats(empty_api, scanner["id"])["scorer"]["histogram"]
+    insert_observations(api.sb, scanner["id"], [{"score": s} for s in (0, 4.4, 7, 99.6, 100)])
+    histogram = _stats(api, scanner["id"])["scorer"]["histogram"]
     assert len(histogram["labels"]) == 21
     assert histogram["labels"][0] == "0–4"
     assert histogram["labels"][1] == "5–9"
@@ -174,25 +172,25 @@ def test_scorer_histogram_on_a_wide_scale(empty_api: Api) -> None:
     assert sum(histogram["counts"]) == 5
 
 
-def test_scorer_histogram_clamps_out_of_scale_scores(empty_api: Api) -> None:
-    scanner = empty_api.create(
+def test_scorer_histogram_clamps_out_of_scale_scores(api: Api) -> None:
+    scanner = api.create(
         scanner_type="scorer", scanner_config={"prompt": "p", "scale": {"min": 1.5, "max": 4.2}}
     )
-    insert_observations(empty_api.sb, scanner["id"], [{"score": s} for s in (-3, 1.5, 9)])
-    histogram = _stats(empty_api, scanner["id"])["scorer"]["histogram"]
+    insert_observations(api.sb, scanner["id"], [{"score": s} for s in (-3, 1.5, 9)])
+    histogram = _stats(api, scanner["id"])["scorer"]["histogram"]
     assert histogram == {"labels": ["1", "2", "3", "4", "5"], "counts": [1, 1, 0, 0, 1]}
 
 
-def test_scorer_without_scores_has_null_summary_and_histogram(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="scorer")
-    insert_observations(empty_api.sb, scanner["id"], [{"status": "failed"}])
-    assert _stats(empty_api, scanner["id"])["scorer"] == {"summary": None, "histogram": None}
+def test_scorer_without_scores_has_null_summary_and_histogram(api: Api) -> None:
+    scanner = api.create(scanner_type="scorer")
+    insert_observations(api.sb, scanner["id"], [{"status": "failed"}])
+    assert _stats(api, scanner["id"])["scorer"] == {"summary": None, "histogram": None}
 
 
-def test_summarizer_has_no_type_block(empty_api: Api) -> None:
-    scanner = empty_api.create(scanner_type="summarizer")
-    insert_observations(empty_api.sb, scanner["id"], [{}])
-    body = _stats(empty_api, scanner["id"])
+def test_summarizer_has_no_type_block(api: Api) -> None:
+    scanner = api.create(scanner_type="summarizer")
+    insert_observations(api.sb, scanner["id"], [{}])
+    body = _stats(api, scanner["id"])
     assert body["monitor"] is None and body["classifier"] is None and body["scorer"] is None
 
 

@@ -23,10 +23,10 @@ from .catalog import SCOPES
 from .db import Database
 from .estimate import estimate_volume
 from .observations import snapshot_id
-from .observe import snapshot_of, store_outcome, workflow_id
-from .scan_model import FAILURE_REASONS, INELIGIBLE_REASONS
+from .observe import snapshot_of, workflow_id
+from .scan_model import FAILURE_REASONS, INELIGIBLE_REASONS, scan
 from .scanners import SWEEP_LAG
-from .timeutil import to_iso, utcnow
+from .timeutil import from_iso, to_iso, utcnow
 from .users import insert_user
 
 DEMO_API_KEY = "phx_sandbox_demo_key_do_not_use_in_production"
@@ -220,29 +220,38 @@ def seed_demo(db: Database, project_id: int, other_project_id: int) -> None:
     now = utcnow()
     with db.write() as conn:
         recordings.generate(
-            conn, project_id, now=now, days=35, per_day=160, seed=1, host="shop.example.com"
+            conn, project_id, now=now, days=35, per_day=110, seed=1, host="shop.example.com"
         )
         recordings.generate(
             conn, other_project_id, now=now, days=20, per_day=30, seed=2, host="app.example.net"
         )
         rng = random.Random(7)
-        for spec in _demo_scanners():
-            _seed_scanner(conn, project_id, spec, now, rng)
-        for spec in _other_scanners():
-            _seed_scanner(conn, other_project_id, spec, now, rng)
+        for pid, specs in ((project_id, _demo_scanners()), (other_project_id, _other_scanners())):
+            rows = conn.execute(
+                "SELECT * FROM recordings WHERE project_id = ? ORDER BY session_id", (pid,)
+            )
+            by_start = [dict(row) for row in rows]
+            for spec in specs:
+                _seed_scanner(conn, pid, spec, now, rng, by_start)
 
 
 def _seed_scanner(
-    conn: sqlite3.Connection, project_id: int, spec: DemoScanner, now: datetime, rng: random.Random
+    conn: sqlite3.Connection,
+    project_id: int,
+    spec: DemoScanner,
+    now: datetime,
+    rng: random.Random,
+    recordings_by_start: list[dict[str, Any]],
 ) -> None:
     scanner_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     created = now - timedelta(days=spec.age_days, hours=rng.uniform(0, 5))
     versions = len(spec.configs)
     # Version k (1-based) took effect at an even split of the scanner's life.
     changes = [created + (now - created) * (k / versions) for k in range(versions)]
+    estimate = estimate_volume(conn, project_id, spec.query, spec.sampling_rate).per_month
     conn.execute(
         "INSERT INTO scanners VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             scanner_id,
             project_id,
@@ -256,49 +265,59 @@ def _seed_scanner(
             int(spec.enabled),
             int(spec.emits_signals),
             versions,
+            estimate,
+            to_iso(now),
             to_iso(now - SWEEP_LAG),
             to_iso(created),
             to_iso(changes[-1]),
             spec.creator,
         ),
     )
-    estimate = estimate_volume(conn, project_id, spec.query, spec.sampling_rate).per_month
-    conn.execute(
-        "UPDATE scanners SET estimated_monthly_observations = ?, estimated_at = ? WHERE id = ?",
-        (estimate, to_iso(now), scanner_id),
-    )
     scanner = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner_id,)).fetchone()
     snapshots = []
     for k, config in enumerate(spec.configs, start=1):
         snap = snapshot_of(scanner) | {"scanner_version": k, "scanner_config": config}
         snapshots.append((snap, snapshot_id(conn, snap)))
-    end = now if spec.enabled else now - timedelta(days=6)
-    candidates = conn.execute(
-        "SELECT * FROM recordings WHERE project_id = ? AND start_time >= ? AND start_time <= ? "
-        "ORDER BY session_id",
-        (project_id, to_iso(created), to_iso(end - timedelta(minutes=40))),
-    ).fetchall()
+    end = to_iso((now if spec.enabled else now - timedelta(days=6)) - timedelta(minutes=40))
+    first = to_iso(created)
+    candidates = [r for r in recordings_by_start if first <= r["start_time"] <= end]
     chosen = rng.sample(candidates, min(spec.observations, len(candidates)))
     chosen.sort(key=lambda r: r["start_time"])
+    pk = int(conn.execute("SELECT COALESCE(MAX(pk), 0) FROM observations").fetchone()[0])
+    rows: list[tuple[Any, ...]] = []
+    tags: list[tuple[str, str, int, int]] = []
     for index, recording in enumerate(chosen):
+        pk += 1
         in_flight = spec.enabled and index >= len(chosen) - 3
-        _seed_observation(
-            conn, project_id, scanner_id, recording, snapshots, changes, rng, in_flight, now
+        row, row_tags = _observation_row(
+            pk, project_id, scanner_id, recording, snapshots, changes, rng, in_flight, now
         )
+        rows.append(row)
+        tags.extend(row_tags)
+    conn.executemany(
+        "INSERT INTO observations (pk, id, project_id, scanner_id, session_id, status, "
+        "error_reason, workflow_id, snapshot_id, scanner_result, triggered_by, triggered_by_user, "
+        "started_at, completed_at, created_at, result_verdict, result_score, scanner_version, "
+        "distinct_id, recording_subject_email) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.executemany("INSERT INTO observation_tags VALUES (?, ?, ?, ?)", tags)
 
 
-def _seed_observation(
-    conn: sqlite3.Connection,
+def _observation_row(
+    pk: int,
     project_id: int,
     scanner_id: str,
-    recording: sqlite3.Row,
+    recording: dict[str, Any],
     snapshots: list[tuple[dict[str, Any], int]],
     changes: list[datetime],
     rng: random.Random,
     in_flight: bool,
     now: datetime,
-) -> None:
-    start = datetime.fromisoformat(recording["start_time"].replace("Z", "+00:00"))
+) -> tuple[tuple[Any, ...], list[tuple[str, str, int, int]]]:
+    """One demo observation row (scanned unless in flight) and its tag rows."""
+    start = from_iso(recording["start_time"])
     created = start + timedelta(seconds=recording["duration"] + rng.uniform(300, 2100))
     on_demand = rng.random() < 0.06
     if in_flight:
@@ -308,39 +327,46 @@ def _seed_observation(
     snapshot, snap_id = snapshots[version - 1]
     session_id = recording["session_id"]
     started = created + timedelta(seconds=rng.uniform(2, 60))
-    status = "pending" if in_flight and rng.random() < 0.5 else "running"
-    cursor = conn.execute(
-        "INSERT INTO observations (id, project_id, scanner_id, session_id, status, workflow_id, "
-        "snapshot_id, triggered_by, triggered_by_user, started_at, created_at, scanner_version, "
-        "distinct_id, recording_subject_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            project_id,
-            scanner_id,
-            session_id,
-            status,
-            workflow_id(scanner_id, session_id),
-            snap_id,
-            "on_demand" if on_demand else "schedule",
-            rng.randint(1, 3) if on_demand else None,
-            None if status == "pending" else to_iso(started),
-            to_iso(created),
-            version,
-            recording["distinct_id"],
-            recording["person_email"],
-        ),
-    )
-    if not in_flight:
-        completed = started + timedelta(seconds=rng.uniform(8, 95))
-        store_outcome(
-            conn,
-            int(cursor.lastrowid or 0),
-            scanner_id,
-            snapshot,
-            session_id,
-            dict(recording),
-            to_iso(min(completed, now)),
+    obs_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    user = 1 + int(rng.random() * 3) if on_demand else None
+    status, reason, result, verdict, score, completed = "running", "", None, None, None, None
+    tags: list[tuple[str, str, int, int]] = []
+    if in_flight:
+        status = "pending" if rng.random() < 0.5 else "running"
+    else:
+        outcome = scan(snapshot, recording, session_id)
+        status, reason, verdict, score = (
+            outcome.status,
+            outcome.error_reason,
+            outcome.verdict,
+            outcome.score,
         )
+        result = None if outcome.result is None else json.dumps(outcome.result)
+        completed = to_iso(min(started + timedelta(seconds=rng.uniform(8, 95)), now))
+        tags = [(scanner_id, tag, pk, int(free)) for tag, free in outcome.tags]
+    row = (
+        pk,
+        obs_id,
+        project_id,
+        scanner_id,
+        session_id,
+        status,
+        reason,
+        workflow_id(scanner_id, session_id),
+        snap_id,
+        result,
+        "on_demand" if on_demand else "schedule",
+        user,
+        None if status == "pending" else to_iso(started),
+        completed,
+        to_iso(created),
+        verdict,
+        score,
+        version,
+        recording["distinct_id"],
+        recording["person_email"],
+    )
+    return row, tags
 
 
 def add_bulk_observations(

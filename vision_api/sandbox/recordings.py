@@ -57,8 +57,19 @@ EVENTS = (
 )
 
 
-def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+def _picker(options: tuple[tuple[str, int], ...]) -> tuple[list[str], list[float]]:
+    """Values and cumulative weights, for :func:`random.Random.choices`."""
+    total = 0.0
+    cumulative = []
+    for _, weight in options:
+        total += weight
+        cumulative.append(total)
+    return [value for value, _ in options], cumulative
+
+
+def _below(rng: random.Random, n: int) -> int:
+    """A fast uniform integer in [0, n)."""
+    return int(rng.random() * n)
 
 
 def session_uuid(rng: random.Random, start: datetime) -> str:
@@ -83,6 +94,8 @@ def generate(
     """Insert ``days`` days of recordings (and their events) for ``project_id``."""
     rng = random.Random(seed)
     people = [f"{rng.choice(FIRST)}.{rng.choice(LAST)}{i}" for i in range(max(20, per_day * 2))]
+    browsers, browser_weights = _picker(BROWSERS)
+    oses, os_weights = _picker(OSES)
     rows = []
     events: list[tuple[str, str, int]] = []
     for _ in range(days * per_day):
@@ -104,16 +117,16 @@ def generate(
         email = None
         if person is not None:
             email = f"{person}@{'test.example.com' if test_account else 'example.org'}"
-        errors = 0 if rng.random() < 0.72 else rng.randint(1, 9)
+        errors = 0 if rng.random() < 0.72 else 1 + _below(rng, 9)
         session_id = session_uuid(rng, start)
         names = ["$pageview"] if rng.random() > 0.02 else []
         if names:
-            names += rng.sample(EVENTS, rng.randint(1, 4))
+            names += rng.sample(EVENTS, 1 + _below(rng, 4))
             if errors and "$exception" not in names:
                 names.append("$exception")
             if page.startswith("/checkout") and "checkout_started" not in names:
                 names.append("checkout_started")
-        counts = {name: rng.randint(1, 12) for name in names}
+        counts = {name: 1 + _below(rng, 12) for name in names}
         rows.append(
             (
                 session_id,
@@ -122,15 +135,15 @@ def generate(
                 round(duration, 1),
                 round(active, 1),
                 f"https://{host}{page}",
-                _weighted(rng, BROWSERS),
-                _weighted(rng, OSES),
+                rng.choices(browsers, cum_weights=browser_weights)[0],
+                rng.choices(oses, cum_weights=os_weights)[0],
                 rng.choice(COUNTRIES),
                 person or f"anon-{rng.getrandbits(40):010x}",
                 email,
                 sum(counts.values()),
                 errors,
-                rng.randint(0, 6),
-                rng.randint(0, 40),
+                _below(rng, 7),
+                _below(rng, 41),
                 int(test_account),
             )
         )
