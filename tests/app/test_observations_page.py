@@ -1,0 +1,631 @@
+"""The Observations explorer in AppTest against the sandbox over real HTTP.
+
+Charts are checked against the stats endpoint's own answer for the same filters; requests are
+observed at the HTTP boundary (every ``requests`` send is recorded with its query string).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pyarrow.ipc
+import pytest
+import requests
+from streamlit.testing.v1 import AppTest
+
+from console import export
+from console import observation_query as oq
+from console import observations_state as obs_state
+from console import observations_view as view
+from vision_api import Scanner, VisionClient
+from vision_api.sandbox import Sandbox
+
+from .conftest import AppFactory, make_app
+
+pytestmark = pytest.mark.timeout(300)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(sandbox: Sandbox) -> Iterator[VisionClient]:
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as c:
+        yield c
+
+
+def demo_scanner(client: VisionClient, scanner_type: str) -> Scanner:
+    """The demo's largest enabled scanner of a type (the demo seeds every type)."""
+    candidates = [
+        s
+        for s in client.scanners.iter()
+        if s.scanner_type == scanner_type and s.enabled and not s.name.startswith("obs-test")
+    ]
+    return max(candidates, key=lambda s: client.observations.stats(s.id).status_counts.total)
+
+
+class Sent:
+    """Every HTTP request the console sends, with its decoded query string."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+
+    def record(self, prepared: requests.PreparedRequest) -> None:
+        parts = urlsplit(prepared.url or "")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        self.requests.append((prepared.method or "", parts.path, query))
+
+    def clear(self) -> None:
+        self.requests.clear()
+
+    def lists(self) -> list[dict[str, str]]:
+        return [
+            q
+            for _m, path, q in self.requests
+            if path.endswith("/observations/") and "/stats" not in path
+        ]
+
+    def stats(self) -> list[dict[str, str]]:
+        return [q for _m, path, q in self.requests if path.endswith("/observations/stats/")]
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
+    spy = Sent()
+    original = requests.Session.send
+
+    def send(self: requests.Session, prepared: requests.PreparedRequest, **kwargs: Any) -> Any:
+        spy.record(prepared)
+        return original(self, prepared, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", send)
+    return spy
+
+
+def open_page(app: AppFactory, **params: str) -> AppTest:
+    at = app("observations", query_params=params)
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> dict[str, list[list[dict[str, Any]]]]:
+    """Each chart's datasets (decoded from Arrow), by chart title."""
+    found: dict[str, list[list[dict[str, Any]]]] = {}
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        title = spec.get("title")
+        name = title.get("text") if isinstance(title, dict) else str(title)
+        found[name] = [
+            pyarrow.ipc.open_stream(d.data.data).read_all().to_pylist()
+            for d in element.proto.datasets
+        ]
+    return found
+
+
+def chart(at: AppTest, prefix: str) -> list[list[dict[str, Any]]]:
+    matches = [rows for name, rows in charts(at).items() if name.startswith(prefix)]
+    assert matches, f"no chart titled {prefix!r}; have {list(charts(at))}"
+    return matches[0]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    frames = [frame.value for frame in at.dataframe if "Status" in frame.value.columns]
+    assert frames, "no observation table"
+    return frames[0]
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text] + [c.value for c in at.code]
+
+
+def messages(at: AppTest) -> str:
+    """Every info, warning and error, with Markdown escapes removed."""
+    return " ".join(str(m.value) for m in [*at.info, *at.warning, *at.error]).replace("\\", "")
+
+
+# --- charts per scanner type match the stats endpoint --------------------------------------
+
+
+@pytest.mark.parametrize("scanner_type", ["monitor", "classifier", "scorer", "summarizer"])
+def test_each_type_shows_its_charts_with_the_stats_values(
+    app: AppFactory, client: VisionClient, scanner_type: str
+) -> None:
+    scanner = demo_scanner(client, scanner_type)
+    at = open_page(app, scanner=scanner.id)
+    stats = client.observations.stats(scanner.id).raw
+    counts = stats["status_counts"]
+    shown = metrics(at)
+    assert shown["Observations"] == f"{counts['total']:,}"
+    assert shown["Failed"] == f"{counts['failed']:,}"
+    assert shown["In flight"] == f"{counts['in_flight']:,}"
+    assert shown["Success rate"] == f"{counts['success_rate']}%"
+    status_rows = chart(at, "Status · success rate")[0]
+    assert {r["outcome"]: r["count"] for r in status_rows} == {
+        "succeeded": counts["succeeded"],
+        "failed": counts["failed"],
+        "ineligible": counts["ineligible"],
+        "in flight": counts["in_flight"],
+    }
+    coverage = {r["window"]: r["sessions"] for r in chart(at, "Coverage")[0]}
+    assert coverage == {
+        "Last 14 days": stats["coverage"]["recent_sessions"],
+        "All time": stats["coverage"]["total_sessions"],
+    }
+    titles = list(charts(at))
+    if scanner_type == "monitor":
+        verdicts = {r["verdict"]: r["count"] for r in chart(at, "Verdicts")[0]}
+        assert verdicts == {
+            v: stats["monitor"][f"{v}_total"] for v in ("yes", "no", "inconclusive")
+        }
+    elif scanner_type == "scorer":
+        buckets, rules = chart(at, "Score distribution")
+        assert [r["count"] for r in buckets] == stats["scorer"]["histogram"]["counts"]
+        assert [r["bucket"] for r in buckets] == stats["scorer"]["histogram"]["labels"]
+        assert {r["stat"]: r["value"] for r in rules} == pytest.approx(
+            {k: v for k, v in stats["scorer"]["summary"].items() if k != "count"}
+        )
+    elif scanner_type == "classifier":
+        ranked = {(r["tag"], r["kind"]): r["count"] for r in chart(at, "Tags")[0]}
+        expected = {(e["tag"], "fixed"): e["count"] for e in stats["classifier"]["fixed_ranked"]}
+        expected |= {
+            (e["tag"], "freeform"): e["count"] for e in stats["classifier"]["freeform_ranked"]
+        }
+        assert ranked == expected
+    else:
+        assert not [t for t in titles if t.startswith(("Verdicts", "Score", "Tags"))]
+        assert "Summarizers have no distribution chart" in messages(at)
+
+
+def test_charts_follow_the_filters(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id, trigger="schedule", verdict="no")
+    stats = client.observations.stats(scanner.id, triggered_by="schedule", verdict="no").raw
+    assert metrics(at)["Observations"] == f"{stats['status_counts']['total']:,}"
+    verdicts = {r["verdict"]: r["count"] for r in chart(at, "Verdicts")[0]}
+    assert verdicts == {"yes": 0, "no": stats["monitor"]["no_total"], "inconclusive": 0}
+
+
+# --- filters, sort, page reach the API; no redundant requests -------------------------------
+
+
+def test_filters_reach_the_api_and_the_table(
+    app: AppFactory, client: VisionClient, sent: Sent
+) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id)
+    sent.clear()
+    at.multiselect(key=obs_state.W_STATUS).set_value(["failed", "ineligible"]).run()
+    at.multiselect(key=obs_state.W_TRIGGER).set_value(["schedule"]).run()
+    assert not at.exception
+    lists, stats = sent.lists(), sent.stats()
+    assert lists[-1]["status"] == "failed,ineligible"
+    assert lists[-1]["triggered_by"] == "schedule"
+    assert stats[-1]["status"] == "failed,ineligible"
+    assert set(table(at)["Status"]) <= {"failed", "ineligible"}
+    assert table(at)["Reason"].notna().all()
+    assert at.query_params["status"] == "failed,ineligible"
+
+
+def test_session_and_recent_days_filters(app: AppFactory, client: VisionClient, sent: Sent) -> None:
+    scanner = demo_scanner(client, "monitor")
+    session_id = client.observations.list(scanner.id, limit=1).items[0].session_id
+    at = open_page(app, scanner=scanner.id)
+    sent.clear()
+    at.text_input(key=obs_state.W_SESSION).set_value(session_id).run()
+    at.number_input(key=obs_state.W_DAYS).set_value(30).run()
+    assert sent.lists()[-1]["session_id"] == session_id
+    assert sent.stats()[-1]["recent_days"] == "30"
+    assert list(table(at)["Session"]) == [session_id]
+
+
+def test_every_sort_key_reaches_the_api(app: AppFactory, client: VisionClient, sent: Sent) -> None:
+    scanner = demo_scanner(client, "scorer")
+    at = open_page(app, scanner=scanner.id)
+    for order_by in oq.ORDER_BY_CHOICES:
+        sent.clear()
+        at.selectbox(key=obs_state.W_SORT).set_value(order_by).run()
+        assert not at.exception
+        if order_by == oq.DEFAULT_ORDER_BY:
+            continue  # the page already holds the default order
+        assert [q["order_by"] for q in sent.lists()] == [order_by]
+        assert sent.stats() == []  # sorting does not change the stats
+
+
+def test_sorted_table_follows_the_api_order(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "scorer")
+    at = open_page(app, scanner=scanner.id, sort="-result_score", size="25")
+    expected = client.observations.list(scanner.id, order_by="-result_score", limit=25).items
+    assert list(table(at)["Session"]) == [o.session_id for o in expected]
+    scores = list(table(at)["Result"].dropna())
+    assert scores == sorted(scores, reverse=True) and len(scores) == 25
+
+
+def test_a_rerun_without_changes_makes_no_request(
+    app: AppFactory, client: VisionClient, sent: Sent
+) -> None:
+    at = open_page(app, scanner=demo_scanner(client, "classifier").id)
+    sent.clear()
+    at.run()
+    at.run()
+    assert sent.requests == []
+
+
+def test_a_filter_change_makes_one_list_and_one_stats_request(
+    app: AppFactory, client: VisionClient, sent: Sent
+) -> None:
+    at = open_page(app, scanner=demo_scanner(client, "monitor").id)
+    sent.clear()
+    at.multiselect(key=obs_state.W_VERDICT).set_value(["yes"]).run()
+    assert (len(sent.lists()), len(sent.stats())) == (1, 1)
+    assert len(sent.requests) == 2
+
+
+def test_small_sets_page_without_requests(
+    app: AppFactory, client: VisionClient, sent: Sent
+) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id, size="25")
+    first_page = list(table(at)["Session"])
+    sent.clear()
+    at.button(key="obs_next_page").click().run()
+    assert sent.requests == []
+    second_page = list(table(at)["Session"])
+    expected = client.observations.list(scanner.id, limit=25, offset=25).items
+    assert second_page == [o.session_id for o in expected]
+    assert first_page != second_page
+    assert at.query_params["page"] == "2"
+
+
+# --- URL round trip --------------------------------------------------------------------------
+
+
+def test_a_copied_url_reproduces_the_view(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    params = {
+        "scanner": scanner.id,
+        "status": "succeeded",
+        "verdict": "yes,no",
+        "trigger": "schedule",
+        "days": "30",
+        "sort": "completed_at",
+        "page": "2",
+        "size": "25",
+    }
+    at = open_page(app, **params)
+    assert dict(at.query_params) == params
+    assert at.multiselect(key=obs_state.W_VERDICT).value == ["yes", "no"]
+    assert at.selectbox(key=obs_state.W_SORT).value == "completed_at"
+    assert at.number_input(key=obs_state.W_PAGE).value == 2
+    again = open_page(app, **dict(at.query_params))
+    assert list(table(again)["Session"]) == list(table(at)["Session"])
+    expected = client.observations.list(
+        scanner.id,
+        status="succeeded",
+        verdict=["yes", "no"],
+        triggered_by="schedule",
+        order_by="completed_at",
+        limit=25,
+        offset=25,
+    ).items
+    assert list(table(at)["Session"]) == [o.session_id for o in expected]
+
+
+def test_widget_changes_are_written_to_the_url(app: AppFactory, client: VisionClient) -> None:
+    at = open_page(app, scanner=demo_scanner(client, "scorer").id)
+    at.selectbox(key=obs_state.W_SORT).set_value("-result_score").run()
+    at.selectbox(key=obs_state.W_SIZE).set_value(100).run()
+    assert at.query_params["sort"] == "-result_score"
+    assert at.query_params["size"] == "100"
+    assert "page" not in at.query_params
+
+
+def test_invalid_url_values_fall_back_with_a_notice(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "scorer")
+    at = open_page(
+        app, scanner=scanner.id, days="999", sort="name", status="nope", verdict="yes", page="9999"
+    )
+    warnings = messages(at)
+    for param in ("days", "sort", "status", "verdict", "page"):
+        assert f"'{param}'" in warnings, param
+    assert at.number_input(key=obs_state.W_DAYS).value == 14
+    assert at.selectbox(key=obs_state.W_SORT).value == "-created_at"
+    assert at.multiselect(key=obs_state.W_STATUS).value == []
+    assert "sort" not in at.query_params and "days" not in at.query_params
+
+
+def test_unknown_scanner_id_falls_back_to_the_first(app: AppFactory) -> None:
+    at = open_page(app, scanner=str(uuid.uuid4()))
+    assert "'scanner'" in messages(at)
+    assert at.query_params["scanner"] == at.selectbox(key=obs_state.W_SCANNER).value
+
+
+def test_scanner_picker_shows_type_version_and_state(app: AppFactory, client: VisionClient) -> None:
+    at = open_page(app)
+    options = at.selectbox(key=obs_state.W_SCANNER).options
+    for scanner in client.scanners.iter():
+        enabled = "enabled" if scanner.enabled else "disabled"
+        assert (
+            f"{scanner.name} · {scanner.scanner_type} · v{scanner.scanner_version} · {enabled}"
+        ) in options
+
+
+# --- score buckets ---------------------------------------------------------------------------
+
+
+def test_a_score_bucket_shows_exactly_its_rows(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "scorer")
+    histogram = client.observations.stats(scanner.id).raw["scorer"]["histogram"]
+    label, count = max(
+        zip(histogram["labels"], histogram["counts"], strict=True), key=lambda pair: pair[1]
+    )
+    at = open_page(app, scanner=scanner.id, bucket=label, size="100")
+    rows = table(at)
+    assert len(rows) == min(count, 100)
+    low, _, high = label.partition("–")
+    scores = rows["Result"].round()
+    assert scores.between(int(low), int(high or low)).all()
+    assert f"of {count:,}" in " ".join(c.value for c in at.caption)
+
+
+# --- detail view -----------------------------------------------------------------------------
+
+
+def test_selecting_a_row_opens_its_detail(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id, status="succeeded", size="25")
+    first = client.observations.list(scanner.id, status="succeeded", limit=25).items
+    key = obs_state.table_key(
+        oq.ObservationQuery(scanner_id=scanner.id, status=("succeeded",), page_size=25)
+    )
+    at.session_state[key] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    shown = first[1]
+    assert at.query_params["obs"] == shown.id
+    output = shown.scanner_result.model_output if shown.scanner_result else {}
+    assert output["reasoning"] in texts(at)
+    assert any(f"{shown.session_id}" in c.value.replace("\\", "") for c in at.caption)
+    assert any(m.value.endswith(f"[{output['verdict'].upper()}]") for m in at.markdown)
+
+
+def test_previous_and_next_walk_the_filtered_set(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    expected = client.observations.list(scanner.id, status="failed", limit=100).items
+    assert len(expected) >= 3
+    at = open_page(app, scanner=scanner.id, status="failed", obs=expected[0].id, size="25")
+    assert at.query_params["obs"] == expected[0].id
+    assert at.button(key="obs_detail_prev").disabled
+    at.button(key="obs_detail_next").click().run()
+    assert at.query_params["obs"] == expected[1].id
+    at.button(key="obs_detail_next").click().run()
+    assert at.query_params["obs"] == expected[2].id
+    at.button(key="obs_detail_prev").click().run()
+    assert at.query_params["obs"] == expected[1].id
+    at.button(key="obs_detail_close").click().run()
+    assert "obs" not in at.query_params
+
+
+def test_next_crosses_to_the_following_page(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    expected = client.observations.list(scanner.id, limit=26).items
+    at = open_page(app, scanner=scanner.id, size="25", obs=expected[24].id)
+    at.button(key="obs_detail_next").click().run()
+    assert at.query_params["page"] == "2"
+    assert at.query_params["obs"] == expected[25].id
+
+
+def test_a_failed_observation_explains_its_error(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    failed = client.observations.list(scanner.id, status="failed", limit=1).items[0]
+    explained = view.explain_error(failed.error_reason)
+    assert explained is not None
+    at = open_page(app, scanner=scanner.id, status="failed", obs=failed.id)
+    assert explained["label"] in " ".join(e.value.replace("\\", "") for e in at.error)
+    assert explained["message"] in texts(at)
+    fields = pd.concat([frame.value for frame in at.dataframe if "Field" in frame.value])
+    values = dict(zip(fields["Field"], fields["Value"], strict=True))
+    assert values["Status"] == "failed"
+    assert values["Version"] == f"v{failed.scanner_snapshot.scanner_version}"
+    assert values["Model"] == failed.scanner_snapshot.model
+    assert values["Completed"] != "—"
+    assert "Run time" in values
+
+
+def test_an_observation_off_the_current_page_is_fetched(
+    app: AppFactory, client: VisionClient
+) -> None:
+    scanner = demo_scanner(client, "monitor")
+    oldest = client.observations.list(scanner.id, order_by="created_at", limit=1).items[0]
+    at = open_page(app, scanner=scanner.id, size="25", obs=oldest.id)
+    assert "not on this page" in " ".join(c.value for c in at.caption)
+    assert at.query_params["obs"] == oldest.id
+
+
+# --- whole set: trends, versions, export ----------------------------------------------------
+
+
+def test_export_holds_every_row_of_the_filtered_set(
+    app: AppFactory, client: VisionClient, sent: Sent
+) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = app("observations", query_params={"scanner": scanner.id}, run=True)
+    at.session_state["obs_whole_set_tab"] = "Export"
+    at.run()
+    total = client.observations.stats(scanner.id).status_counts.total
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Parquet"]
+    window = next(
+        value for slot, (_k, value) in at.session_state["obs_memo"].items() if slot == "window"
+    )
+    assert len(window) == total
+    csv = pd.read_csv(io.BytesIO(export.to_csv_bytes(window)), encoding="utf-8-sig")
+    assert len(csv) == total
+    assert f"{total:,} observations" in " ".join(c.value for c in at.caption)
+
+
+def test_versions_are_compared_from_the_rows(app: AppFactory, client: VisionClient) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = app("observations", query_params={"scanner": scanner.id})
+    at.session_state["obs_whole_set_tab"] = "Versions"
+    at.run()
+    rows = list(client.observations.iter(scanner.id, page_size=1000))
+    by_version: dict[int, int] = {}
+    for row in rows:
+        version = row.scanner_snapshot.scanner_version if row.scanner_snapshot else None
+        if version is not None:
+            by_version[version] = by_version.get(version, 0) + 1
+    summary = next(
+        f.value
+        for f in at.dataframe
+        if "Version" in f.value.columns and "Observations" in f.value.columns
+    )
+    assert dict(zip(summary["Version"], summary["Observations"], strict=True)) == {
+        f"v{v}": n for v, n in by_version.items()
+    }
+    assert chart(at, "Outcome by scanner version")
+    assert chart(at, "Verdicts by scanner version")
+
+
+# --- empty and error states ------------------------------------------------------------------
+
+
+def test_a_new_scanner_says_there_are_no_observations_yet(
+    app: AppFactory, client: VisionClient
+) -> None:
+    scanner = client.scanners.create(
+        name=f"obs-test-empty-{uuid.uuid4().hex[:8]}",
+        scanner_type="monitor",
+        scanner_config={"prompt": "Did anything happen?"},
+        model="gemini-3-flash-preview",
+        enabled=False,
+    )
+    try:
+        at = open_page(app, scanner=scanner.id)
+        assert "No observations yet" in messages(at)
+        assert not at.get("vega_lite_chart")
+    finally:
+        client.scanners.delete(scanner.id)
+
+
+def test_filters_matching_nothing_say_so(app: AppFactory, client: VisionClient) -> None:
+    at = open_page(app, scanner=demo_scanner(client, "monitor").id, session="no-such-session")
+    assert "No observations match your filters." in messages(at)
+    at.button(key="obs_clear").click().run()
+    assert "session" not in at.query_params
+    assert table(at) is not None
+
+
+def test_observations_appear_after_a_scan(
+    app: AppFactory, client: VisionClient, sandbox: Sandbox
+) -> None:
+    scanner = client.scanners.create(
+        name=f"obs-test-live-{uuid.uuid4().hex[:8]}",
+        scanner_type="scorer",
+        scanner_config={"prompt": "How smooth?", "scale": {"min": 0, "max": 10}},
+        model="gemini-3-flash-preview",
+        enabled=False,
+    )
+    try:
+        sessions = (
+            sandbox.sample_sessions("eligible", 3)
+            + sandbox.sample_sessions("failing", 1)
+            + sandbox.sample_sessions("too_short", 1)
+        )
+        for session_id in sessions:
+            client.scanners.observe(scanner.id, session_id)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            counts = client.observations.stats(scanner.id).status_counts
+            if counts.total == len(sessions) and counts.in_flight == 0:
+                break
+            time.sleep(0.2)
+        at = open_page(app, scanner=scanner.id)
+        shown = metrics(at)
+        assert shown["Observations"] == str(len(sessions))
+        assert (shown["Failed"], shown["Ineligible"]) == ("1", "1")
+        assert set(table(at)["Triggered by"]) == {"on demand"}
+        assert "Too short" in set(table(at)["Reason"])
+    finally:
+        client.scanners.delete(scanner.id)
+
+
+def test_a_server_error_is_explained(
+    app: AppFactory, client: VisionClient, sandbox: Sandbox
+) -> None:
+    scanner = demo_scanner(client, "classifier")
+    at = open_page(app, scanner=scanner.id)
+    sandbox.faults.fail_next(1, status=500, path_contains="/observations/stats")
+    at.multiselect(key=obs_state.W_STATUS).set_value(["succeeded"]).run()
+    assert not at.exception
+    assert "Could not load this scanner's observation stats" in messages(at)
+    assert not at.get("vega_lite_chart")
+    at.button(key="obs_refresh").click().run()
+    assert "Could not load" not in messages(at)
+    assert at.get("vega_lite_chart")
+
+
+def test_a_key_without_recording_access_is_explained(
+    app: AppFactory, client: VisionClient, sandbox: Sandbox
+) -> None:
+    key = sandbox.add_api_key(scopes=["replay_scanner:read"])
+    at = make_app(
+        sandbox,
+        "observations",
+        api_key=key,
+        query_params={"scanner": demo_scanner(client, "monitor").id},
+    )
+    assert not at.exception
+    assert "session_recording" in messages(at)
+
+
+def test_no_scanners_points_to_the_scanners_page(empty_sandbox: Sandbox) -> None:
+    at = make_app(empty_sandbox, "observations")
+    assert not at.exception
+    assert "No scanners yet" in messages(at)
+
+
+# --- large sets: server-side pages and the on-demand full fetch -----------------------------
+
+
+@pytest.fixture(scope="module")
+def bulk_sandbox() -> Iterator[Sandbox]:
+    with Sandbox.start(seed="demo", observations=1200, scan_delay=0.05) as sb:
+        yield sb
+
+
+def test_large_sets_fetch_one_page_per_request_and_load_all_on_demand(
+    bulk_sandbox: Sandbox, sent: Sent
+) -> None:
+    with VisionClient(
+        base_url=bulk_sandbox.base_url,
+        project_id=bulk_sandbox.project_id,
+        api_key=bulk_sandbox.api_key,
+    ) as bulk:
+        scanner = next(s for s in bulk.scanners.iter() if s.name == "UX quality")
+        total = bulk.observations.stats(scanner.id).status_counts.total
+        expected = bulk.observations.list(scanner.id, limit=50, offset=50).items
+    assert total > 1000
+    at = make_app(bulk_sandbox, "observations", query_params={"scanner": scanner.id, "page": "2"})
+    assert not at.exception
+    assert sent.lists()[-1]["limit"] == "50" and sent.lists()[-1]["offset"] == "50"
+    assert list(table(at)["Session"]) == [o.session_id for o in expected]
+    sent.clear()
+    at.button(key="obs_load_all").click().run()
+    assert not at.exception
+    loaded = at.session_state["obs_whole_set"][1]
+    assert len(loaded) == total
+    assert len(sent.lists()) == -(-total // 1000)
+    assert chart(at, "Observations over time by outcome")
