@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,8 +26,21 @@ def client(sandbox: Any) -> Iterator[VisionClient]:
         yield c
 
 
+RUN_TAG = f"sp{uuid.uuid4().hex[:6]}"
+"""In every scanner name this module creates, so each test can clean up after itself."""
+
+
 def unique(name: str) -> str:
-    return f"{name} {uuid.uuid4().hex[:8]}"
+    return f"{name} {RUN_TAG}-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(autouse=True)
+def _delete_created_scanners(client: VisionClient) -> Iterator[None]:
+    """Keep the shared sandbox small: other pages (the default Overview) list every scanner."""
+    yield
+    for scanner in list(client.scanners.iter(search=RUN_TAG)):
+        with contextlib.suppress(NotFoundError):
+            client.scanners.delete(scanner.id)
 
 
 def make_scanner(client: VisionClient, **overrides: Any) -> Scanner:
@@ -104,7 +118,7 @@ def test_list_shows_the_official_columns_for_this_page(app: Any, client: VisionC
 
 
 def test_filters_come_from_the_url_and_go_back_to_it(app: Any, client: VisionClient) -> None:
-    tag = uuid.uuid4().hex[:8]
+    tag = unique("t")
     make_scanner(client, name=f"Alpha {tag}", enabled=False)
     make_scanner(client, name=f"Beta {tag}")
     at = app("scanners", query_params={"q": tag, "enabled": "disabled", "sort": "-name"})
@@ -186,7 +200,7 @@ def test_create_each_type(
     at.checkbox(key=form_key(at, "q_test_accounts")).check()
     submit(at)
     assert not at.exception
-    assert any(name in toast.value for toast in at.toast)
+    assert any(name in toast for toast in texts(at, "toast"))
     created = client.scanners.list(search=name).items
     assert len(created) == 1
     assert created[0].scanner_type == scanner_type
@@ -298,7 +312,7 @@ def test_untouched_edit_sends_nothing(app: Any, client: VisionClient, sandbox: A
     sandbox.requests.clear()
     submit(at)
     assert sandbox.requests.count(method="PATCH") == 0
-    assert any("Nothing changed" in t.value for t in at.toast)
+    assert any("Nothing changed" in t for t in texts(at, "toast"))
 
 
 def test_version_moved_since_the_form_opened_is_warned_before_saving(
@@ -328,7 +342,7 @@ def test_toggle_and_duplicate_from_the_list(app: Any, client: VisionClient) -> N
     at = app("scanners", query_params={"scanner": scanner.id})
     at.toggle(key=f"scanners.toggle.{scanner.id}.1").set_value(False).run()
     assert client.scanners.retrieve(scanner.id).enabled is False
-    assert any("disabled" in t.value for t in at.toast)
+    assert any("disabled" in t for t in texts(at, "toast"))
     at.button(key="scanners.dup").click().run()
     copies = client.scanners.list(search=f"{scanner.name} (Copy)").items
     assert [(c.name, c.enabled) for c in copies] == [(f"{scanner.name} (Copy)", False)]
@@ -355,7 +369,7 @@ def test_delete_asks_with_name_and_observation_count_then_deletes(
     at.run()
     with pytest.raises(NotFoundError):
         client.scanners.retrieve(scanner.id)
-    assert any("Deleted" in t.value for t in at.toast)
+    assert any("Deleted" in t for t in texts(at, "toast"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,7 +392,7 @@ def test_observe_follows_the_scan_to_its_result(app: Any, client: VisionClient) 
         f"https://us.posthog.com/project/1/replay/{session_id}?t=10"
     )
     at.get("form_submit_button")[0].click().run()
-    assert any("Scan requested" in t.value for t in at.toast)
+    assert any("Scan requested" in t for t in texts(at, "toast"))
     for _ in range(60):
         if any(m.label == "Verdict" for m in at.metric):
             break
@@ -410,7 +424,7 @@ def test_observe_failures_say_why(
     alerts = " ".join(texts(at, "warning", "error"))
     assert message in alerts
     assert sandbox.requests.count(method="POST", path_contains="/observe") >= 1
-    assert not any("Scan requested" in t.value for t in at.toast)
+    assert not any("Scan requested" in t for t in texts(at, "toast"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -438,3 +452,100 @@ def test_names_and_prompts_are_shown_as_text(app: Any, client: VisionClient) -> 
     assert name in [t.value for t in at.text]
     assert MONITOR_CONFIG["prompt"] in [t.value for t in at.text]
     assert not any("<img" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------------------------------------
+# selection, pages, creators, the query builder
+
+
+def test_picking_a_row_opens_its_panel_without_a_request(
+    app: Any, client: VisionClient, sandbox: Any
+) -> None:
+    tag = unique("t")
+    first = make_scanner(client, name=f"Pick A {tag}")
+    second = make_scanner(client, name=f"Pick B {tag}")
+    at = app("scanners", query_params={"q": tag})
+    assert not at.get("metric")
+    sandbox.requests.clear()
+    at.session_state["scanners.table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert sandbox.requests.count() == 0
+    assert second.name in [t.value for t in at.text]
+    assert at.query_params["scanner"] == second.id
+    assert first.name not in [t.value for t in at.text]
+
+
+def test_pages_of_fifty_come_from_the_server(app: Any, client: VisionClient, sandbox: Any) -> None:
+    tag = unique("t")
+    for number in range(51):
+        make_scanner(client, name=f"Paged {tag} {number:02d}")
+    at = app("scanners", query_params={"q": tag})
+    assert len(at.dataframe[0].value) == 50
+    assert shown(at, "Showing 1–50 of 51 scanners · page 1 of 2")
+    sandbox.requests.clear()
+    at.button(key="scanners.next").click().run()
+    assert list(at.dataframe[0].value["Name"]) == [f"Paged {tag} 50"]
+    assert at.query_params["page"] == "2"
+    assert sandbox.requests.count() == 1  # the second page only; creators stay cached
+
+    beyond = app("scanners", query_params={"q": tag, "page": "9"})
+    assert list(beyond.dataframe[0].value["Name"]) == [f"Paged {tag} 50"]
+
+
+def test_creator_filter_uses_the_creators_endpoint(app: Any, client: VisionClient) -> None:
+    creators = client.scanners.creators()
+    assert len(creators) >= 2
+    chosen = creators[-1]
+    at = app("scanners", query_params={"creator": str(chosen.id)})
+    assert at.multiselect(key="scanners.f_creator").value == [chosen.id]
+    assert set(at.dataframe[0].value["Created by"]) == {chosen.display_name}
+    assert set(at.multiselect(key="scanners.f_creator").options) >= {
+        c.display_name for c in creators
+    }
+
+
+def test_query_builder_edits_keep_what_it_cannot_show(
+    app: Any, client: VisionClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = {
+        "filter_test_accounts": True,
+        "actions": [{"id": 7, "type": "actions"}],
+        "properties": [
+            {"key": "$browser", "type": "event", "operator": "exact", "value": ["Chrome"]}
+        ],
+    }
+    scanner = make_scanner(client, query=stored)
+    sent = spy_updates(monkeypatch)
+    at = open_edit(app, scanner)
+    assert at.checkbox(key=form_key(at, "q_test_accounts")).value is True
+    assert '"actions"' in at.text_area(key=form_key(at, "q_extra")).value
+    at.number_input(key=form_key(at, "q_duration_min")).set_value(60.0)
+    at.multiselect(key=form_key(at, "q_events")).set_value(["signup_completed"])
+    at.multiselect(key=form_key(at, "q_levels")).set_value(["error"])
+    submit(at)
+    assert len(sent) == 1 and list(sent[0]) == ["query"]
+    assert client.scanners.retrieve(scanner.id).query == {
+        "filter_test_accounts": True,
+        "actions": [{"id": 7, "type": "actions"}],
+        "properties": stored["properties"],
+        "having_predicates": [
+            {"key": "duration", "type": "recording", "operator": "gt", "value": 60}
+        ],
+        "events": [{"id": "signup_completed", "name": "signup_completed", "type": "events"}],
+        "console_log_filters": [
+            {"key": "level", "type": "log_entry", "operator": "exact", "value": ["error"]}
+        ],
+    }
+
+
+def test_bad_json_in_other_filters_is_an_error_on_the_query(app: Any) -> None:
+    at = open_blank_form(app)
+    at.text_input(key=form_key(at, "name")).set_value(unique("Json"))
+    at.text_area(key=form_key(at, "prompt")).set_value("Yes or no?")
+    at.text_area(key=form_key(at, "q_extra")).set_value('{"order": }')
+    submit(at)
+    assert texts(at, "error") == [
+        "Recording filter is invalid. Other filters are not valid JSON: Expecting value "
+        "(line 1, column 11)."
+    ]
+    assert at.text_area(key=form_key(at, "q_extra")).value == '{"order": }'
