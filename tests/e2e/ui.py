@@ -43,6 +43,7 @@ TEXT_AREA = '[data-testid="stTextArea"]'
 PASSWORD_INPUT = 'input[type="password"]'
 WIDGET_LABEL = '[data-testid="stWidgetLabel"]'
 FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
+ELEMENT = '[data-testid="stElementContainer"]'
 
 DEFAULT_TIMEOUT_MS = 30_000
 
@@ -113,6 +114,34 @@ def grid_row_count(frame: Locator) -> int:
     """Data rows in one ``st.dataframe`` (``aria-rowcount`` counts the header row too)."""
     grid = frame.locator('[role="grid"]').first
     return int(grid.get_attribute("aria-rowcount") or "1") - 1
+
+
+def field(scope: Page | Locator, label: str) -> Locator:
+    """The input, text area or number box labelled exactly ``label``."""
+    return scope.get_by_label(label, exact=True).and_(scope.locator("input, textarea"))
+
+
+def set_text(page: Page, label: str, value: str) -> None:
+    """Type into a text input outside a form and commit it (Enter), then wait for the rerun."""
+    box = field(main(page), label)
+    box.fill(value)
+    box.press("Enter")
+    settle(page)
+
+
+def choose_segment(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in a segmented control (clicking the picked one would clear it)."""
+    choice = main(page).get_by_role("radiogroup", name=label).get_by_role("radio", name=option)
+    if choice.get_attribute("aria-checked") != "true":
+        choice.click()
+        settle(page)
+
+
+def error_under(page: Page, label: str) -> Locator:
+    """An error alert placed right under the widget labelled ``label`` (within the next two
+    elements, as a caption such as a character counter may sit in between)."""
+    widget = main(page).locator(ELEMENT).filter(has=page.get_by_label(label, exact=True))
+    return widget.locator("xpath=following-sibling::*[position() <= 2]").locator(ALERT_ERROR)
 
 
 # --- sidebar connection --------------------------------------------------------------------------
