@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -67,3 +68,106 @@ def test_create_one_scanner_of_each_type_through_the_form(
         assert scanner_type.capitalize() in cells
     ui.assert_no_exception(page)
     assert viewer.log.console_errors == []
+
+
+def make_monitor(api: SandboxAPI, name: str) -> dict[str, object]:
+    return api.create_scanner(
+        name=name,
+        scanner_type="monitor",
+        scanner_config={"prompt": MONITOR_PROMPT},
+        model="gemini-3-flash-preview",
+    )
+
+
+def open_scanner(page: Page, console: ConsoleServer, name: str, scanner_id: object) -> None:
+    """The Scanners page filtered to one scanner, with its panel open (as a shared link)."""
+    ui.open_page(page, console.url, "Scanners", f"?q={quote(name)}&scanner={scanner_id}")
+
+
+def test_field_errors_sit_under_their_field_and_keep_what_was_typed(
+    console: ConsoleServer, viewer: Viewer, api: SandboxAPI, unique: Callable[[str], str]
+) -> None:
+    page = viewer.page
+    body = ui.main(page)
+    taken = make_monitor(api, unique("e2e taken"))["name"]
+    name = unique("e2e invalid")
+    description = "Typed before the error & kept after it"
+    ui.open_page(page, console.url, "Scanners")
+    open_blank_form(page, "monitor")
+
+    # Client side: the prompt is missing.
+    ui.field(body, "Name").fill(name)
+    ui.field(body, "Description").fill(description)
+    submit_form(page)
+    expect(ui.error_under(page, "Prompt")).to_contain_text("Prompt is required.")
+    expect(ui.field(body, "Name")).to_have_value(name)
+    expect(ui.field(body, "Description")).to_have_value(description)
+    assert api.scanner_named(name) is None
+
+    # Server side: the name is taken; the 400's attr puts the message under Name.
+    ui.field(body, "Name").fill(str(taken))
+    ui.field(body, "Prompt").fill(MONITOR_PROMPT)
+    submit_form(page)
+    expect(ui.error_under(page, "Name")).to_contain_text(
+        "A scanner with this name already exists"
+    )
+    expect(ui.error_under(page, "Prompt")).to_have_count(0)
+    expect(ui.field(body, "Name")).to_have_value(str(taken))
+    expect(ui.field(body, "Prompt")).to_have_value(MONITOR_PROMPT)
+    expect(ui.field(body, "Description")).to_have_value(description)
+    assert len([s for s in api.list_scanners(search=str(taken)) if s["name"] == taken]) == 1
+    ui.assert_no_exception(page)
+
+
+def test_delete_asks_in_a_dialog_and_cancel_keeps_the_scanner(
+    console: ConsoleServer, viewer: Viewer, api: SandboxAPI, unique: Callable[[str], str]
+) -> None:
+    page = viewer.page
+    name = unique("e2e delete")
+    created = make_monitor(api, name)
+    open_scanner(page, console, name, created["id"])
+    dialog = page.locator(ui.DIALOG)
+
+    ui.main(page).get_by_role("button", name="Delete", exact=True).click()
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_text(name, exact=True)).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    ui.settle(page)
+    expect(dialog).to_have_count(0)
+    assert api.scanner_named(name) is not None
+
+    ui.main(page).get_by_role("button", name="Delete", exact=True).click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Delete", exact=True).click()
+    ui.settle(page)
+    expect(page.locator(ui.TOAST).filter(has_text=f"Deleted {name}")).to_be_visible()
+    assert api.scanner_named(name) is None
+    expect(ui.main(page).get_by_text("No scanners match your filters.")).to_be_visible()
+    ui.assert_no_exception(page)
+
+
+def test_scanning_one_session_follows_it_to_its_result(
+    console: ConsoleServer,
+    viewer: Viewer,
+    api: SandboxAPI,
+    e2e_sandbox: Sandbox,
+    unique: Callable[[str], str],
+) -> None:
+    page = viewer.page
+    name = unique("e2e scan")
+    created = make_monitor(api, name)
+    session_id = e2e_sandbox.sample_sessions("eligible", n=1)[0]
+    observe_posts = e2e_sandbox.requests.count(method="POST", path_contains="/observe")
+    open_scanner(page, console, name, created["id"])
+
+    ui.field(ui.main(page), "Session id or recording link").fill(session_id)
+    submit_form(page, "Scan recording")
+    verdict = ui.main(page).locator(ui.METRIC).filter(has_text="Verdict")
+    expect(verdict).to_be_visible(timeout=60_000)
+
+    stored = api.list_observations(str(created["id"]), session_id=session_id)
+    assert [o["status"] for o in stored] == ["succeeded"]
+    shown = verdict.locator(ui.METRIC_VALUE).inner_text().strip()
+    assert shown == stored[0]["scanner_result"]["model_output"]["verdict"].upper()
+    assert e2e_sandbox.requests.count(method="POST", path_contains="/observe") == observe_posts + 1
+    ui.assert_no_exception(page)
