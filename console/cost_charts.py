@@ -9,6 +9,7 @@ summarizer green).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -29,9 +30,16 @@ BUDGET_COLOR = "#2f9e44"
 QUOTA_COLOR = "#f08c00"
 CURVE_COLOR = "#1d4aff"
 
+_REFERENCE_COLORS = {"Budget": BUDGET_COLOR, "Quota left for this scanner": QUOTA_COLOR}
+
 BAR_ROW_HEIGHT = 24
-CURVE_HEIGHT = 280
+CURVE_HEIGHT = 240
+OVER_TIME_HEIGHT = 220
 _RATE_FORMAT = ".2%"
+_COUNT_FORMAT = ",.0f"
+# Width follows the container; height is the plotting area alone (Streamlit's default "fit"
+# would squeeze the plot to make room for titles, legends and axes).
+_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def _type_scale(types: list[str]) -> alt.Scale:
@@ -54,7 +62,7 @@ def cost_curve_chart(
     observations times the model's price, so one line serves both: the left axis reads
     observations, the right axis credits, on scales pinned to the same proportion.
     ``budget_credits`` draws the budget as a horizontal rule, ``quota_headroom`` (observations
-    left in the monthly quota for this scanner) another.
+    left in the monthly quota for this scanner) another, drawn only when some is left.
     """
     top_observations = max(1, int(curve["observations"].max()))
     if quota_headroom is not None and quota_headroom > 0:
@@ -65,10 +73,12 @@ def cost_curve_chart(
     credit_scale = alt.Scale(domain=[0, top_observations * credits_per_observation], nice=False)
     tooltip = [
         alt.Tooltip("sampling_rate:Q", title="Sampling rate", format=_RATE_FORMAT),
-        alt.Tooltip("observations:Q", title="Observations / month", format=","),
-        alt.Tooltip("credits:Q", title="Credits / month", format=","),
+        alt.Tooltip("observations:Q", title="Observations / month", format=_COUNT_FORMAT),
+        alt.Tooltip("credits:Q", title="Credits / month", format=_COUNT_FORMAT),
         alt.Tooltip("dollars:Q", title="$ / month", format="$,.2f"),
-        alt.Tooltip("fleet_observations:Q", title="Fleet observations / month", format=","),
+        alt.Tooltip(
+            "fleet_observations:Q", title="Fleet observations / month", format=_COUNT_FORMAT
+        ),
     ]
     x = alt.X("sampling_rate:Q", title="Sampling rate", axis=alt.Axis(format="%"))
     base = alt.Chart(curve).encode(x=x)
@@ -81,7 +91,7 @@ def cost_curve_chart(
             "credits:Q",
             title="Credits / month",
             scale=credit_scale,
-            axis=alt.Axis(orient="right", format=","),
+            axis=alt.Axis(orient="right", format=_COUNT_FORMAT),
         ),
     )
     chosen = curve[curve["sampling_rate"] == chosen_rate]
@@ -97,7 +107,7 @@ def cost_curve_chart(
         .encode(x="sampling_rate:Q"),
         marked.mark_point(color=CHOSEN_COLOR, filled=True, size=90),
     ]
-    references = []
+    references: list[dict[str, Any]] = []
     if budget_credits is not None:
         references.append(
             {
@@ -106,12 +116,12 @@ def cost_curve_chart(
                 "credits": budget_credits,
             }
         )
-    if quota_headroom is not None:
+    if quota_headroom is not None and quota_headroom > 0:
         references.append(
             {
                 "label": "Quota left for this scanner",
-                "observations": max(0, quota_headroom),
-                "credits": max(0, quota_headroom) * credits_per_observation,
+                "observations": quota_headroom,
+                "credits": quota_headroom * credits_per_observation,
             }
         )
     if references:
@@ -124,15 +134,17 @@ def cost_curve_chart(
                     "label:N",
                     title=None,
                     scale=alt.Scale(
-                        domain=["Budget", "Quota left for this scanner"],
-                        range=[BUDGET_COLOR, QUOTA_COLOR],
+                        domain=[str(ref["label"]) for ref in references],
+                        range=[_REFERENCE_COLORS[str(ref["label"])] for ref in references],
                     ),
                     legend=alt.Legend(orient="top"),
                 ),
                 tooltip=[
                     alt.Tooltip("label:N", title="Line"),
-                    alt.Tooltip("observations:Q", title="Observations / month", format=",.0f"),
-                    alt.Tooltip("credits:Q", title="Credits / month", format=",.0f"),
+                    alt.Tooltip(
+                        "observations:Q", title="Observations / month", format=_COUNT_FORMAT
+                    ),
+                    alt.Tooltip("credits:Q", title="Credits / month", format=_COUNT_FORMAT),
                 ],
             )
         )
@@ -141,7 +153,9 @@ def cost_curve_chart(
         alt.layer(left, credits_axis)
         .resolve_scale(y="independent")
         .properties(
-            height=CURVE_HEIGHT, title=alt.TitleParams("Cost across sampling rates", anchor="start")
+            height=CURVE_HEIGHT,
+            title=alt.TitleParams("Cost across sampling rates", anchor="start"),
+            autosize=_AUTOSIZE,
         )
     )
     return chart
@@ -157,7 +171,11 @@ def monthly_cost_by_scanner_chart(costs: pd.DataFrame) -> alt.Chart:
         alt.Chart(costs)
         .mark_bar()
         .encode(
-            x=alt.X("est_credits:Q", title="Estimated credits / month", axis=alt.Axis(format=",")),
+            x=alt.X(
+                "est_credits:Q",
+                title="Estimated credits / month",
+                axis=alt.Axis(format=_COUNT_FORMAT),
+            ),
             y=alt.Y("name:N", title=None, sort=list(costs["name"])),
             color=alt.Color(
                 "scanner_type:N", title="Type", scale=_type_scale(list(costs["scanner_type"]))
@@ -165,14 +183,17 @@ def monthly_cost_by_scanner_chart(costs: pd.DataFrame) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("name:N", title="Scanner"),
                 alt.Tooltip("scanner_type:N", title="Type"),
-                alt.Tooltip("est_observations:Q", title="Observations / month", format=","),
-                alt.Tooltip("est_credits:Q", title="Credits / month", format=","),
+                alt.Tooltip(
+                    "est_observations:Q", title="Observations / month", format=_COUNT_FORMAT
+                ),
+                alt.Tooltip("est_credits:Q", title="Credits / month", format=_COUNT_FORMAT),
                 alt.Tooltip("est_dollars:Q", title="$ / month", format="$,.2f"),
                 alt.Tooltip("share:Q", title="Share of fleet", format=".0%"),
             ],
         )
         .properties(
             height=max(BAR_ROW_HEIGHT, BAR_ROW_HEIGHT * len(costs)),
+            autosize=_AUTOSIZE,
             title=alt.TitleParams(
                 "Estimated monthly cost by scanner",
                 subtitle=(
@@ -197,7 +218,7 @@ def observations_over_time_chart(daily: pd.DataFrame, days: int) -> alt.Chart:
         .encode(
             x=alt.X("yearmonthdate(date):T", title=None, axis=alt.Axis(format="%b %d")),
             y=alt.Y("sum(observations):Q", title="Observations", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("scanner:N", title="Scanner", legend=alt.Legend(orient="bottom")),
+            color=alt.Color("scanner:N", title="Scanner"),
             tooltip=[
                 alt.Tooltip("yearmonthdate(date):T", title="Day"),
                 alt.Tooltip("scanner:N", title="Scanner"),
@@ -205,11 +226,13 @@ def observations_over_time_chart(daily: pd.DataFrame, days: int) -> alt.Chart:
             ],
         )
         .properties(
+            height=OVER_TIME_HEIGHT,
+            autosize=_AUTOSIZE,
             title=alt.TitleParams(
                 "Observations over time, across all scanners",
                 subtitle=f"Last {days} days, by day (UTC)",
                 anchor="start",
-            )
+            ),
         )
     )
     return chart

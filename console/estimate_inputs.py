@@ -76,9 +76,12 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
         st.session_state.pop(error_key, None)
     with st.form(_key(prefix, "query_form"), border=True):
         st.markdown("**Recordings to scan**")
-        left, right = st.columns(2)
+        left, right = st.columns([3, 2])
         exclude_tests = left.toggle(
-            "Exclude test accounts", value=state.filter_test_accounts, key=_key(prefix, "tests")
+            "No test accounts",
+            value=state.filter_test_accounts,
+            key=_key(prefix, "tests"),
+            help="Leave out recordings of internal and test users.",
         )
         operand = right.segmented_control(
             "Match",

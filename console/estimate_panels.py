@@ -62,29 +62,34 @@ def show_numbers(estimate: Estimate, month: cost.MonthlyCost) -> None:
         f"a month at {month.credits_per_observation} credits per observation."
     )
     fleet = st.columns(3)
-    others = f"{month.other_enabled_observations:,}"
     others_credits = estimate.other_enabled_scanners_monthly_credits
     fleet[0].metric(
-        "Other enabled scanners",
-        others,
+        "Other scanners",
+        f"{month.other_enabled_observations:,}",
         help="Observations a month the project's other enabled scanners are expected to make"
         + (f" ({others_credits:,} credits)." if others_credits is not None else "."),
         border=True,
     )
     share = "—" if month.share_of_total is None else f"{month.share_of_total:.1%}"
     fleet[1].metric(
-        "This scanner's share", share, help="Of all enabled scanners' observations.", border=True
+        "Share",
+        share,
+        help="This scanner's share of all enabled scanners' observations.",
+        border=True,
     )
-    quota = month.monthly_quota or 0
+    used = "—" if month.quota_share is None else f"{month.quota_share:.0%}"
     fleet[2].metric(
-        "Fleet vs monthly quota",
-        f"{month.total_observations:,} / {quota:,}",
+        "Quota used",
+        used,
         help="This scanner plus the others, against the API's default quota of "
         f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
         border=True,
     )
-    if month.quota_status is not None and month.quota_share is not None:
-        st.markdown(f"{_STATUS_BADGES[month.quota_status]} {month.quota_share:.0%} of the quota")
+    if month.quota_status is not None and month.monthly_quota is not None:
+        st.markdown(
+            f"{_STATUS_BADGES[month.quota_status]} {month.total_observations:,} of "
+            f"{month.monthly_quota:,} observations a month, this scanner and the others together"
+        )
 
 
 def budget_section(

@@ -213,13 +213,13 @@ FLEET_COLUMNS: tuple[str, ...] = (
     "scanner_type",
     "enabled",
     "sampling_rate",
-    "model",
     "est_observations",
     "est_credits",
     "observations_recent",
     "observations_total",
     "success_rate",
     "last_observation",
+    "model",
     "observations_link",
 )
 

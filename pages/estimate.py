@@ -37,14 +37,14 @@ with inputs:
     model = estimate_inputs.model_picker(
         prefix, scanner.model if scanner else estimate_view.DRAFT_MODEL
     )
+    rate = estimate_inputs.rate_inputs(
+        prefix, scanner.sampling_rate if scanner else estimate_view.DRAFT_RATE
+    )
     query, query_error = estimate_inputs.query_editor(
         prefix, (scanner.query or {}) if scanner else {}
     )
     if query_error:
         st.error(render.escape_markdown(query_error), icon=":material/error:")
-    rate = estimate_inputs.rate_inputs(
-        prefix, scanner.sampling_rate if scanner else estimate_view.DRAFT_RATE
-    )
 
 memory = st.session_state.setdefault("estimate_memory", EstimateMemory())
 outcome = estimate_view.resolve_estimate(

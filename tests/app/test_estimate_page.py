@@ -78,7 +78,9 @@ def test_numbers_equal_the_endpoints_at_any_rate(app: AppFactory, client: Vision
     assert number(at, "Matching sessions") == full.matched_sessions_in_window
     assert number(at, "Observations / month") == full.estimated_observations_per_month
     assert number(at, "Credits / month") == full.estimated_credits_per_month
-    assert number(at, "Other enabled scanners") == full.other_enabled_scanners_monthly
+    assert number(at, "Other scanners") == full.other_enabled_scanners_monthly
+    fleet = full.estimated_observations_per_month + (full.other_enabled_scanners_monthly or 0)
+    assert next(m.value for m in at.metric if m.label == "Quota used") == f"{fleet / 3000:.0%}"
     assert any(f"last **{full.window_days}** days" in c.value for c in at.caption)
     for percent in (37.37, 0.01, 0.0):
         set_rate(at, DRAFT, percent)
@@ -128,7 +130,7 @@ def test_a_scanner_is_prefilled_and_left_out_of_the_others(
         query=own_scanner.query, sampling_rate=0.3, scanner_id=own_scanner.id, model=LITE_MODEL
     )
     everyone = client.scanners.estimate(query=own_scanner.query, model=LITE_MODEL)
-    assert number(at, "Other enabled scanners") == mine.other_enabled_scanners_monthly
+    assert number(at, "Other scanners") == mine.other_enabled_scanners_monthly
     assert (
         everyone.other_enabled_scanners_monthly - mine.other_enabled_scanners_monthly
         == client.scanners.retrieve(own_scanner.id).estimated_monthly_observations

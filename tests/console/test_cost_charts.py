@@ -93,3 +93,21 @@ def test_observations_over_time_chart_stacks_by_scanner() -> None:
     spec = cost_charts.observations_over_time_chart(daily, 14).to_dict()
     assert spec["encoding"]["color"]["field"] == "scanner"
     assert spec["title"]["subtitle"] == "Last 14 days, by day (UTC)"
+
+
+def test_cost_curve_draws_only_the_reference_lines_that_apply() -> None:
+    basis = VolumeBasis(matched_sessions_in_window=900, window_days=30, other_enabled_monthly=5000)
+    curve = cost.cost_curve(basis, 5, extra_rates=[0.2])
+    spec = cost_charts.cost_curve_chart(
+        curve, 0.2, budget_credits=500, quota_headroom=-2000, credits_per_observation=5
+    ).to_dict()
+    references = [rows for rows in datasets(spec) if rows and "label" in rows[0]]
+    assert [row["label"] for row in references[0]] == ["Budget"]  # no quota left: no quota line
+    colours = [
+        layer["encoding"]["color"]["scale"]
+        for layer in layers(spec)
+        if "color" in layer.get("encoding", {})
+    ]
+    assert colours == [{"domain": ["Budget"], "range": [cost_charts.BUDGET_COLOR]}]
+    bare = cost_charts.cost_curve_chart(curve, 0.2, credits_per_observation=5).to_dict()
+    assert not [rows for rows in datasets(bare) if rows and "label" in rows[0]]
