@@ -214,7 +214,8 @@ def _next_period() -> str:
 
 
 def test_monthly_quota_gives_402_before_body_validation() -> None:
-    with Sandbox.start(seed="empty", monthly_quota=2, scan_delay=0.05) as sb:
+    # A long scan delay keeps both accepted runs in flight, where they count against the quota.
+    with Sandbox.start(seed="empty", monthly_quota=2, scan_delay=60) as sb:
         api = Api(sb)
         scanner = api.create()
         for session in ("a", "b"):

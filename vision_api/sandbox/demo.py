@@ -434,3 +434,4 @@ def add_bulk_observations(
                 INELIGIBLE_REASONS["too_short"],
             ),
         )
+    db.conn().execute("ANALYZE")

@@ -89,20 +89,17 @@ def page_rows(
     if key not in _NULLABLE:
         sql = f"{select} ORDER BY o.{key} {direction}, o.id ASC LIMIT ? OFFSET ?"
         return conn.execute(sql, (*flt.args, limit, offset)).fetchall()
-    non_null = count(conn, flt, f"o.{key} IS NOT NULL")
-    rows: list[sqlite3.Row] = []
-    if offset < non_null:
-        sql = (
-            f"{select} AND o.{key} IS NOT NULL ORDER BY o.{key} {direction}, o.id ASC "
-            "LIMIT ? OFFSET ?"
-        )
-        rows = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
+    sql = (
+        f"{select} AND o.{key} IS NOT NULL ORDER BY o.{key} {direction}, o.id ASC LIMIT ? OFFSET ?"
+    )
+    rows: list[sqlite3.Row] = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
     remaining = limit - len(rows)
-    if remaining > 0:
-        sql = f"{select} AND o.{key} IS NULL ORDER BY o.id ASC LIMIT ? OFFSET ?"
-        null_offset = max(0, offset - non_null)
-        rows += conn.execute(sql, (*flt.args, remaining, null_offset)).fetchall()
-    return rows
+    if remaining <= 0:
+        return rows
+    # Past the non-null rows: the null part starts at offset 0 unless the page lies beyond them.
+    null_offset = 0 if rows else max(0, offset - count(conn, flt, f"o.{key} IS NOT NULL"))
+    sql = f"{select} AND o.{key} IS NULL ORDER BY o.id ASC LIMIT ? OFFSET ?"
+    return rows + conn.execute(sql, (*flt.args, remaining, null_offset)).fetchall()
 
 
 def neighbours(

@@ -124,14 +124,22 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 """
 
-# Indexes are separate so the benchmark can build a naive database without them.
+# Indexes are separate so the benchmark can build a naive database without them. Sort keys
+# carry the id tie-break in the direction the API sorts (key either way, id ascending), so a
+# page is an index walk even when thousands of rows share a score.
 INDEXES = """
-CREATE INDEX IF NOT EXISTS obs_scanner_created ON observations (scanner_id, created_at, id);
-CREATE INDEX IF NOT EXISTS obs_scanner_status ON observations (scanner_id, status, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_created ON observations (scanner_id, created_at DESC, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_status ON observations (scanner_id, status, created_at DESC);
 CREATE INDEX IF NOT EXISTS obs_scanner_score
     ON observations (scanner_id, result_score, id) WHERE result_score IS NOT NULL;
-CREATE INDEX IF NOT EXISTS obs_scanner_verdict
-    ON observations (scanner_id, result_verdict, id) WHERE result_verdict IS NOT NULL;
+CREATE INDEX IF NOT EXISTS obs_scanner_score_desc
+    ON observations (scanner_id, result_score DESC, id) WHERE result_score IS NOT NULL;
+CREATE INDEX IF NOT EXISTS obs_scanner_status_score
+    ON observations (scanner_id, status, result_score, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_status_score_desc
+    ON observations (scanner_id, status, result_score DESC, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_status_verdict
+    ON observations (scanner_id, status, result_verdict);
 CREATE INDEX IF NOT EXISTS obs_scanner_version ON observations (scanner_id, scanner_version, id);
 CREATE INDEX IF NOT EXISTS obs_project_created ON observations (project_id, created_at);
 CREATE INDEX IF NOT EXISTS obs_tags_pk ON observation_tags (obs_pk);

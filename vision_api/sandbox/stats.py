@@ -81,11 +81,7 @@ def compute(
     )
     succeeded, failed = by_status.get("succeeded", 0), by_status.get("failed", 0)
     cutoff = to_iso(utcnow() - timedelta(days=recent_days))
-    # (scanner_id, session_id) is unique, so counting rows counts distinct sessions.
-    sessions = conn.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(o.created_at >= ?), 0) {base} AND o.session_id != ''",
-        (cutoff, *flt.args),
-    ).fetchone()
+    sessions = _sessions(conn, flt, cutoff, sum(by_status.values()))
     body: dict[str, Any] = {
         "status_counts": {
             "total": sum(by_status.values()),
@@ -127,6 +123,24 @@ def compute(
         ).fetchall()
         body["scorer"] = _scorer([(float(v), int(c)) for v, c in rows], config.get("scale"))
     return body
+
+
+def _sessions(conn: sqlite3.Connection, flt: Filter, cutoff: str, rows: int) -> tuple[int, int]:
+    """(distinct sessions, distinct sessions created since ``cutoff``), blank ids excluded.
+
+    (scanner_id, session_id) is unique, so the ``rows`` matching are sessions and at most one has
+    a blank id: count recent rows on the (scanner, created_at) index, subtract that row if it
+    matches.
+    """
+    base = f"FROM observations o WHERE {flt.where}"
+    total = rows
+    recent = conn.execute(f"SELECT COUNT(*) {base} AND o.created_at >= ?", (*flt.args, cutoff))
+    recent_count = recent.fetchone()[0]
+    blank = conn.execute(f"SELECT o.created_at {base} AND o.session_id = ''", flt.args).fetchone()
+    if blank is not None:
+        total -= 1
+        recent_count -= int(blank[0] >= cutoff)
+    return int(total), int(recent_count)
 
 
 def _classifier(conn: sqlite3.Connection, flt: Filter) -> tuple[dict[str, Any], list[str]]:
