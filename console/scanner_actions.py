@@ -48,7 +48,7 @@ def show_problem() -> None:
 def render_details(scanner: Scanner) -> None:
     """What the scanner does, as plain text (names and prompts are untrusted)."""
     raw = scanner.raw or {}
-    st.text(scanner.name)
+    st.subheader(escape_markdown(scanner.name), anchor=False)
     if scanner.description:
         st.caption(escape_markdown(scanner.description))
     credits = models_catalog.scanner_credits_per_observation(raw)

@@ -143,7 +143,7 @@ def table_frame(scanners: Sequence[Scanner]) -> pd.DataFrame:
     """
     rows = [_row(scanner) for scanner in scanners]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for column in ("Est. observations/month", "Est. credits/month"):
+    for column in ("Est. obs/month", "Est. credits/month"):
         frame[column] = frame[column].astype("Int64")
     return frame
 
@@ -154,14 +154,19 @@ COLUMNS = {
     "Enabled": "Disabled scanners only run on demand.",
     "Type": "Monitor, classifier, scorer or summarizer.",
     "Sampling": "Share of matching recordings scanned on schedule.",
-    "Model": "The model that watches the recordings.",
-    "Credits/observation": "Price of one succeeded observation (1 credit = $0.01).",
-    "Est. observations/month": "The server's estimate for the current filter and sampling.",
-    "Est. credits/month": "Estimated observations × price per observation.",
+    "Model · price": "The model, and the credits one succeeded observation costs ($0.01 each).",
+    "Est. obs/month": "The server's estimate of observations a month at this sampling rate.",
+    "Est. credits/month": "Estimated observations a month × price per observation.",
     "Version": "Bumped by every change to what the scanner does.",
     "Created by": "Who created the scanner.",
     "Updated (UTC)": "Last change to the scanner.",
 }
+
+
+def model_and_price(scanner: Scanner) -> str:
+    """``"Gemini 3 Flash (preview) · 5 cr/obs"``: the model with its price per observation."""
+    credits = models_catalog.scanner_credits_per_observation(scanner.raw or {})
+    return f"{models_catalog.model_label(scanner.model)} · {credits} cr/obs"
 
 
 def _row(scanner: Scanner) -> dict[str, Any]:
@@ -172,9 +177,8 @@ def _row(scanner: Scanner) -> dict[str, Any]:
         "Enabled": scanner.enabled,
         "Type": forms.TYPE_LABELS.get(scanner.scanner_type, scanner.scanner_type),
         "Sampling": format_sampling(scanner.sampling_rate),
-        "Model": models_catalog.model_label(scanner.model),
-        "Credits/observation": models_catalog.scanner_credits_per_observation(raw),
-        "Est. observations/month": scanner.estimated_monthly_observations,
+        "Model · price": model_and_price(scanner),
+        "Est. obs/month": scanner.estimated_monthly_observations,
         "Est. credits/month": models_catalog.estimated_monthly_credits(raw),
         "Version": scanner.scanner_version,
         "Created by": creator_label(scanner.created_by),

@@ -150,11 +150,16 @@ def render_filters(creators: Sequence[User]) -> None:
         format_func=SORTS.__getitem__,
         on_change=_filters_changed,
     )
-    left, right, _rest = st.columns([1, 1, 6])
-    if scanner_list.has_filters(current_values()):
-        left.button("Clear filters", icon=":material/filter_alt_off:", on_click=_clear_filters)
-    if right.button("Refresh", icon=":material/refresh:", key="scanners.refresh"):
-        data.invalidate()
+    with st.container(horizontal=True):
+        if scanner_list.has_filters(current_values()):
+            st.button(
+                "Clear filters",
+                icon=":material/filter_alt_off:",
+                on_click=_clear_filters,
+                key="scanners.clear",
+            )
+        if st.button("Refresh", icon=":material/refresh:", key="scanners.refresh"):
+            data.invalidate()
 
 
 def load_page() -> ListView | None:
@@ -190,15 +195,7 @@ def render_table(view: ListView) -> None:
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
-        column_config={
-            name: st.column_config.Column(help=help_text)
-            for name, help_text in scanner_list.COLUMNS.items()
-        }
-        | {
-            "Enabled": st.column_config.CheckboxColumn(help=scanner_list.COLUMNS["Enabled"]),
-            "Updated (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-            "Description": st.column_config.TextColumn(width="medium"),
-        },
+        column_config=_column_config(),
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(view.scanners):
@@ -207,6 +204,22 @@ def render_table(view: ListView) -> None:
             st.session_state[PICK_KEY] = picked
             st.session_state[SELECTED_KEY] = picked
     _pager(page, len(view.scanners), view.total)
+
+
+def _column_config() -> dict[str, Any]:
+    """Help on every header; narrow columns for short values so the grid fits the page."""
+    helps = scanner_list.COLUMNS
+    config: dict[str, Any] = {
+        name: st.column_config.Column(help=text, width="small") for name, text in helps.items()
+    }
+    config["Name"] = st.column_config.TextColumn(help=helps["Name"], width="medium")
+    config["Description"] = st.column_config.TextColumn(help=helps["Description"], width="medium")
+    config["Model · price"] = st.column_config.TextColumn(help=helps["Model · price"])
+    config["Enabled"] = st.column_config.CheckboxColumn(help=helps["Enabled"], width="small")
+    config["Updated (UTC)"] = st.column_config.DatetimeColumn(
+        help=helps["Updated (UTC)"], format="YYYY-MM-DD HH:mm"
+    )
+    return config
 
 
 def _pager(page: int, shown: int, total: int) -> None:
