@@ -463,7 +463,7 @@ def test_picking_a_row_opens_its_panel_without_a_request(
     app: Any, client: VisionClient, sandbox: Any
 ) -> None:
     tag = unique("t")
-    first = make_scanner(client, name=f"Pick A {tag}")
+    make_scanner(client, name=f"Pick A {tag}")
     second = make_scanner(client, name=f"Pick B {tag}")
     at = app("scanners", query_params={"q": tag})
     assert not at.get("metric")
