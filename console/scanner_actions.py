@@ -20,6 +20,7 @@ from console.render import ErrorMessage, escape_markdown, explain
 from console.scan_run import ScanTracking, SessionInputError
 from console.scanner_form_view import SELECT_KEY, flash
 from console.scanner_list import creator_label, format_sampling
+from console.scanner_list_view import SELECTED_KEY
 from vision_api import BadRequestError, Scanner, VisionAPIError
 
 PENDING_DELETE_KEY = "scanners.pending_delete"
@@ -201,8 +202,8 @@ def delete_confirmed(scanner_id: str, name: str) -> bool:
         record_problem(_explained(exc, "delete the scanner"))
         return False
     flash(f"Deleted {escape_markdown(name)}.", ":material/delete:")
-    if st.session_state.get(SELECT_KEY) == scanner_id:
-        st.session_state.pop(SELECT_KEY, None)
+    if st.session_state.get(SELECTED_KEY) == scanner_id:
+        st.session_state[SELECTED_KEY] = ""
     return True
 
 

@@ -371,6 +371,7 @@ def test_delete_asks_with_name_and_observation_count_then_deletes(
     with pytest.raises(NotFoundError):
         client.scanners.retrieve(scanner.id)
     assert any("Deleted" in t for t in texts(at, "toast"))
+    assert not at.warning and "scanner" not in at.query_params  # the selection went with it
 
 
 # ---------------------------------------------------------------------------------------------
