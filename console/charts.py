@@ -47,6 +47,10 @@ STATUS_SELECTION = "status_pick"
 TimeUnit = Literal["yearmonthdate", "yearmonthdatehours"]
 
 BAR_ROW_HEIGHT = 24
+PLOT_HEIGHT = 180
+# Width follows the container; height is the plotting area alone, so titles, subtitles and axes
+# never squeeze the bars (with Streamlit's default "fit", the height includes all of them).
+_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 _COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 _SHARE_FORMAT = ".0%"
 
@@ -54,6 +58,32 @@ _SHARE_FORMAT = ".0%"
 def _scale(colors: Mapping[str, str], order: Sequence[str]) -> alt.Scale:
     """A categorical colour scale pinned to a fixed domain, so colours never shift with data."""
     return alt.Scale(domain=list(order), range=[colors[key] for key in order])
+
+
+def _ranked(frame: pd.DataFrame) -> list[str]:
+    """Tags by count (highest first), then name: an explicit order, since layered charts drop
+    field-based sorts."""
+    if frame.empty:
+        return []
+    ordered = frame.sort_values(["count", "tag"], ascending=[False, True])
+    return list(dict.fromkeys(ordered["tag"]))
+
+
+def _versions(frame: pd.DataFrame) -> list[str]:
+    """Version labels ("v2", "v10") in numeric order."""
+    if frame.empty:
+        return []
+    ordered = frame.sort_values("version_number")
+    return list(dict.fromkeys(ordered["version"]))
+
+
+def _score_domain(buckets: pd.DataFrame) -> alt.Scale:
+    """The histogram's own extent (no rounding out to 'nice' values beyond the scale)."""
+    if buckets.empty:
+        return alt.Scale(zero=False)
+    return alt.Scale(
+        domain=[float(buckets["start"].min()), float(buckets["end"].max())], nice=False, zero=False
+    )
 
 
 def _highlight(selection: alt.Parameter) -> Any:
@@ -94,7 +124,9 @@ def status_chart(frame: pd.DataFrame, success_rate: int | None, total: int) -> a
         .add_params(pick)
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
-    return alt.LayerChart(layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * 4 + 16)
+    return alt.LayerChart(
+        layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * 4, autosize=_AUTOSIZE
+    )
 
 
 def coverage_chart(frame: pd.DataFrame, recent_days: int) -> alt.LayerChart:
@@ -119,7 +151,9 @@ def coverage_chart(frame: pd.DataFrame, recent_days: int) -> alt.LayerChart:
         subtitle=f"Sessions scanned in the last {recent_days} days vs all time",
         anchor="start",
     )
-    return alt.LayerChart(layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * 2 + 16)
+    return alt.LayerChart(
+        layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * 2, autosize=_AUTOSIZE
+    )
 
 
 def verdict_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -156,7 +190,7 @@ def verdict_chart(frame: pd.DataFrame) -> alt.LayerChart:
     title = alt.TitleParams(
         "Verdicts", subtitle=f"{total:,} verdicts · click a bar to filter", anchor="start"
     )
-    return alt.LayerChart(layer=[bars, labels], title=title, height=220)
+    return alt.LayerChart(layer=[bars, labels], title=title, height=PLOT_HEIGHT, autosize=_AUTOSIZE)
 
 
 def score_histogram(
@@ -176,9 +210,10 @@ def score_histogram(
         alt.Chart(buckets)
         .mark_bar(color="#1d4aff", binSpacing=1)
         .encode(
-            x=alt.X("start:Q", title=axis_title),
+            x=alt.X("start:Q", title=axis_title, scale=_score_domain(buckets)),
             x2="end:Q",
             y=alt.Y("count:Q", title="Observations", axis=_COUNT_AXIS),
+            y2=alt.datum(0),
             opacity=_highlight(pick),
             tooltip=[
                 alt.Tooltip("bucket:N", title=axis_title),
@@ -213,7 +248,7 @@ def score_histogram(
         subtitle=f"{scored:,} scored · click a bucket to filter",
         anchor="start",
     )
-    return alt.LayerChart(layer=[bars, rules], title=title, height=240)
+    return alt.LayerChart(layer=[bars, rules], title=title, height=PLOT_HEIGHT, autosize=_AUTOSIZE)
 
 
 def tag_ranking_chart(frame: pd.DataFrame, total_with_tags: int) -> alt.LayerChart:
@@ -232,7 +267,7 @@ def tag_ranking_chart(frame: pd.DataFrame, total_with_tags: int) -> alt.LayerCha
     base = alt.Chart(frame).encode(
         y=alt.Y(
             "tag:N",
-            sort=alt.EncodingSortField("count", order="descending"),
+            sort=_ranked(frame),
             title=None,
             axis=alt.Axis(labelLimit=220),
         ),
@@ -256,7 +291,9 @@ def tag_ranking_chart(frame: pd.DataFrame, total_with_tags: int) -> alt.LayerCha
         subtitle=f"{total_with_tags:,} tagged observations · click a tag to filter",
         anchor="start",
     )
-    return alt.LayerChart(layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * rows + 16)
+    return alt.LayerChart(
+        layer=[bars, labels], title=title, height=BAR_ROW_HEIGHT * rows, autosize=_AUTOSIZE
+    )
 
 
 def over_time_chart(
@@ -273,7 +310,12 @@ def over_time_chart(
     """
     time_format = "%b %d %H:00" if "hours" in time_unit else "%b %d, %Y"
     chart: alt.Chart = (
-        alt.Chart(frame, title=alt.TitleParams(title, anchor="start"), height=220)
+        alt.Chart(
+            frame,
+            title=alt.TitleParams(title, anchor="start"),
+            height=PLOT_HEIGHT,
+            autosize=_AUTOSIZE,
+        )
         .mark_bar()
         .encode(
             x=alt.X(
@@ -306,12 +348,17 @@ def version_mix_chart(
     ``share`` (within the version), ``version_total``.
     """
     chart: alt.Chart = (
-        alt.Chart(frame, title=alt.TitleParams(title, anchor="start"), height=220)
+        alt.Chart(
+            frame,
+            title=alt.TitleParams(title, anchor="start"),
+            height=PLOT_HEIGHT,
+            autosize=_AUTOSIZE,
+        )
         .mark_bar()
         .encode(
             x=alt.X(
                 "version:N",
-                sort=alt.EncodingSortField("version_number"),
+                sort=_versions(frame),
                 title="Scanner version",
                 axis=alt.Axis(labelAngle=0),
             ),
@@ -346,7 +393,7 @@ def version_score_chart(frame: pd.DataFrame, score_label: str | None = None) -> 
     base = alt.Chart(frame).encode(
         x=alt.X(
             "version:N",
-            sort=alt.EncodingSortField("version_number"),
+            sort=_versions(frame),
             title="Scanner version",
             axis=alt.Axis(labelAngle=0),
         ),
@@ -363,7 +410,9 @@ def version_score_chart(frame: pd.DataFrame, score_label: str | None = None) -> 
     title = alt.TitleParams(
         "Score by version", subtitle="range, p25–p75 box, median tick, mean diamond", anchor="start"
     )
-    return alt.LayerChart(layer=[whisker, box, median, mean], title=title, height=240)
+    return alt.LayerChart(
+        layer=[whisker, box, median, mean], title=title, height=PLOT_HEIGHT, autosize=_AUTOSIZE
+    )
 
 
 def version_tag_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -380,7 +429,7 @@ def version_tag_chart(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X(
             "version:N",
-            sort=alt.EncodingSortField("version_number"),
+            sort=_versions(frame),
             title="Scanner version",
             axis=alt.Axis(labelAngle=0),
         ),
@@ -401,4 +450,6 @@ def version_tag_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
     rows = max(frame["tag"].nunique() if not frame.empty else 1, 1)
     title = alt.TitleParams("Tags by version", anchor="start")
-    return alt.LayerChart(layer=[cells, labels], title=title, height=BAR_ROW_HEIGHT * rows + 16)
+    return alt.LayerChart(
+        layer=[cells, labels], title=title, height=BAR_ROW_HEIGHT * rows, autosize=_AUTOSIZE
+    )

@@ -139,35 +139,37 @@ def render(
     """The detail panel; ``position`` is the 0-based place in the filtered, sorted set."""
     raw = view.raw_of(observation)
     with st.container(border=True, key="obs_detail"):
-        title, nav = st.columns([3, 2], vertical_alignment="center")
-        with title:
-            st.subheader("Observation")
-            st.caption(f"Session {escape_markdown(raw.get('session_id') or '—')}")
-        with nav:
-            cells = st.columns([1, 1, 1, 1], vertical_alignment="center")
-            where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
-            cells[0].caption(where)
-            cells[1].button(
-                "Previous",
-                icon=":material/arrow_upward:",
-                key="obs_detail_prev",
-                disabled=previous is None,
-                on_click=previous[0] if previous else None,
-                args=previous[1] if previous else None,
-                help="The row above in the table's order",
-            )
-            cells[2].button(
-                "Next",
-                icon=":material/arrow_downward:",
-                key="obs_detail_next",
-                disabled=following is None,
-                on_click=following[0] if following else None,
-                args=following[1] if following else None,
-                help="The row below in the table's order",
-            )
-            cells[3].button(
-                "Close", icon=":material/close:", key="obs_detail_close", on_click=on_close
-            )
+        st.subheader("Observation")
+        where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
+        st.caption(f"Session {escape_markdown(raw.get('session_id') or '—')} · {where}")
+        nav = st.columns([1, 1, 1, 4], vertical_alignment="center")
+        nav[0].button(
+            "Previous",
+            icon=":material/arrow_upward:",
+            key="obs_detail_prev",
+            disabled=previous is None,
+            on_click=previous[0] if previous else None,
+            args=previous[1] if previous else None,
+            help="The row above in the table's order",
+            width="stretch",
+        )
+        nav[1].button(
+            "Next",
+            icon=":material/arrow_downward:",
+            key="obs_detail_next",
+            disabled=following is None,
+            on_click=following[0] if following else None,
+            args=following[1] if following else None,
+            help="The row below in the table's order",
+            width="stretch",
+        )
+        nav[2].button(
+            "Close",
+            icon=":material/close:",
+            key="obs_detail_close",
+            on_click=on_close,
+            width="stretch",
+        )
         link = safe_url(recording)
         result, body = st.columns([1, 3])
         with result:

@@ -167,6 +167,7 @@ def filter_bar(scanner: Scanner, tags: Sequence[str], buckets: Sequence[str]) ->
                 key=state.W_BUCKET,
                 on_change=changed,
                 format_func=lambda b: "Any score" if b is None else str(b),
+                placeholder="Any score",
                 help="Or click a bar of the score histogram",
             )
         top[2].multiselect(
@@ -237,9 +238,9 @@ def metric_strip(stats: ObservationStats) -> None:
     cells[3].metric("Ineligible", f"{metrics['ineligible']:,}")
     cells[4].metric("In flight", f"{metrics['in_flight']:,}", help="Pending or running")
     cells[5].metric(
-        coverage.loc[0, "window"],
-        f"{coverage.loc[0, 'sessions']:,} sessions",
-        help=f"{coverage.loc[1, 'sessions']:,} distinct sessions in total",
+        f"Sessions, {str(coverage.loc[0, 'window']).lower()}",
+        f"{coverage.loc[0, 'sessions']:,}",
+        help=f"Distinct sessions scanned; {coverage.loc[1, 'sessions']:,} in total",
     )
 
 

@@ -179,7 +179,7 @@ def test_tag_ranking_separates_fixed_and_freeform_and_selects_tags(stats: Factor
     assert selection(spec, charts.TAG_SELECTION)["select"] == {"type": "point", "fields": ["tag"]}
     bars = units(spec)[0]
     assert bars["encoding"]["color"]["scale"]["domain"] == ["fixed", "freeform"]
-    assert bars["encoding"]["y"]["sort"] == {"field": "count", "order": "descending"}
+    assert bars["encoding"]["y"]["sort"] == ["bug", "checkout", "confusion", "rage-click"]
     kinds = {row["tag"]: row["kind"] for row in data_rows(spec, bars)}
     assert kinds == {
         "bug": "fixed",
@@ -188,6 +188,39 @@ def test_tag_ranking_separates_fixed_and_freeform_and_selects_tags(stats: Factor
         "rage-click": "freeform",
     }
     assert_tooltip_on_every_mark(spec)
+
+
+def test_tag_ranking_orders_by_count_then_name_explicitly(stats: Factory) -> None:
+    tied = {
+        "fixed_ranked": [{"tag": "zeta", "count": 3}, {"tag": "alpha", "count": 3}],
+        "freeform_ranked": [{"tag": "mid", "count": 5}],
+        "total_with_tags": 6,
+    }
+    spec = charts.tag_ranking_chart(
+        view.tag_frame(stats("classifier", classifier=tied)), 6
+    ).to_dict()
+    # A field-based sort would be dropped by Vega-Lite in a layered chart.
+    assert units(spec)[0]["encoding"]["y"]["sort"] == ["mid", "alpha", "zeta"]
+
+
+def test_histogram_bars_rise_from_zero(stats: Factory) -> None:
+    payload = stats("scorer")
+    spec = charts.score_histogram(
+        view.histogram_frame(payload), view.summary_frame(payload)
+    ).to_dict()
+    assert units(spec)[0]["encoding"]["y2"] == {"datum": 0}
+
+
+def test_versions_sort_numerically(observation: Factory) -> None:
+    rows = [
+        observation(
+            "scorer", 0, scanner_snapshot={"scanner_version": version, "scanner_config": {}}
+        )
+        for version in (10, 2, 1)
+    ]
+    frame = view.version_score_frame(view.observation_records(rows))
+    spec = charts.version_score_chart(frame).to_dict()
+    assert units(spec)[0]["encoding"]["x"]["sort"] == ["v1", "v2", "v10"]
 
 
 def test_tag_ranking_grows_with_the_number_of_tags(stats: Factory) -> None:
@@ -233,7 +266,7 @@ def test_version_mix_chart_normalises_each_version_to_100_percent(observation: F
         frame, charts.OUTCOME_COLORS, charts.OUTCOME_ORDER, "Outcome by version"
     ).to_dict()
     assert spec["encoding"]["y"]["stack"] == "normalize"
-    assert spec["encoding"]["x"]["sort"] == {"field": "version_number"}
+    assert spec["encoding"]["x"]["sort"] == ["v1", "v2"]
     assert {row["version"] for row in spec["datasets"][spec["data"]["name"]]} == {"v1", "v2"}
     assert_tooltip_on_every_mark(spec)
 
