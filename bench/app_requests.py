@@ -1,0 +1,206 @@
+"""HTTP requests per interaction, counted at the sandbox: the console beside a naive baseline.
+
+One scripted AppTest session per page (first load, rerun with nothing changed, filter change,
+sort, page, row select, slider move, switch to another page and back), run against the real
+console and against ``bench/naive`` (no caching, sequential fetches) in the same process, on the
+same sandbox. Requests are counted where they arrive: the sandbox's request log. The project is
+grown to 60 scanners so the Scanners list has a second page; the Observations page explores the
+demo's 600-observation monitor. Target: 0 requests for every step that changes no query input.
+
+    python bench/app_requests.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchkit import apptest as kit
+from streamlit.testing.v1 import AppTest
+
+from console import estimate_view
+from vision_api.sandbox import Sandbox
+
+FLEET_SIZE = 60
+EXPLORED_SCANNER = "Checkout friction"
+STEPS = ("first load", "idle rerun", "filter", "sort", "page", "row select", "slider", "back")
+NO_QUERY_CHANGE = ("idle rerun", "row select", "slider", "back")
+"""Steps that change no input of any API query: the console should send nothing."""
+
+Actions = dict[str, kit.Action]
+
+
+@dataclass
+class PageScript:
+    """What a viewer does on one page, spelled for the console and for the naive app."""
+
+    page: str
+    away: str
+    console: Actions
+    naive: Actions
+    query_params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Measured:
+    counts: dict[str, int]
+    seconds: float
+
+
+def _draft(name: str) -> str:
+    return f"estimate:{estimate_view.DRAFT_SOURCE}:{name}"
+
+
+def _exclude_test_accounts(at: AppTest, toggle_key: str) -> None:
+    """Edit the Estimate page's recordings filter and apply it (a form)."""
+    at.toggle(key=toggle_key).set_value(True)
+    kit.button_labelled(at, "Update estimate").click()
+
+
+def scripts(explored_id: str) -> list[PageScript]:
+    """The interactions each page has; a step a page does not offer is left out."""
+    return [
+        PageScript(
+            "overview",
+            "estimate",
+            console={"row select": lambda at: kit.select_row(at, "overview_fleet", 1)},
+            naive={"row select": lambda at: kit.select_row(at, "naive_fleet", 1)},
+        ),
+        PageScript(
+            "scanners",
+            "estimate",
+            console={
+                "filter": lambda at: at.multiselect(key="scanners.f_type").set_value(["monitor"]),
+                "sort": lambda at: at.selectbox(key="scanners.sort").set_value("-created_at"),
+                "page": lambda at: at.button(key="scanners.next").click(),
+                "row select": lambda at: kit.select_row(at, "scanners.table", 1),
+            },
+            naive={
+                "filter": lambda at: at.multiselect(key="naive_type").set_value(["monitor"]),
+                "sort": lambda at: at.selectbox(key="naive_scanners_sort").set_value("-created_at"),
+                "page": lambda at: at.button(key="naive_scanners_next").click(),
+                "row select": lambda at: kit.select_row(at, "naive_scanners_table", 1),
+            },
+        ),
+        PageScript(
+            "observations",
+            "estimate",
+            query_params={"scanner": explored_id},
+            console={
+                "filter": lambda at: at.multiselect(key="obs_status").set_value(["succeeded"]),
+                "sort": lambda at: at.selectbox(key="obs_sort").set_value("created_at"),
+                "page": lambda at: at.button(key="obs_next_page").click(),
+                "row select": lambda at: kit.select_row(at, kit.table_key(at, "obs_table:"), 1),
+            },
+            naive={
+                "filter": lambda at: at.multiselect(key="naive_status").set_value(["succeeded"]),
+                "sort": lambda at: at.selectbox(key="naive_obs_sort").set_value("created_at"),
+                "page": lambda at: at.button(key="naive_obs_next").click(),
+                "row select": lambda at: kit.select_row(at, "naive_obs_table", 1),
+            },
+        ),
+        PageScript(
+            "estimate",
+            "scanners",
+            console={
+                "filter": lambda at: _exclude_test_accounts(at, _draft("tests")),
+                "slider": lambda at: at.slider(key=_draft("rate_slider")).set_value(25.0),
+            },
+            naive={
+                "filter": lambda at: _exclude_test_accounts(at, "naive_tests"),
+                "slider": lambda at: at.slider(key="naive_rate").set_value(25.0),
+            },
+        ),
+    ]
+
+
+def run_session(
+    sandbox: Sandbox, at: AppTest, page_path: str, away_path: str, script: PageScript, naive: bool
+) -> Measured:
+    """Drive one page through every step it offers, counting the requests of each."""
+    log = sandbox.requests
+    counts: dict[str, int] = {}
+    actions = script.naive if naive else script.console
+    started = time.perf_counter()
+    at.run()  # the app's default page: resolves the connection, as a first visit does
+    kit.check(at, f"{script.page}: entry")
+    kit.clear_shared_caches()
+    for name, value in script.query_params.items():
+        at.query_params[name] = value
+    log.clear()
+    at.switch_page(page_path).run()
+    kit.check(at, f"{script.page}: first load")
+    counts["first load"] = log.count()
+    log.clear()
+    at.run()
+    counts["idle rerun"] = log.count()
+    for step in STEPS[2:-1]:
+        action = actions.get(step)
+        if action is None:
+            continue
+        log.clear()
+        action(at)
+        at.run()
+        kit.check(at, f"{script.page}: {step}")
+        counts[step] = log.count()
+    at.switch_page(away_path).run()
+    kit.check(at, f"{script.page}: away")
+    log.clear()
+    at.switch_page(page_path).run()
+    kit.check(at, f"{script.page}: back")
+    counts["back"] = log.count()
+    return Measured(counts, time.perf_counter() - started)
+
+
+def main() -> int:
+    kit.clean_environment()
+    print(f"Starting a demo sandbox and growing it to {FLEET_SIZE} scanners…", flush=True)
+    with Sandbox.start(seed="demo", scan_delay=0.05) as sandbox:
+        kit.grow_fleet(sandbox, FLEET_SIZE)
+        explored = kit.scanner_id_named(sandbox, EXPLORED_SCANNER)
+        rows: list[list[object]] = []
+        missed: list[str] = []
+        totals = {"console": 0, "naive": 0}
+        for script in scripts(explored):
+            for naive in (False, True):
+                app = kit.open_naive(sandbox) if naive else kit.open_console(sandbox)
+                to_path = kit.naive_page if naive else kit.console_page
+                measured = run_session(
+                    sandbox, app, to_path(script.page), to_path(script.away), script, naive
+                )
+                which = "naive" if naive else "console"
+                totals[which] += sum(measured.counts.values())
+                rows.append(
+                    [
+                        script.page if not naive else "",
+                        which,
+                        *(measured.counts.get(step, "—") for step in STEPS),
+                        sum(measured.counts.values()),
+                        f"{measured.seconds:.1f}",
+                    ]
+                )
+                if not naive:
+                    missed += [
+                        f"{script.page}: {step} sent {measured.counts[step]}"
+                        for step in NO_QUERY_CHANGE
+                        if measured.counts.get(step, 0) > 0
+                    ]
+    header = ["page", "app", *STEPS, "total", "session s"]
+    print()
+    print("HTTP requests per interaction (counted at the sandbox)")
+    print(kit.markdown_table(header, rows))
+    print()
+    print(f"Whole script: console {totals['console']} requests, naive {totals['naive']}.")
+    if missed:
+        print("Target missed (requests on steps that change no query input): " + "; ".join(missed))
+    else:
+        print("Target met: no request on any step that changes no query input.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""AppTest sessions of the console and of the naive baseline, on a sandbox, for the benches.
+
+Both apps are multipage; AppTest re-executes only the page script after the first run, so the
+connection the console resolves on that first run stays in the session (as in a browser).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from vision_api import VisionClient
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSOLE_APP = ROOT / "app.py"
+NAIVE_APP = ROOT / "bench" / "naive" / "naive_app.py"
+TIMEOUT_S = 120
+FLEET_PREFIX = "Bench fleet"
+_CONSOLE_ENV = ("POSTHOG_", "VISION_CONSOLE_")
+
+
+def clean_environment() -> None:
+    """No developer setting may change what the benches measure."""
+    for name in list(os.environ):
+        if name.startswith(_CONSOLE_ENV):
+            del os.environ[name]
+
+
+def secrets_for(sandbox: Any) -> dict[str, Any]:
+    return {
+        "host": sandbox.base_url,
+        "project_id": sandbox.project_id,
+        "personal_api_key": sandbox.api_key,
+    }
+
+
+def open_console(sandbox: Any) -> AppTest:
+    """A console session after its first run (the Overview, its default page)."""
+    at = AppTest.from_file(str(CONSOLE_APP), default_timeout=TIMEOUT_S)
+    at.secrets["posthog"] = secrets_for(sandbox)
+    return at
+
+
+def open_naive(sandbox: Any) -> AppTest:
+    at = AppTest.from_file(str(NAIVE_APP), default_timeout=TIMEOUT_S)
+    at.secrets["posthog"] = secrets_for(sandbox)
+    return at
+
+
+def console_page(page: str) -> str:
+    return f"pages/{page}.py"
+
+
+def naive_page(page: str) -> str:
+    return f"naive_{page}.py"
+
+
+def clear_shared_caches() -> None:
+    """Forget every cached read, so the next load is a cold one."""
+    st.cache_data.clear()
+
+
+def check(at: AppTest, where: str) -> None:
+    """A benchmark of a broken page measures nothing: stop with what went wrong."""
+    if at.exception:
+        raise RuntimeError(f"{where}: {at.exception[0].value}")
+
+
+def grow_fleet(sandbox: Any, total: int) -> list[str]:
+    """Add cheap monitors until the project has ``total`` scanners (so lists have pages)."""
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as client:
+        have = client.scanners.list(limit=1).count
+        made = []
+        for _ in range(max(0, total - have)):
+            made.append(
+                client.scanners.create(
+                    name=f"{FLEET_PREFIX} {uuid.uuid4().hex[:8]}",
+                    scanner_type="monitor",
+                    scanner_config={"prompt": "Did the user give up?"},
+                    model="gemini-3.1-flash-lite-preview",
+                    sampling_rate=0.01,
+                ).id
+            )
+    return made
+
+
+def scanner_id_named(sandbox: Any, name: str) -> str:
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as client:
+        return next(s.id for s in client.scanners.iter() if s.name == name)
+
+
+def table_key(at: AppTest, prefix: str) -> str:
+    """The user key of the one dataframe whose key starts with ``prefix``."""
+    for frame in at.dataframe:
+        element_id = frame.proto.id
+        if prefix in element_id:
+            return element_id[element_id.index(prefix) :]
+    raise LookupError(f"no dataframe keyed {prefix!r}")
+
+
+def select_row(at: AppTest, key: str, row: int) -> None:
+    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+
+
+def button_labelled(at: AppTest, label: str) -> Any:
+    return next(b for b in at.button if b.label == label)
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A GitHub-flavoured Markdown table (what BENCHMARKS.md shows)."""
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+Action = Callable[[AppTest], object]
+"""One viewer interaction, staged on the session; the caller runs it."""
