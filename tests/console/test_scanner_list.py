@@ -1,0 +1,150 @@
+"""The scanners list model: URL parameters, API filters, pages and table rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from console import scanner_list
+from console.state import parse_params
+from vision_api import Scanner
+
+
+def scanner(**overrides: Any) -> Scanner:
+    data: dict[str, Any] = {
+        "id": "0b7c2d4e-0000-4000-8000-000000000001",
+        "name": "Checkout errors",
+        "description": "Payment step",
+        "scanner_type": "classifier",
+        "scanner_config": {"prompt": "Why?", "tags": ["a"]},
+        "query": {},
+        "sampling_rate": 0.0525,
+        "provider": "google",
+        "model": "gemini-3.1-flash-lite-preview",
+        "enabled": False,
+        "emits_signals": False,
+        "scanner_version": 3,
+        "estimated_monthly_observations": 1200,
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-02T11:30:00+01:00",
+        "created_by": {
+            "id": 4,
+            "uuid": "u",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "ada@example.com",
+        },
+    }
+    data.update(overrides)
+    return Scanner.from_dict(data)
+
+
+def test_url_values_become_server_side_filters():
+    values, notices = parse_params(
+        {
+            "q": " checkout ",
+            "enabled": "disabled",
+            "type": "monitor,scorer",
+            "creator": "4,7,4",
+            "signals": "true",
+            "sort": "-updated_at",
+            "page": "3",
+        },
+        scanner_list.PARAMS,
+    )
+    assert notices == []
+    assert scanner_list.list_kwargs(values) == {
+        "search": "checkout",
+        "enabled": False,
+        "scanner_type": ["monitor", "scorer"],
+        "created_by": [4, 7],
+        "emits_signals": True,
+        "order_by": "-updated_at",
+        "limit": 50,
+        "offset": 100,
+    }
+    assert scanner_list.has_filters(values)
+
+
+def test_defaults_ask_for_the_first_page_by_name():
+    values, _ = parse_params({}, scanner_list.PARAMS)
+    assert scanner_list.list_kwargs(values) == {"order_by": "name", "limit": 50, "offset": 0}
+    assert not scanner_list.has_filters(values)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("creator", "alice"),
+        ("creator", "0"),
+        ("enabled", "maybe"),
+        ("sort", "prompt"),
+        ("page", "0"),
+        ("page", "10001"),
+        ("scanner", "../../etc"),
+        ("type", "monitor,robot"),
+    ],
+)
+def test_bad_url_values_fall_back_to_defaults_with_a_notice(name, raw):
+    values, notices = parse_params({name: raw}, scanner_list.PARAMS)
+    default = next(p.default for p in scanner_list.PARAMS if p.name == name)
+    assert values[name] == default
+    assert len(notices) == 1 and name in notices[0]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "total", "caption"),
+    [
+        (1, 0, 0, "No scanners."),
+        (1, 1, 1, "Showing 1–1 of 1 scanner · page 1 of 1"),
+        (2, 50, 123, "Showing 51–100 of 123 scanners · page 2 of 3"),
+        (4, 0, 123, "No scanners on page 4; 123 scanners in all."),
+    ],
+)
+def test_page_caption(page, shown, total, caption):
+    assert scanner_list.page_caption(page, shown, total) == caption
+
+
+def test_page_count():
+    assert [scanner_list.page_count(n) for n in (0, 1, 50, 51, 100, 101)] == [1, 1, 1, 2, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [
+        (0.0, "0% (paused)"),
+        (0.0001, "0.01%"),
+        (0.0525, "5.25%"),
+        (0.2, "20.0%"),
+        (1.0, "100.0%"),
+        (None, "—"),
+    ],
+)
+def test_sampling_is_shown_like_posthog(rate, text):
+    assert scanner_list.format_sampling(rate) == text
+
+
+def test_table_rows_carry_the_official_columns():
+    frame = scanner_list.table_frame(
+        [scanner(), scanner(estimated_monthly_observations=None, created_by=None)]
+    )
+    assert list(frame.columns) == list(scanner_list.COLUMNS)
+    first = frame.iloc[0].to_dict()
+    assert first["Name"] == "Checkout errors" and first["Enabled"] is False
+    assert first["Type"] == "Classifier" and first["Sampling"] == "5.25%"
+    assert first["Model · price"] == "Gemini 3 Flash Lite (preview) · 2 cr/obs"
+    assert (first["Est. obs/month"], first["Est. credits/month"]) == (1200, 2400)
+    assert first["Created by"] == "Ada Lovelace" and first["Version"] == 3
+    assert str(first["Updated (UTC)"]) == "2026-11-02 10:30:00"
+    second = frame.iloc[1]
+    assert pd.isna(second["Est. obs/month"])
+    assert second["Created by"] == "—"
+
+
+def test_api_reported_prices_win_in_the_table():
+    row = scanner_list.table_frame(
+        [scanner(credits_per_observation=9, estimated_monthly_credits=777)]
+    ).iloc[0]
+    assert row["Model · price"].endswith("· 9 cr/obs") and row["Est. credits/month"] == 777
