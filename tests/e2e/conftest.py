@@ -33,6 +33,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.e2e import ui
 from vision_api.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,6 +182,24 @@ class SandboxAPI:
     def scanner_named(self, name: str) -> dict[str, Any] | None:
         return next((s for s in self.list_scanners(search=name) if s["name"] == name), None)
 
+    def observe(self, scanner_id: str, session_id: str) -> None:
+        response = requests.post(
+            f"{self.scanners_url}{scanner_id}/observe/",
+            json={"session_id": session_id}, headers=self._headers(), timeout=10,
+        )
+        assert response.status_code in (200, 202), response.text
+
+    def wait_settled(self, scanner_id: str, expected: int, timeout_s: float = 60) -> None:
+        """Poll until ``expected`` observations of the scanner have left pending/running."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            rows = self.list_observations(scanner_id)
+            settled = [row for row in rows if row["status"] not in ("pending", "running")]
+            if len(settled) >= expected:
+                return
+            time.sleep(0.2)
+        pytest.fail(f"observations of {scanner_id} did not settle in {timeout_s} s")
+
     def list_observations(self, scanner_id: str, **params: Any) -> list[dict[str, Any]]:
         response = requests.get(
             f"{self.scanners_url}{scanner_id}/observations/",
@@ -211,51 +230,6 @@ def unique() -> Callable[[str], str]:
     return lambda prefix: f"{prefix} {uuid.uuid4().hex[:8]}"
 
 
-# --- console servers ----------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def console(
-    e2e_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ConsoleServer]:
-    """The console configured through environment variables for the sandbox's main project."""
-    server = start_console(
-        tmp_path_factory.mktemp("console"),
-        {
-            "POSTHOG_HOST": e2e_sandbox.base_url,
-            "POSTHOG_PROJECT_ID": str(e2e_sandbox.project_id),
-            "POSTHOG_PERSONAL_API_KEY": e2e_sandbox.api_key,
-        },
-    )
-    try:
-        yield server
-    finally:
-        stop_console(server.process)
-
-
-LOCKED_ALLOWED_HOST = "127.0.0.1"
-
-
-@pytest.fixture(scope="session")
-def locked_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
-    """A shared-dashboard deployment: demo mode, read-only, and API hosts limited to loopback.
-
-    No credentials are configured, so it starts its own demo sandbox with its data in a
-    temporary folder (the demo banner shows).
-    """
-    directory = tmp_path_factory.mktemp("locked-console")
-    server = start_console(
-        directory,
-        {
-            "VISION_CONSOLE_DATA_DIR": str(directory / "data"),
-            "VISION_CONSOLE_READ_ONLY": "1",
-            "VISION_CONSOLE_ALLOWED_HOSTS": LOCKED_ALLOWED_HOST,
-        },
-    )
-    try:
-        yield server
-    finally:
-        stop_console(server.process)
-
-
 # --- browser ------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
@@ -274,6 +248,73 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
         yield launched
     finally:
         launched.close()
+
+
+def first_visit_home(browser: Browser, server: ConsoleServer) -> None:
+    """Open the home page once, as the first visitor after a deployment usually does.
+
+    Streamlit runs a process's first session in its legacy ``pages/``-folder mode until the
+    entrypoint has called ``st.navigation`` once; ``test_pages`` checks a deep link as the very
+    first visit separately, so every other test starts from a server past that point.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(server.url)
+        page.wait_for_selector(ui.APP_IDLE, timeout=90_000)
+    finally:
+        context.close()
+
+
+# --- console servers ----------------------------------------------------------------------------
+def env_for(sandbox: Sandbox) -> dict[str, str]:
+    """Environment that points a console at the sandbox's main project."""
+    return {
+        "POSTHOG_HOST": sandbox.base_url,
+        "POSTHOG_PROJECT_ID": str(sandbox.project_id),
+        "POSTHOG_PERSONAL_API_KEY": sandbox.api_key,
+    }
+
+
+@pytest.fixture(scope="session")
+def console(
+    e2e_sandbox: Sandbox, browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleServer]:
+    """The console configured through environment variables for the sandbox's main project."""
+    server = start_console(tmp_path_factory.mktemp("console"), env_for(e2e_sandbox))
+    try:
+        first_visit_home(browser, server)
+        yield server
+    finally:
+        stop_console(server.process)
+
+
+LOCKED_ALLOWED_HOST = "127.0.0.1"
+
+
+@pytest.fixture(scope="session")
+def locked_console(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleServer]:
+    """A shared-dashboard deployment: demo mode, read-only, and API hosts limited to loopback.
+
+    No credentials are configured, so it starts its own demo sandbox with its data in a
+    temporary folder (the demo banner shows).
+    """
+    directory = tmp_path_factory.mktemp("locked-console")
+    server = start_console(
+        directory,
+        {
+            "VISION_CONSOLE_DATA_DIR": str(directory / "data"),
+            "VISION_CONSOLE_READ_ONLY": "1",
+            "VISION_CONSOLE_ALLOWED_HOSTS": LOCKED_ALLOWED_HOST,
+        },
+    )
+    try:
+        first_visit_home(browser, server)
+        yield server
+    finally:
+        stop_console(server.process)
 
 
 _STCORE_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)")
