@@ -76,12 +76,18 @@ def compute(
 ) -> dict[str, Any]:
     """The stats body for ``flt`` on a scanner of ``scanner_type`` with ``config``."""
     base = f"FROM observations o WHERE {flt.where}"
-    by_status = dict(
-        conn.execute(f"SELECT o.status, COUNT(*) {base} GROUP BY o.status", flt.args).fetchall()
-    )
-    succeeded, failed = by_status.get("succeeded", 0), by_status.get("failed", 0)
     cutoff = to_iso(utcnow() - timedelta(days=recent_days))
-    sessions = _sessions(conn, flt, cutoff, sum(by_status.values()))
+    # One pass over the (scanner, status, created_at) index gives status and recent counts.
+    by_status: dict[str, int] = {}
+    recent_rows = 0
+    for status, n, recent in conn.execute(
+        f"SELECT o.status, COUNT(*), TOTAL(o.created_at >= ?) {base} GROUP BY o.status",
+        (cutoff, *flt.args),
+    ):
+        by_status[status] = int(n)
+        recent_rows += int(recent)
+    succeeded, failed = by_status.get("succeeded", 0), by_status.get("failed", 0)
+    sessions = _sessions(conn, flt, cutoff, sum(by_status.values()), recent_rows)
     body: dict[str, Any] = {
         "status_counts": {
             "total": sum(by_status.values()),
@@ -125,22 +131,21 @@ def compute(
     return body
 
 
-def _sessions(conn: sqlite3.Connection, flt: Filter, cutoff: str, rows: int) -> tuple[int, int]:
+def _sessions(
+    conn: sqlite3.Connection, flt: Filter, cutoff: str, rows: int, recent_rows: int
+) -> tuple[int, int]:
     """(distinct sessions, distinct sessions created since ``cutoff``), blank ids excluded.
 
-    (scanner_id, session_id) is unique, so the ``rows`` matching are sessions and at most one has
-    a blank id: count recent rows on the (scanner, created_at) index, subtract that row if it
-    matches.
+    (scanner_id, session_id) is unique, so matching rows are sessions and at most one of them
+    has a blank id: subtract that row where it was counted.
     """
-    base = f"FROM observations o WHERE {flt.where}"
-    total = rows
-    recent = conn.execute(f"SELECT COUNT(*) {base} AND o.created_at >= ?", (*flt.args, cutoff))
-    recent_count = recent.fetchone()[0]
-    blank = conn.execute(f"SELECT o.created_at {base} AND o.session_id = ''", flt.args).fetchone()
-    if blank is not None:
-        total -= 1
-        recent_count -= int(blank[0] >= cutoff)
-    return int(total), int(recent_count)
+    blank = conn.execute(
+        f"SELECT o.created_at FROM observations o WHERE {flt.where} AND o.session_id = ''",
+        flt.args,
+    ).fetchone()
+    if blank is None:
+        return rows, recent_rows
+    return rows - 1, recent_rows - int(blank[0] >= cutoff)
 
 
 def _classifier(conn: sqlite3.Connection, flt: Filter) -> tuple[dict[str, Any], list[str]]:
