@@ -85,6 +85,23 @@ def render_details(scanner: Scanner) -> None:
         st.json(scanner.query or {}, expanded=False)
 
 
+def render_links(scanner: Scanner) -> None:
+    """Jump to this scanner's observations or its cost estimate, pre-filtered by id."""
+    with st.container(horizontal=True):
+        st.page_link(
+            "pages/observations.py",
+            label="Observations",
+            icon=":material/visibility:",
+            query_params={"scanner": scanner.id},
+        )
+        st.page_link(
+            "pages/estimate.py",
+            label="Cost estimate",
+            icon=":material/calculate:",
+            query_params={"scanner": scanner.id},
+        )
+
+
 def _config_summary(scanner_type: str, config: Mapping[str, Any]) -> str:
     if scanner_type == "monitor":
         return "Verdicts: yes / no" + (
@@ -291,6 +308,12 @@ def render_tracking(tracking: ScanTracking) -> None:
         return
     if not tracking.done or tracking.observation is None:
         return
+    st.page_link(
+        "pages/observations.py",
+        label="Open in Observations",
+        icon=":material/open_in_new:",
+        query_params={"scanner": tracking.scanner_id, "session": tracking.session_id},
+    )
     if tracking.already_scanned:
         st.info(
             "This session had already been scanned by this scanner; here is that result "

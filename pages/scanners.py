@@ -100,6 +100,7 @@ if scanner is not None:
             if actions[3].button("Delete", icon=":material/delete:", key="scanners.delete"):
                 scanner_actions.ask_delete(scanner)
         scanner_actions.render_details(scanner)
+        scanner_actions.render_links(scanner)
         st.markdown("**Scan one recording now**")
         scanner_actions.render_scan(scanner, read_only=read_only)
 

@@ -403,6 +403,8 @@ def test_observe_follows_the_scan_to_its_result(app: Any, client: VisionClient) 
     verdict = next(m for m in at.metric if m.label == "Verdict")
     assert verdict.value in ("YES", "NO")
     assert at.progress[0].value == 100
+    result_link = [link for link in at.get("page_link") if link.value == "Open in Observations"]
+    assert result_link[0].proto.query_string == f"scanner={scanner.id}&session={session_id}"
     observation = client.observations.list(scanner.id, session_id=session_id).items[0]
     assert observation.status == "succeeded" and observation.triggered_by == "on_demand"
 
@@ -473,6 +475,11 @@ def test_picking_a_row_opens_its_panel_without_a_request(
     at.run()
     assert sandbox.requests.count() == 0
     assert texts(at, "subheader") == [second.name]
+    links = {link.value: link.proto.query_string for link in at.get("page_link")}
+    assert links == {
+        "Observations": f"scanner={second.id}",
+        "Cost estimate": f"scanner={second.id}",
+    }
     assert at.query_params["scanner"] == second.id
 
 
