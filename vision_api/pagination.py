@@ -122,7 +122,8 @@ def iterate(
     if max_items is not None and max_items <= 0:
         return
     yielded = 0
-    page = fetch(offset, page_size)
+    # A cap below one page needs only one small request.
+    page = fetch(offset, page_size if max_items is None else min(page_size, max_items))
     while True:
         for item in page.items:
             yield item

@@ -69,6 +69,12 @@ def test_iterate_stops_at_the_cap_or_the_end(max_items: int | None, expected_cal
     assert len(source.calls) == expected_calls
 
 
+def test_a_cap_below_one_page_asks_only_for_what_it_needs() -> None:
+    source = Source(1000)
+    assert list(iterate(source.fetch, offset=0, page_size=100, max_items=2)) == [0, 1]
+    assert source.calls == [(0, 2)]
+
+
 def test_iterate_stops_on_an_empty_page_even_if_the_server_claims_more() -> None:
     def looping(offset: int, limit: int) -> Page[int]:
         items = [1] if offset == 0 else []
