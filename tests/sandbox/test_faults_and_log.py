@@ -141,3 +141,12 @@ def test_bulk_observations_for_scale(tmp_path: object) -> None:
         ]
         stats = api.get(f"{scorer['id']}/observations/stats/").json()
         assert stats["scorer"]["summary"]["count"] > 4000
+
+
+def test_observe_start_failure_uses_the_era_s_body(api: Api) -> None:
+    scanner = api.create()
+    api.sb.faults.fail_next(1, status=503, path_contains="/observe")
+    response = api.post(f"{scanner['id']}/observe/", {"session_id": "s"})
+    assert response.status_code == 503
+    assert response.json() == {"error": "Failed to start observation workflow"}
+    assert api.get(f"{scanner['id']}/observations/", session_id="s").json()["count"] == 0

@@ -28,6 +28,7 @@ MAX_BODY_BYTES = 1_000_000
 TOO_LARGE = f"Request body is too large (limit {MAX_BODY_BYTES:,} bytes)."
 API_PREFIX = "/api/"
 ORIGINAL_PATH = "sandbox.original_path"
+OBSERVE_FAILED = "Failed to start observation workflow"
 
 
 class _TooLarge(Exception):
@@ -202,7 +203,11 @@ class SandboxMiddleware:
         try:
             if fault.latency_s:
                 await asyncio.sleep(fault.latency_s)
-            if fault.status is not None:
+            if fault.status == 503 and method == "POST" and scope["path"].endswith("/observe"):
+                # Era S answers a failed workflow start with a hand-built body (contract §1.6).
+                body = {"error": OBSERVE_FAILED}
+                await JSONResponse(body, status_code=503)(scope, receive, capture)
+            elif fault.status is not None:
                 if fault.status == 429:
                     error = throttled(fault.retry_after if fault.retry_after is not None else 1)
                 elif fault.status >= 500:
