@@ -1,7 +1,8 @@
 """Pure Altair chart builders for the Observations explorer (no Streamlit calls).
 
-Every builder takes a tidy DataFrame produced by ``console.observations_view`` and returns an
-``alt.Chart`` (or layer/concat). Charts that support click-to-filter carry a *named* point
+Every builder takes a tidy DataFrame (from ``console.observation_stats`` for the stats
+endpoint's answer, ``console.observation_records`` for fetched rows) and returns an Altair
+chart. Charts that support click-to-filter carry a *named* point
 selection with explicit ``fields``, so Streamlit hands back field values, never Vega row ids.
 Every mark has a tooltip; colours for verdicts, outcomes and tag kinds come from the constants
 below so one verdict looks the same in every chart.

@@ -1,6 +1,6 @@
 """Export a filtered observation set to CSV or Parquet bytes (for st.download_button).
 
-The export frame is the flat record frame from ``console.observations_view`` with list
+The export frame is the flat record frame from ``console.observation_records``, with list
 columns kept as lists in Parquet and joined with "; " in CSV. CSV text cells that a
 spreadsheet would run as a formula (leading =, +, -, @, tab or carriage return) are prefixed
 with an apostrophe: observation text comes from an LLM watching user sessions and is untrusted.

@@ -13,7 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from console import observations_view as view
+from console import observation_payload as payload
+from console import observation_records as obs_records
+from console import observation_text as obs_text
 from console.render import escape_markdown, safe_url
 from vision_api import Observation
 
@@ -36,8 +38,8 @@ def _field_table(rows: list[tuple[str, str]]) -> None:
 
 
 def _headline(observation: Observation, scanner_type: str) -> None:
-    raw = view.raw_of(observation)
-    headline = view.headline(observation, scanner_type)
+    raw = payload.raw_of(observation)
+    headline = obs_text.headline(observation, scanner_type)
     status = str(raw.get("status") or "")
     output = raw.get("scanner_result") or {}
     verdict = (
@@ -50,11 +52,11 @@ def _headline(observation: Observation, scanner_type: str) -> None:
         st.text(headline["value"])
     if headline["caption"]:
         st.text(headline["caption"])
-    st.badge(status or "unknown", color=_STATUS_COLORS.get(status, "gray"))
+    st.badge(escape_markdown(status or "unknown"), color=_STATUS_COLORS.get(status, "gray"))
 
 
 def _error(observation: Observation) -> None:
-    explained = view.explain_error(view.raw_of(observation).get("error_reason"))
+    explained = obs_text.explain_error(payload.raw_of(observation).get("error_reason"))
     if explained is None:
         return
     summary = f"**{escape_markdown(explained['label'])}**"
@@ -70,7 +72,7 @@ def _error(observation: Observation) -> None:
 
 
 def _reasoning(observation: Observation, scanner_type: str, recording: str | None) -> None:
-    raw = view.raw_of(observation)
+    raw = payload.raw_of(observation)
     result = raw.get("scanner_result")
     output = result.get("model_output") if isinstance(result, dict) else None
     output = output if isinstance(output, dict) else {}
@@ -78,22 +80,22 @@ def _reasoning(observation: Observation, scanner_type: str, recording: str | Non
         st.caption("Summary")
     else:
         st.caption("Model reasoning")
-    text = view.reasoning_text(output)
+    text = obs_text.reasoning_text(output)
     if text:
         st.code(text, language=None, wrap_lines=True)
     else:
         st.text(
-            view.headline(observation, scanner_type)["value"]
+            obs_text.headline(observation, scanner_type)["value"]
             if not output
             else "No reasoning provided."
         )
-    moments = view.cited_moments(output)
+    moments = obs_text.cited_moments(output)
     if moments:
         st.caption("Cited moments")
         frame = pd.DataFrame(
             {
-                "Moment": [view.format_offset(ms) for ms in moments],
-                "Open": [safe_url(view.moment_url(recording, ms)) for ms in moments],
+                "Moment": [obs_text.format_offset(ms) for ms in moments],
+                "Open": [safe_url(obs_text.moment_url(recording, ms)) for ms in moments],
             }
         )
         st.dataframe(
@@ -106,14 +108,14 @@ def _reasoning(observation: Observation, scanner_type: str, recording: str | Non
 
 
 def _details(observation: Observation) -> list[tuple[str, str]]:
-    raw = view.raw_of(observation)
-    record = view.observation_record(observation)
+    raw = payload.raw_of(observation)
+    record = obs_records.observation_record(observation)
     trigger = record["triggered_by"].replace("_", " ")
     if record["triggered_by_user"]:
         trigger += f" by {record['triggered_by_user']}"
     rows = [
         ("Status", record["status"]),
-        ("Confidence", view.confidence_label(record["confidence"])),
+        ("Confidence", obs_text.confidence_label(record["confidence"])),
         ("Triggered", trigger),
         ("Session", record["session_id"]),
     ]
@@ -137,7 +139,7 @@ def render(
     on_close: Callable[[], None],
 ) -> None:
     """The detail panel; ``position`` is the 0-based place in the filtered, sorted set."""
-    raw = view.raw_of(observation)
+    raw = payload.raw_of(observation)
     with st.container(border=True, key="obs_detail"):
         st.subheader("Observation")
         where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
@@ -184,15 +186,15 @@ def render(
             st.caption("Observation details")
             _field_table(_details(observation))
             st.caption("Lifecycle")
-            _field_table(view.lifecycle(observation))
+            _field_table(obs_text.lifecycle(observation))
         with snapshot:
             st.caption("Scanner at scan time")
-            items = view.snapshot_items(observation)
+            items = obs_text.snapshot_items(observation)
             if items:
                 _field_table(items)
             else:
                 st.text("No snapshot recorded.")
-            prompt = view.snapshot_prompt(observation)
+            prompt = obs_text.snapshot_prompt(observation)
             if prompt:
                 with st.expander("Prompt at scan time"):
                     st.code(prompt, language=None, wrap_lines=True)

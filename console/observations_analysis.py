@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from console import charts, connection, export
+from console import charts, connection, data, export
+from console import observation_paging as paging
+from console import observation_records as obs_records
 from console import observations_state as state
-from console import observations_view as view
 from console.observation_query import ObservationQuery
 from console.observations_panels import chart_spec, draw_chart, score_label
 from console.render import show_api_error
@@ -31,19 +32,21 @@ _LOADED = "obs_whole_set"
 
 
 def _key(query: ObservationQuery) -> tuple[Any, ...]:
-    return (query.filter_key(), query.bucket)
+    """What a loaded set depends on: credentials, their write generation, filters, bucket."""
+    fingerprint = connection.current().fingerprint
+    return (fingerprint, data.generation(fingerprint), query.filter_key(), query.bucket)
 
 
 def held_records(query: ObservationQuery) -> pd.DataFrame | None:
     """The whole filtered set loaded earlier in this session, if still current."""
     held = st.session_state.get(_LOADED)
-    if held and held[0] == (connection.current().fingerprint, _key(query)):
+    if held and held[0] == _key(query):
         records: pd.DataFrame = held[1]
         return records
     return None
 
 
-def _load(query: ObservationQuery, plan: view.PageRequest, total: int) -> pd.DataFrame | None:
+def _load(query: ObservationQuery, plan: paging.PageRequest, total: int) -> pd.DataFrame | None:
     """Fetch every row of the filtered set (within the cap), with a progress bar."""
     assert query.scanner_id is not None
     wanted = min(total, MAX_WHOLE_SET_ROWS)
@@ -67,17 +70,19 @@ def _load(query: ObservationQuery, plan: view.PageRequest, total: int) -> pd.Dat
         show_api_error(error, "fetch every observation of this set")
         return None
     bar.empty()
-    records = view.observation_records(items[plan.offset :], connection.current().recording_url)
-    st.session_state[_LOADED] = ((connection.current().fingerprint, _key(query)), records)
+    records = obs_records.observation_records(
+        items[plan.offset :], connection.current().recording_url
+    )
+    st.session_state[_LOADED] = (_key(query), records)
     return records
 
 
 def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
     """Chart specs and the version table, built once per loaded set."""
     kind = scanner.scanner_type
-    outcomes, unit = view.over_time_frame(records)
+    outcomes, unit = obs_records.over_time_frame(records)
     specs: dict[str, Any] = {
-        "version_summary": view.version_summary(records, kind),
+        "version_summary": obs_records.version_summary(records, kind),
         "over_time": chart_spec(
             charts.over_time_chart(
                 outcomes,
@@ -89,7 +94,7 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
         ),
         "version_outcomes": chart_spec(
             charts.version_mix_chart(
-                view.version_mix_frame(records),
+                obs_records.version_mix_frame(records),
                 charts.OUTCOME_COLORS,
                 charts.OUTCOME_ORDER,
                 "Outcome by scanner version",
@@ -97,7 +102,7 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
         ),
     }
     if kind == "monitor":
-        verdicts, unit = view.over_time_frame(records, by="verdict")
+        verdicts, unit = obs_records.over_time_frame(records, by="verdict")
         specs["verdicts_over_time"] = chart_spec(
             charts.over_time_chart(
                 verdicts, unit, charts.VERDICT_COLORS, charts.VERDICT_ORDER, "Verdicts over time"
@@ -105,7 +110,7 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
         )
         specs["version_detail"] = chart_spec(
             charts.version_mix_chart(
-                view.version_mix_frame(records, by="verdict"),
+                obs_records.version_mix_frame(records, by="verdict"),
                 charts.VERDICT_COLORS,
                 charts.VERDICT_ORDER,
                 "Verdicts by scanner version",
@@ -113,11 +118,13 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
         )
     elif kind == "scorer":
         specs["version_detail"] = chart_spec(
-            charts.version_score_chart(view.version_score_frame(records), score_label(scanner))
+            charts.version_score_chart(
+                obs_records.version_score_frame(records), score_label(scanner)
+            )
         )
     elif kind == "classifier":
         specs["version_detail"] = chart_spec(
-            charts.version_tag_chart(view.version_tag_frame(records))
+            charts.version_tag_chart(obs_records.version_tag_frame(records))
         )
     return specs
 
@@ -125,7 +132,7 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
 def render(
     scanner: Scanner,
     query: ObservationQuery,
-    plan: view.PageRequest,
+    plan: paging.PageRequest,
     total: int,
     window: pd.DataFrame | None,
 ) -> None:

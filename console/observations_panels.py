@@ -19,8 +19,9 @@ import streamlit as st
 
 from console import charts
 from console import observation_query as oq
+from console import observation_records as obs_records
+from console import observation_stats as stats_frames
 from console import observations_state as state
-from console import observations_view as view
 from console.observation_query import Notice, ObservationQuery
 from console.render import escape_markdown
 from vision_api import ObservationStats, Scanner
@@ -115,7 +116,10 @@ def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
     scanner = by_id[scanner_id]
     badges = st.columns([1, 1, 1, 6])
     with badges[0]:
-        st.badge(scanner.scanner_type, color=TYPE_COLORS.get(scanner.scanner_type, "gray"))
+        st.badge(
+            escape_markdown(scanner.scanner_type),
+            color=TYPE_COLORS.get(scanner.scanner_type, "gray"),
+        )
     with badges[1]:
         st.badge(f"v{scanner.scanner_version}", color="gray", icon=":material/history:")
     with badges[2]:
@@ -224,8 +228,8 @@ def show_notices(notices: Sequence[Notice]) -> None:
 
 def metric_strip(stats: ObservationStats) -> None:
     """Total · Success rate · Failed · Ineligible · In flight · Sessions, for the filtered set."""
-    metrics = view.status_metrics(stats)
-    coverage = view.coverage_frame(stats)
+    metrics = stats_frames.status_metrics(stats)
+    coverage = stats_frames.coverage_frame(stats)
     rate = metrics["success_rate"]
     cells = st.columns(6)
     cells[0].metric("Observations", f"{metrics['total']:,}")
@@ -245,24 +249,24 @@ def metric_strip(stats: ObservationStats) -> None:
 
 
 def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, dict[str, Any]]:
-    metrics = view.status_metrics(stats)
-    coverage = view.coverage_frame(stats)
+    metrics = stats_frames.status_metrics(stats)
+    coverage = stats_frames.coverage_frame(stats)
     days = int(str(coverage.loc[0, "window"]).split()[1])
     rate = metrics["success_rate"]
     specs = {
         "status": chart_spec(
             charts.status_chart(
-                view.status_frame(stats),
+                stats_frames.status_frame(stats),
                 None if rate is None else round(rate),
                 int(metrics["total"] or 0),
             )
         ),
         "coverage": chart_spec(charts.coverage_chart(coverage, days)),
     }
-    verdicts = view.verdict_frame(stats)
+    verdicts = stats_frames.verdict_frame(stats)
     if verdicts is not None:
         specs["verdict"] = chart_spec(charts.verdict_chart(verdicts))
-    buckets, summary = view.histogram_frame(stats), view.summary_frame(stats)
+    buckets, summary = stats_frames.histogram_frame(stats), stats_frames.summary_frame(stats)
     if buckets is not None:
         empty = pd.DataFrame(columns=["stat", "value"])
         specs["histogram"] = chart_spec(
@@ -270,9 +274,9 @@ def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, dict[st
                 buckets, summary if summary is not None else empty, score_label(scanner)
             )
         )
-    tags = view.tag_frame(stats)
+    tags = stats_frames.tag_frame(stats)
     if tags is not None and not tags.empty:
-        specs["tags"] = chart_spec(charts.tag_ranking_chart(tags, view.tagged_count(stats)))
+        specs["tags"] = chart_spec(charts.tag_ranking_chart(tags, stats_frames.tagged_count(stats)))
     return specs
 
 
@@ -318,7 +322,7 @@ def stats_charts(stats: ObservationStats, scanner: Scanner, query: ObservationQu
                 "Score histogram with summary statistics, click a bucket to filter",
                 charts.BUCKET_SELECTION,
             )
-            summary = view.summary_frame(stats)
+            summary = stats_frames.summary_frame(stats)
             if summary is not None:
                 st.caption(
                     " · ".join(f"{row.stat} {row.value:,.2f}" for row in summary.itertuples())
@@ -345,7 +349,7 @@ def _type_chart_empty(scanner: Scanner, stats: ObservationStats) -> None:
         st.info("No scores yet in this set.", icon=":material/bar_chart:")
     elif scanner.scanner_type == "classifier":
         st.info("No tags assigned yet in this set.", icon=":material/sell:")
-    elif view.status_metrics(stats)["succeeded"] == 0:
+    elif stats_frames.status_metrics(stats)["succeeded"] == 0:
         st.info("No verdicts yet in this set.", icon=":material/fact_check:")
 
 
@@ -356,7 +360,7 @@ def _type_chart_empty(scanner: Scanner, stats: ObservationStats) -> None:
 
 def _column_config(scanner: Scanner) -> dict[str, Any]:
     kind = scanner.scanner_type
-    _field, heading = view.result_column(kind)
+    _field, heading = obs_records.result_column(kind)
     if kind == "scorer":
         scale = scanner.scanner_config.get("scale")
         low = scale.get("min") if isinstance(scale, Mapping) else None

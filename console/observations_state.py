@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from console import connection, data
+from console import observation_paging as paging
 from console import observation_query as oq
-from console import observations_view as view
 from console.observation_query import Notice, ObservationQuery
 from vision_api import Observation, ObservationStats, Page, Scanner
 
@@ -127,7 +127,7 @@ def on_chart_select(chart_key: str, selection_name: str) -> None:
     state = st.session_state.get(chart_key) or {}
     selection = state.get("selection", {}) if isinstance(state, Mapping) else {}
     points = selection.get(selection_name) if isinstance(selection, Mapping) else None
-    changes = view.filters_from_selection(selection_name, points)
+    changes = paging.filters_from_selection(selection_name, points)
     if changes:
         set_fields(**changes)
         on_filters_changed()

@@ -16,11 +16,13 @@ import streamlit as st
 
 from console import connection
 from console import observation_detail as detail
+from console import observation_paging as paging
 from console import observation_query as oq
+from console import observation_records as obs_records
+from console import observation_stats as stats_frames
 from console import observations_analysis as analysis
 from console import observations_panels as panels
 from console import observations_state as state
-from console import observations_view as view
 from console.observation_query import Notice, ObservationQuery
 from console.render import show_api_error
 from vision_api import NotFoundError, Scanner, VisionAPIError
@@ -49,32 +51,34 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
         with st.spinner("Loading stats…"):
             stats = state.stats(query)
     except VisionAPIError as error:
+        # The filters stay drawn (and so keep their values) while the stats are unavailable.
+        panels.filter_bar(scanner, list(query.tags), [query.bucket] if query.bucket else [])
         panels.show_notices(notices)
         show_api_error(error, "load this scanner's observation stats")
         return query
-    buckets = view.histogram_frame(stats)
+    buckets = stats_frames.histogram_frame(stats)
     labels = list(buckets["bucket"]) if buckets is not None else []
     if query.bucket is not None and query.bucket not in labels:
         notices.append(Notice(oq.P_BUCKET, "no such score bucket in this set; showing all."))
         state.set_fields(bucket=None)
         query = replace(query, bucket=None)
     window = (
-        view.bucket_window(buckets, query.bucket, False)
+        stats_frames.bucket_window(buckets, query.bucket, False)
         if buckets is not None and query.bucket
         else None
     )
-    total = window[1] if window else int(view.status_metrics(stats)["total"] or 0)
-    pages = view.page_count(total, query.page_size)
+    total = window[1] if window else int(stats_frames.status_metrics(stats)["total"] or 0)
+    pages = paging.page_count(total, query.page_size)
     if query.page > pages:
         notices.append(
             Notice(oq.P_PAGE, f"page {query.page} is past the end; showing page {pages}.")
         )
         state.set_fields(page=pages)
         query = replace(query, page=pages)
-    panels.filter_bar(scanner, view.available_tags(stats), labels)
+    panels.filter_bar(scanner, stats_frames.available_tags(stats), labels)
     with notice_area:
         panels.show_notices(notices)
-    if view.status_metrics(stats)["total"] == 0 and not query.has_filters():
+    if stats_frames.status_metrics(stats)["total"] == 0 and not query.has_filters():
         st.info(
             "No observations yet. They appear once the scanner runs on its schedule, or "
             "when you apply it to a session from the Scanners page.",
@@ -94,7 +98,7 @@ def table_and_detail(
 ) -> ObservationQuery:
     """The paginated table, the open observation, and the whole-set section below them."""
     st.subheader("Observation history")
-    plan = view.plan_page_request(
+    plan = paging.plan_page_request(
         total, query.page, query.page_size, query.order_by, buckets, query.bucket
     )
     if plan.order_by != query.order_by:
@@ -108,23 +112,26 @@ def table_and_detail(
     link = connection.current().recording_url
     window = state.memoised(
         "window",
-        (query.scanner_id, query.filter_key(), plan),
-        lambda: view.observation_records(result.items, link),
+        (query.scanner_id, query.filter_key(), plan.order_by, plan.offset, plan.limit),
+        lambda: obs_records.observation_records(result.items, link),
     )
     rows = window.iloc[plan.start : plan.start + query.page_size]
     size = len(window) if plan.whole_set else total
-    pages = view.page_count(size, query.page_size)
+    pages = paging.page_count(size, query.page_size)
+    if query.page > pages:  # fewer rows arrived than the stats counted
+        state.set_fields(page=pages)
+        query = replace(query, page=pages)
     page_ids = list(rows["id"])
     key = state.table_key(query)
     target = state.pending()
-    position = {view.FIRST: 0, view.LAST: len(page_ids) - 1}.get(target or "")
+    position = {paging.FIRST: 0, paging.LAST: len(page_ids) - 1}.get(target or "")
     if target in page_ids:
         position = page_ids.index(target)
     if position is not None and page_ids:
         state.select_row(key, position)
         state.clear_pending()
     table = state.memoised(
-        "table", (key, plan), lambda: view.table_frame(rows, scanner.scanner_type)
+        "table", (key, plan), lambda: obs_records.table_frame(rows, scanner.scanner_type)
     )
     selected = panels.observation_table(table, scanner, key)
     first = (query.page - 1) * query.page_size
@@ -134,7 +141,7 @@ def table_and_detail(
         state.clear_pending()
         shown = result.items[plan.start + selected]
         steps = [
-            view.step_target(
+            paging.step_target(
                 query.page,
                 query.page_size,
                 selected,
@@ -156,7 +163,7 @@ def table_and_detail(
             actions[1],
             partial(state.close_detail, key),
         )
-    elif target and target not in (view.FIRST, view.LAST):
+    elif target and target not in (paging.FIRST, paging.LAST):
         try:
             shown = state.observation(scanner.id, target)
         except NotFoundError:
@@ -176,7 +183,9 @@ def table_and_detail(
                 None,
                 partial(state.close_detail, key),
             )
-    base = view.plan_page_request(total, 1, query.page_size, query.order_by, buckets, query.bucket)
+    base = paging.plan_page_request(
+        total, 1, query.page_size, query.order_by, buckets, query.bucket
+    )
     analysis.render(scanner, query, base, size, window if plan.whole_set else None)
     return replace(query, observation_id=shown.id if shown is not None else None)
 

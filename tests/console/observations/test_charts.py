@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from console import charts
-from console import observations_view as view
+from console import observation_records as obs_records
+from console import observation_stats as stats_frames
 
 Factory = Callable[..., dict[str, Any]]
 
@@ -47,7 +48,7 @@ def assert_tooltip_on_every_mark(spec: dict[str, Any]) -> None:
 
 def records(observation: Factory, scanner_type: str, statuses: list[str]) -> pd.DataFrame:
     rows = [observation(scanner_type, index, status) for index, status in enumerate(statuses)]
-    return view.observation_records(
+    return obs_records.observation_records(
         rows, lambda session: f"https://eu.posthog.com/project/2/replay/{session}"
     )
 
@@ -56,7 +57,7 @@ MIXED = ["succeeded"] * 6 + ["failed", "ineligible", "pending", "running"]
 
 
 def test_status_chart_titles_success_rate_and_in_flight(stats: Factory) -> None:
-    spec = charts.status_chart(view.status_frame(stats("monitor")), 88, 40).to_dict()
+    spec = charts.status_chart(stats_frames.status_frame(stats("monitor")), 88, 40).to_dict()
     assert spec["title"]["text"] == "Status · success rate 88%"
     assert "3 in flight" in spec["title"]["subtitle"]
     assert "40 observations" in spec["title"]["subtitle"]
@@ -65,7 +66,7 @@ def test_status_chart_titles_success_rate_and_in_flight(stats: Factory) -> None:
 
 
 def test_status_chart_without_decided_rows_shows_a_dash_not_zero(stats: Factory) -> None:
-    frame = view.status_frame(
+    frame = stats_frames.status_frame(
         stats(
             "monitor",
             status_counts={
@@ -83,7 +84,7 @@ def test_status_chart_without_decided_rows_shows_a_dash_not_zero(stats: Factory)
 
 
 def test_status_chart_selects_outcomes_with_fixed_colours(stats: Factory) -> None:
-    spec = charts.status_chart(view.status_frame(stats("monitor")), 88, 40).to_dict()
+    spec = charts.status_chart(stats_frames.status_frame(stats("monitor")), 88, 40).to_dict()
     assert selection(spec, charts.STATUS_SELECTION)["select"] == {
         "type": "point",
         "fields": ["outcome"],
@@ -96,7 +97,7 @@ def test_status_chart_selects_outcomes_with_fixed_colours(stats: Factory) -> Non
 
 
 def test_coverage_chart_compares_recent_and_total_sessions(stats: Factory) -> None:
-    spec = charts.coverage_chart(view.coverage_frame(stats("scorer")), 14).to_dict()
+    spec = charts.coverage_chart(stats_frames.coverage_frame(stats("scorer")), 14).to_dict()
     bars = units(spec)[0]
     assert bars["encoding"]["x"]["field"] == "sessions"
     assert {row["window"]: row["sessions"] for row in data_rows(spec, bars)} == {
@@ -108,7 +109,7 @@ def test_coverage_chart_compares_recent_and_total_sessions(stats: Factory) -> No
 
 
 def test_verdict_chart_has_a_named_point_selection_on_verdict(stats: Factory) -> None:
-    spec = charts.verdict_chart(view.verdict_frame(stats("monitor"))).to_dict()
+    spec = charts.verdict_chart(stats_frames.verdict_frame(stats("monitor"))).to_dict()
     assert selection(spec, charts.VERDICT_SELECTION)["select"] == {
         "type": "point",
         "fields": ["verdict"],
@@ -118,7 +119,7 @@ def test_verdict_chart_has_a_named_point_selection_on_verdict(stats: Factory) ->
 
 
 def test_verdict_chart_colours_each_verdict_with_the_shared_constant(stats: Factory) -> None:
-    spec = charts.verdict_chart(view.verdict_frame(stats("monitor"))).to_dict()
+    spec = charts.verdict_chart(stats_frames.verdict_frame(stats("monitor"))).to_dict()
     color = units(spec)[0]["encoding"]["color"]
     assert color["field"] == "verdict"
     assert dict(zip(color["scale"]["domain"], color["scale"]["range"], strict=True)) == dict(
@@ -127,7 +128,7 @@ def test_verdict_chart_colours_each_verdict_with_the_shared_constant(stats: Fact
 
 
 def test_verdict_chart_keeps_yes_no_inconclusive_order_and_counts(stats: Factory) -> None:
-    spec = charts.verdict_chart(view.verdict_frame(stats("monitor"))).to_dict()
+    spec = charts.verdict_chart(stats_frames.verdict_frame(stats("monitor"))).to_dict()
     bars = units(spec)[0]
     assert bars["encoding"]["x"]["sort"] == ["yes", "no", "inconclusive"]
     assert {row["verdict"]: row["count"] for row in data_rows(spec, bars)} == {
@@ -141,7 +142,7 @@ def test_verdict_chart_keeps_yes_no_inconclusive_order_and_counts(stats: Factory
 def test_score_histogram_marks_every_summary_statistic(stats: Factory) -> None:
     payload = stats("scorer")
     spec = charts.score_histogram(
-        view.histogram_frame(payload), view.summary_frame(payload), "Ease"
+        stats_frames.histogram_frame(payload), stats_frames.summary_frame(payload), "Ease"
     ).to_dict()
     bars, rules = units(spec)
     assert (bars["mark"]["type"], rules["mark"]["type"]) == ("bar", "rule")
@@ -161,7 +162,7 @@ def test_score_histogram_marks_every_summary_statistic(stats: Factory) -> None:
 def test_score_histogram_buckets_are_clickable_by_label(stats: Factory) -> None:
     payload = stats("scorer")
     spec = charts.score_histogram(
-        view.histogram_frame(payload), view.summary_frame(payload)
+        stats_frames.histogram_frame(payload), stats_frames.summary_frame(payload)
     ).to_dict()
     assert selection(spec, charts.BUCKET_SELECTION)["select"] == {
         "type": "point",
@@ -175,7 +176,7 @@ def test_score_histogram_buckets_are_clickable_by_label(stats: Factory) -> None:
 
 
 def test_tag_ranking_separates_fixed_and_freeform_and_selects_tags(stats: Factory) -> None:
-    spec = charts.tag_ranking_chart(view.tag_frame(stats("classifier")), 28).to_dict()
+    spec = charts.tag_ranking_chart(stats_frames.tag_frame(stats("classifier")), 28).to_dict()
     assert selection(spec, charts.TAG_SELECTION)["select"] == {"type": "point", "fields": ["tag"]}
     bars = units(spec)[0]
     assert bars["encoding"]["color"]["scale"]["domain"] == ["fixed", "freeform"]
@@ -197,7 +198,7 @@ def test_tag_ranking_orders_by_count_then_name_explicitly(stats: Factory) -> Non
         "total_with_tags": 6,
     }
     spec = charts.tag_ranking_chart(
-        view.tag_frame(stats("classifier", classifier=tied)), 6
+        stats_frames.tag_frame(stats("classifier", classifier=tied)), 6
     ).to_dict()
     # A field-based sort would be dropped by Vega-Lite in a layered chart.
     assert units(spec)[0]["encoding"]["y"]["sort"] == ["mid", "alpha", "zeta"]
@@ -206,7 +207,7 @@ def test_tag_ranking_orders_by_count_then_name_explicitly(stats: Factory) -> Non
 def test_histogram_bars_rise_from_zero(stats: Factory) -> None:
     payload = stats("scorer")
     spec = charts.score_histogram(
-        view.histogram_frame(payload), view.summary_frame(payload)
+        stats_frames.histogram_frame(payload), stats_frames.summary_frame(payload)
     ).to_dict()
     assert units(spec)[0]["encoding"]["y2"] == {"datum": 0}
 
@@ -218,26 +219,26 @@ def test_versions_sort_numerically(observation: Factory) -> None:
         )
         for version in (10, 2, 1)
     ]
-    frame = view.version_score_frame(view.observation_records(rows))
+    frame = obs_records.version_score_frame(obs_records.observation_records(rows))
     spec = charts.version_score_chart(frame).to_dict()
     assert units(spec)[0]["encoding"]["x"]["sort"] == ["v1", "v2", "v10"]
 
 
 def test_tag_ranking_grows_with_the_number_of_tags(stats: Factory) -> None:
-    few = charts.tag_ranking_chart(view.tag_frame(stats("classifier")), 28).to_dict()
+    few = charts.tag_ranking_chart(stats_frames.tag_frame(stats("classifier")), 28).to_dict()
     many_tags = {
         "fixed_ranked": [{"tag": f"t{i}", "count": 10 - i} for i in range(10)],
         "freeform_ranked": [],
         "total_with_tags": 10,
     }
     many = charts.tag_ranking_chart(
-        view.tag_frame(stats("classifier", classifier=many_tags)), 10
+        stats_frames.tag_frame(stats("classifier", classifier=many_tags)), 10
     ).to_dict()
     assert many["height"] > few["height"]
 
 
 def test_over_time_chart_stacks_outcomes_per_period(observation: Factory) -> None:
-    frame, unit = view.over_time_frame(records(observation, "monitor", MIXED))
+    frame, unit = obs_records.over_time_frame(records(observation, "monitor", MIXED))
     spec = charts.over_time_chart(
         frame, unit, charts.OUTCOME_COLORS, charts.OUTCOME_ORDER, "Observations over time"
     ).to_dict()
@@ -251,7 +252,7 @@ def test_over_time_chart_stacks_outcomes_per_period(observation: Factory) -> Non
 
 
 def test_verdict_over_time_reuses_the_verdict_colours(observation: Factory) -> None:
-    frame, unit = view.over_time_frame(records(observation, "monitor", MIXED), by="verdict")
+    frame, unit = obs_records.over_time_frame(records(observation, "monitor", MIXED), by="verdict")
     spec = charts.over_time_chart(
         frame, unit, charts.VERDICT_COLORS, charts.VERDICT_ORDER, "Verdicts over time"
     ).to_dict()
@@ -261,7 +262,7 @@ def test_verdict_over_time_reuses_the_verdict_colours(observation: Factory) -> N
 
 
 def test_version_mix_chart_normalises_each_version_to_100_percent(observation: Factory) -> None:
-    frame = view.version_mix_frame(records(observation, "monitor", MIXED))
+    frame = obs_records.version_mix_frame(records(observation, "monitor", MIXED))
     spec = charts.version_mix_chart(
         frame, charts.OUTCOME_COLORS, charts.OUTCOME_ORDER, "Outcome by version"
     ).to_dict()
@@ -272,7 +273,7 @@ def test_version_mix_chart_normalises_each_version_to_100_percent(observation: F
 
 
 def test_version_score_chart_draws_range_box_median_and_mean(observation: Factory) -> None:
-    frame = view.version_score_frame(records(observation, "scorer", MIXED))
+    frame = obs_records.version_score_frame(records(observation, "scorer", MIXED))
     spec = charts.version_score_chart(frame, "Ease").to_dict()
     assert mark_types(spec) == ["rule", "bar", "tick", "point"]
     fields = [unit["encoding"]["y"]["field"] for unit in units(spec)]
@@ -281,7 +282,7 @@ def test_version_score_chart_draws_range_box_median_and_mean(observation: Factor
 
 
 def test_version_tag_chart_is_a_labelled_heatmap(observation: Factory) -> None:
-    frame = view.version_tag_frame(records(observation, "classifier", MIXED))
+    frame = obs_records.version_tag_frame(records(observation, "classifier", MIXED))
     spec = charts.version_tag_chart(frame).to_dict()
     assert mark_types(spec) == ["rect", "text"]
     cells = units(spec)[0]
@@ -293,7 +294,7 @@ def test_version_tag_chart_is_a_labelled_heatmap(observation: Factory) -> None:
     "builder",
     [
         lambda stats, observation: charts.verdict_chart(
-            view.verdict_frame(
+            stats_frames.verdict_frame(
                 stats("monitor", monitor={"yes_total": 0, "no_total": 0, "inconclusive_total": 0})
             )
         ),
@@ -301,7 +302,7 @@ def test_version_tag_chart_is_a_labelled_heatmap(observation: Factory) -> None:
             pd.DataFrame(columns=["tag", "kind", "count", "share"]), 0
         ),
         lambda stats, observation: charts.version_score_chart(
-            view.version_score_frame(records(observation, "scorer", ["failed"]))
+            obs_records.version_score_frame(records(observation, "scorer", ["failed"]))
         ),
     ],
 )

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from console import export
-from console import observations_view as view
+from console import observation_records as obs_records
 
 Factory = Callable[..., dict[str, Any]]
 
@@ -21,7 +21,7 @@ def sample(observation: Factory) -> pd.DataFrame:
         observation("classifier", index, status)
         for index, status in enumerate(["succeeded", "succeeded", "failed", "pending"])
     ]
-    return view.observation_records(
+    return obs_records.observation_records(
         rows, lambda session: f"https://us.posthog.com/project/1/replay/{session}"
     )
 
@@ -29,7 +29,7 @@ def sample(observation: Factory) -> pd.DataFrame:
 def test_csv_has_one_line_per_observation_and_every_column(observation: Factory) -> None:
     frame = pd.read_csv(io.BytesIO(export.to_csv_bytes(sample(observation))), encoding="utf-8-sig")
     assert len(frame) == 4
-    assert list(frame.columns) == list(view.RECORD_COLUMNS)
+    assert list(frame.columns) == list(obs_records.RECORD_COLUMNS)
     assert frame.loc[0, "tags"] == "bug; checkout"
     assert frame.loc[0, "recording_url"] == "https://us.posthog.com/project/1/replay/sess-0000"
 
@@ -47,7 +47,7 @@ def test_csv_neutralises_spreadsheet_formulas(observation: Factory) -> None:
             "signals_count": 0,
         },
     )
-    records = view.observation_records([evil])
+    records = obs_records.observation_records([evil])
     text = export.to_csv_bytes(records).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM(1)" in text
     frame = pd.read_csv(io.StringIO(text))
@@ -65,10 +65,10 @@ def test_parquet_keeps_types_and_lists(observation: Factory) -> None:
 
 
 def test_empty_set_exports_a_header_only(observation: Factory) -> None:
-    empty = view.observation_records([])
+    empty = obs_records.observation_records([])
     assert pd.read_csv(io.BytesIO(export.to_csv_bytes(empty))).shape == (
         0,
-        len(view.RECORD_COLUMNS),
+        len(obs_records.RECORD_COLUMNS),
     )
     assert pq.read_table(io.BytesIO(export.to_parquet_bytes(empty))).num_rows == 0
 
