@@ -150,3 +150,20 @@ def test_observe_start_failure_uses_the_era_s_body(api: Api) -> None:
     assert response.status_code == 503
     assert response.json() == {"error": "Failed to start observation workflow"}
     assert api.get(f"{scanner['id']}/observations/", session_id="s").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (400, "invalid_input"),
+        (401, "authentication_failed"),
+        (402, "quota_limit_exceeded"),
+        (403, "permission_denied"),
+        (404, "not_found"),
+        (500, "error"),
+        (504, "error"),
+    ],
+)
+def test_injected_statuses_answer_like_the_api(api: Api, status: int, code: str) -> None:
+    api.sb.faults.fail_next(1, status=status, path_contains="/scanners")
+    assert_error(api.get(), status, code=code)

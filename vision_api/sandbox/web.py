@@ -21,7 +21,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import Caller, authenticate, authorize
 from .db import Database
-from .errors import ApiError, not_found, parse_error, server_error, throttled
+from .errors import (
+    ApiError,
+    authentication_failed,
+    method_not_allowed,
+    not_found,
+    parse_error,
+    permission_denied,
+    quota_exceeded,
+    server_error,
+    throttled,
+    validation_error,
+)
 from .faults import Faults, RequestLog
 
 MAX_BODY_BYTES = 1_000_000
@@ -169,6 +180,31 @@ def normalise_path(path: str) -> str:
     return path
 
 
+def injected_error(status: int, method: str, retry_after: int | None) -> ApiError:
+    """The error an injected fault answers: what the real API says for that status."""
+    if status == 429:
+        return throttled(retry_after if retry_after is not None else 1)
+    if status >= 500:
+        return server_error(status, retry_after)
+    if status == 400:
+        error = validation_error("Injected fault.", None)
+    elif status == 401:
+        error = authentication_failed()
+    elif status == 402:
+        error = quota_exceeded("Monthly Replay Vision quota reached.")
+    elif status == 403:
+        error = permission_denied("You do not have permission to perform this action.")
+    elif status == 404:
+        error = not_found()
+    elif status == 405:
+        error = method_not_allowed(method)
+    else:
+        error = ApiError(status, "invalid_request", "error", "Injected fault.")
+    if retry_after is not None:
+        error.headers["Retry-After"] = str(retry_after)
+    return error
+
+
 class SandboxMiddleware:
     """Normalise paths, inject configured faults and log every API request."""
 
@@ -208,14 +244,7 @@ class SandboxMiddleware:
                 body = {"error": OBSERVE_FAILED}
                 await JSONResponse(body, status_code=503)(scope, receive, capture)
             elif fault.status is not None:
-                if fault.status == 429:
-                    error = throttled(fault.retry_after if fault.retry_after is not None else 1)
-                elif fault.status >= 500:
-                    error = server_error(fault.status, fault.retry_after)
-                else:
-                    error = ApiError(fault.status, "invalid_request", "injected", "Injected fault.")
-                    if fault.retry_after is not None:
-                        error.headers["Retry-After"] = str(fault.retry_after)
+                error = injected_error(fault.status, method, fault.retry_after)
                 await error_response(error)(scope, receive, capture)
             else:
                 await self.app(scope, receive, capture)
