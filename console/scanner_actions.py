@@ -228,23 +228,22 @@ def delete_confirmed(scanner_id: str, name: str) -> bool:
 # scan one session now
 
 
-def render_scan(scanner: Scanner, *, read_only: bool) -> None:
-    """Scan one recording with this scanner, then follow it to its result."""
+def render_scan(scanner: Scanner) -> None:
+    """Scan one recording with this scanner, then follow it to its result (a write)."""
     credits = models_catalog.scanner_credits_per_observation(scanner.raw or {})
-    if not read_only:
-        with st.form(f"scanners.scan.{scanner.id}", border=False, clear_on_submit=False):
-            typed = st.text_input(
-                "Session id or recording link",
-                key=f"scanners.scan_input.{scanner.id}",
-                placeholder="0190b7c2-… or https://…/replay/0190b7c2-…",
-            )
-            go = st.form_submit_button("Scan recording", icon=":material/play_arrow:")
-        st.caption(
-            f"Each succeeded scan uses {credits} credits. Works on disabled scanners too; a "
-            "session is scanned at most once per scanner."
+    with st.form(f"scanners.scan.{scanner.id}", border=False, clear_on_submit=False):
+        typed = st.text_input(
+            "Session id or recording link",
+            key=f"scanners.scan_input.{scanner.id}",
+            placeholder="0190b7c2-… or https://…/replay/0190b7c2-…",
         )
-        if go:
-            start_scan(scanner, typed)
+        go = st.form_submit_button("Scan recording", icon=":material/play_arrow:")
+    st.caption(
+        f"Each succeeded scan uses {credits} credits. Works on disabled scanners too; a "
+        "session is scanned at most once per scanner."
+    )
+    if go:
+        start_scan(scanner, typed)
     tracking = st.session_state.get(SCAN_KEY)
     if isinstance(tracking, ScanTracking) and tracking.scanner_id == scanner.id:
         if tracking.done or tracking.gave_up:

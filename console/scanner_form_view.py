@@ -99,6 +99,20 @@ def open_edit(scanner: Mapping[str, Any]) -> None:
     )
 
 
+def open_edit_latest(scanner_id: str) -> ErrorMessage | None:
+    """Open the edit form on the scanner as stored right now (not a cached copy).
+
+    Seeding from a live read means the version the form remembers is the server's current
+    one, so the "changed since you opened it" check only fires for real concurrent edits.
+    """
+    try:
+        live = connection.client().scanners.retrieve(scanner_id)
+    except VisionAPIError as exc:
+        return explain(exc, "open the scanner for editing")
+    open_edit(live.raw or {})
+    return None
+
+
 def close() -> None:
     st.session_state.pop(SESSION_KEY, None)
 

@@ -91,8 +91,11 @@ if scanner is not None:
             with actions[0]:
                 scanner_actions.render_toggle(scanner)
             if actions[1].button("Edit", icon=":material/edit:", key="scanners.edit"):
-                form_view.open_edit(scanner.raw or {})
-                st.rerun()
+                problem = form_view.open_edit_latest(scanner.id)
+                if problem is None:
+                    st.rerun()
+                scanner_actions.record_problem(problem)
+                scanner_actions.show_problem()
             if actions[2].button("Duplicate", icon=":material/content_copy:", key="scanners.dup"):
                 if scanner_actions.duplicate(scanner):
                     st.rerun()
@@ -101,7 +104,8 @@ if scanner is not None:
                 scanner_actions.ask_delete(scanner)
         scanner_actions.render_details(scanner)
         scanner_actions.render_links(scanner)
-        st.markdown("**Scan one recording now**")
-        scanner_actions.render_scan(scanner, read_only=read_only)
+        if not read_only:
+            st.markdown("**Scan one recording now**")
+            scanner_actions.render_scan(scanner)
 
 list_view.write_url()

@@ -316,6 +316,16 @@ def test_untouched_edit_sends_nothing(app: Any, client: VisionClient, sandbox: A
     assert any("Nothing changed" in t for t in texts(at, "toast"))
 
 
+def test_edit_opens_on_the_stored_scanner_not_a_cached_copy(
+    app: Any, client: VisionClient
+) -> None:
+    scanner = make_scanner(client, description="Before")
+    at = app("scanners", query_params={"scanner": scanner.id})
+    client.scanners.update(scanner.id, description="Changed elsewhere")
+    at.button(key="scanners.edit").click().run()
+    assert at.text_area(key=form_key(at, "description")).value == "Changed elsewhere"
+
+
 def test_version_moved_since_the_form_opened_is_warned_before_saving(
     app: Any, client: VisionClient, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
