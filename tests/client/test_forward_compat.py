@@ -122,3 +122,23 @@ def test_stats_of_an_unknown_scanner_type(stub_api: StubAPI) -> None:
     assert stats.summarizer == {"friction_ranked": [{"term": "login", "count": 2}]}
     assert stats.raw["experiment"] == {"variants": []}
     assert "recent_days=30" in stub_api.seen[0].path
+
+
+def test_retrieve_passes_list_context_for_previous_and_next(stub_api: StubAPI) -> None:
+    observation = {
+        "id": "o2",
+        "scanner_id": "s1",
+        "session_id": "sess",
+        "status": "succeeded",
+        "created_at": "2026-01-01T00:00:00Z",
+        "previous_observation_id": "o1",
+        "next_observation_id": "o3",
+    }
+    stub_api.reply("/observations/o2/", Reply(200, observation))
+    obs = stub_api.client().observations.retrieve(
+        "s1", "o2", status=["succeeded"], order_by="-score"
+    )
+    assert (obs.previous_observation_id, obs.next_observation_id) == ("o1", "o3")
+    assert (
+        "status=succeeded" in stub_api.seen[0].path and "order_by=-score" in stub_api.seen[0].path
+    )

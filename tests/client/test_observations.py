@@ -73,6 +73,8 @@ def test_session_filter_and_retrieve(client: VisionClient, busiest: tuple[Scanne
     assert [obs.id for obs in by_session] == [first.id]
     fetched = client.observations.retrieve(scanner.id, first.id)
     assert fetched.id == first.id and fetched.status == first.status
+    in_context = client.observations.retrieve(scanner.id, first.id, order_by="-created_at")
+    assert in_context.id == first.id
 
 
 def test_order_by_is_sent(client: VisionClient, busiest: tuple[Scanner, int]) -> None:

@@ -110,10 +110,29 @@ class Observations(Resource):
                 key=_observation_id,
             )
 
-    def retrieve(self, scanner_id: str, id: str) -> Observation:
-        """One observation of a scanner."""
+    def retrieve(
+        self,
+        scanner_id: str,
+        id: str,
+        *,
+        status: StrFilter = None,
+        verdict: StrFilter = None,
+        tags: StrFilter = None,
+        triggered_by: StrFilter = None,
+        session_id: StrFilter = None,
+        order_by: str | None = None,
+        extra_params: Mapping[str, FilterValue] | None = None,
+    ) -> Observation:
+        """One observation of a scanner.
+
+        Filters are optional: newer servers use them to fill `previous_observation_id` /
+        `next_observation_id` within the filtered, ordered list.
+        """
+        params = _filter_params(
+            status, verdict, tags, triggered_by, session_id, order_by, extra_params
+        )
         path = f"scanners/{path_id(scanner_id, 'scanner_id')}/observations/{path_id(id, 'id')}/"
-        return Observation.from_dict(self._client._request("GET", path))
+        return Observation.from_dict(self._client._request("GET", path, params=params or None))
 
     def stats(
         self,
