@@ -31,6 +31,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vision_api.sandbox import Sandbox, demo, observations, stats
+from vision_api.sandbox.bulk import add_bulk_observations
 from vision_api.sandbox.db import Database
 from vision_api.sandbox.schema import INDEXES
 
@@ -57,7 +58,7 @@ def build(path: Path, size: int) -> tuple[Database, str]:
     db = Database(path, with_indexes=False)
     demo.seed_base(db, 1, 2, 3000, demo.DEMO_API_KEY)
     demo.seed_demo(db, 1, 2)
-    demo.add_bulk_observations(db, 1, size)
+    add_bulk_observations(db, 1, size)
     with db.write() as conn:
         conn.execute("INSERT OR REPLACE INTO meta VALUES (?, 'demo')", (demo.SEED_MARKER,))
     scanner_id = (

@@ -1,4 +1,4 @@
-"""Seeding: the ``empty`` and ``demo`` datasets, and bulk observations for scale tests.
+"""Seeding: the ``empty`` and ``demo`` datasets.
 
 The demo is deterministic for its seed (ids, features and results; timestamps are relative to the
 moment of seeding): eight scanners over all four types from three creators, about 2,400 scheduled
@@ -13,7 +13,6 @@ import json
 import random
 import sqlite3
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,10 +20,11 @@ from . import recordings
 from .auth import store_key
 from .catalog import SCOPES
 from .db import Database
+from .demo_specs import DemoScanner, demo_scanners, other_scanners
 from .estimate import estimate_volume
 from .observations import snapshot_id
 from .observe import snapshot_of, workflow_id
-from .scan_model import FAILURE_REASONS, INELIGIBLE_REASONS, scan
+from .scan_model import scan
 from .scanners import SWEEP_LAG
 from .timeutil import from_iso, to_iso, utcnow
 from .users import insert_user
@@ -32,165 +32,6 @@ from .users import insert_user
 DEMO_API_KEY = "phx_sandbox_demo_key_do_not_use_in_production"
 OTHER_API_KEY = "phx_sandbox_other_project_key_do_not_use"
 SEED_MARKER = "seeded"
-
-
-@dataclass
-class DemoScanner:
-    """One demo scanner: its fields, history and how many observations it gets."""
-
-    name: str
-    scanner_type: str
-    configs: list[dict[str, Any]]
-    creator: int
-    observations: int
-    description: str = ""
-    enabled: bool = True
-    emits_signals: bool = False
-    sampling_rate: float = 1.0
-    model: str = "gemini-3-flash-preview"
-    query: dict[str, Any] = field(default_factory=dict)
-    age_days: int = 32
-
-
-def _demo_scanners() -> list[DemoScanner]:
-    checkout = "Did the user run into trouble while trying to pay at checkout?"
-    return [
-        DemoScanner(
-            "Checkout friction",
-            "monitor",
-            [
-                {"prompt": checkout},
-                {
-                    "prompt": checkout + " Count slow payment forms as trouble.",
-                    "allow_inconclusive": True,
-                },
-                {
-                    "prompt": checkout + " Count slow payment forms and declined cards as trouble.",
-                    "allow_inconclusive": True,
-                },
-            ],
-            creator=1,
-            observations=600,
-            description="Flags sessions where paying looked painful.",
-        ),
-        DemoScanner(
-            "Rage clicks",
-            "monitor",
-            [{"prompt": "Did the user click the same element repeatedly out of frustration?"}],
-            creator=2,
-            observations=380,
-            emits_signals=True,
-            query={"filter_test_accounts": True},
-        ),
-        DemoScanner(
-            "Session intent",
-            "classifier",
-            [
-                {
-                    "prompt": "What was the user trying to do in this session?",
-                    "tags": [
-                        "browsing",
-                        "Comparing prices",
-                        "checkout",
-                        "Support request",
-                        "bug encountered",
-                    ],
-                    "multi_label": True,
-                    "allow_freeform_tags": True,
-                }
-            ],
-            creator=3,
-            observations=450,
-            description="Why people come to the site.",
-        ),
-        DemoScanner(
-            "Onboarding outcome",
-            "classifier",
-            [
-                {
-                    "prompt": "How did the user's onboarding end?",
-                    "tags": ["completed", "abandoned", "confused"],
-                    "multi_label": False,
-                }
-            ],
-            creator=1,
-            observations=120,
-            sampling_rate=0.5,
-            model="gemini-3.1-flash-lite-preview",
-        ),
-        DemoScanner(
-            "UX quality",
-            "scorer",
-            [
-                {
-                    "prompt": "Rate how smooth this session felt for the user.",
-                    "scale": {"min": 1, "max": 10, "label": "UX quality"},
-                }
-            ],
-            creator=2,
-            observations=420,
-        ),
-        DemoScanner(
-            "Session summaries",
-            "summarizer",
-            [{"prompt": "Summarise what happened in this session.", "length": "medium"}],
-            creator=3,
-            observations=260,
-            sampling_rate=0.25,
-        ),
-        DemoScanner(
-            "Legacy error watcher",
-            "monitor",
-            [{"prompt": "Did a JavaScript error visibly break the page?"}],
-            creator=1,
-            observations=140,
-            enabled=False,
-            model="gemini-3.1-flash-lite-preview",
-            description="Replaced by Checkout friction; kept for its history.",
-        ),
-        DemoScanner(
-            "Pricing page confusion",
-            "scorer",
-            [
-                {
-                    "prompt": "How confused did the user seem on the pricing page? 0 = not at all.",
-                    "scale": {"min": 0, "max": 100},
-                }
-            ],
-            creator=2,
-            observations=60,
-            query={
-                "properties": [
-                    {
-                        "key": "$current_url",
-                        "type": "event",
-                        "operator": "icontains",
-                        "value": "pricing",
-                    }
-                ]
-            },
-            age_days=12,
-        ),
-    ]
-
-
-def _other_scanners() -> list[DemoScanner]:
-    return [
-        DemoScanner(
-            "Other project monitor",
-            "monitor",
-            [{"prompt": "Did the user sign up?"}],
-            creator=4,
-            observations=80,
-        ),
-        DemoScanner(
-            "Other project summaries",
-            "summarizer",
-            [{"prompt": "Summarise the session.", "length": "short"}],
-            creator=4,
-            observations=40,
-        ),
-    ]
 
 
 def seed_base(
@@ -226,7 +67,7 @@ def seed_demo(db: Database, project_id: int, other_project_id: int) -> None:
             conn, other_project_id, now=now, days=20, per_day=30, seed=2, host="app.example.net"
         )
         rng = random.Random(7)
-        for pid, specs in ((project_id, _demo_scanners()), (other_project_id, _other_scanners())):
+        for pid, specs in ((project_id, demo_scanners()), (other_project_id, other_scanners())):
             rows = conn.execute(
                 "SELECT * FROM recordings WHERE project_id = ? ORDER BY session_id", (pid,)
             )
@@ -367,71 +208,3 @@ def _observation_row(
         recording["person_email"],
     )
     return row, tags
-
-
-def add_bulk_observations(
-    db: Database, project_id: int, count: int, scanner_name: str = "UX quality"
-) -> None:
-    """Add ``count`` synthetic observations to one scorer, generated inside SQLite.
-
-    Rows have status succeeded (with a 1-10 score), failed (1 in 50) or ineligible (1 in 17),
-    are spread over the last 30 days, and use ids that cannot collide with real ones.
-    """
-    if count <= 0:
-        return
-    with db.write() as conn:
-        scanner = conn.execute(
-            "SELECT * FROM scanners WHERE project_id = ? AND name = ?", (project_id, scanner_name)
-        ).fetchone()
-        if scanner is None:
-            return
-        snap_id = snapshot_id(conn, snapshot_of(scanner))
-        start = int(conn.execute("SELECT COALESCE(MAX(pk), 0) FROM observations").fetchone()[0])
-        epoch = int(utcnow().timestamp())
-        conn.execute(
-            """
-            WITH RECURSIVE seq(n) AS (
-                SELECT ?1 + 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1 + ?2
-            ),
-            shaped AS (
-                SELECT n,
-                    CASE WHEN n % 50 = 0 THEN 'failed' WHEN n % 17 = 0 THEN 'ineligible'
-                         ELSE 'succeeded' END AS status,
-                    1 + ((n * 7919) % 97) % 10 AS score,
-                    ?3 - ((n * 104729) % 2592000) AS at
-                FROM seq
-            )
-            INSERT INTO observations (id, project_id, scanner_id, session_id, status, error_reason,
-                workflow_id, snapshot_id, scanner_result, triggered_by, started_at, completed_at,
-                created_at, result_score, scanner_version)
-            SELECT printf('b0000000-0000-4000-8000-%012x', n), ?4, ?5, printf('bulk-%012d', n),
-                status,
-                CASE status WHEN 'failed' THEN ?9 WHEN 'ineligible' THEN ?10 ELSE '' END,
-                '', ?6,
-                CASE WHEN status = 'succeeded' THEN json_object('model_output', json_object(
-                    'scanner_type', 'scorer', 'confidence', 0.8, 'score', score, 'label', ?7,
-                    'reasoning', 'Bulk observation for scale tests.',
-                    'reasoning_segments', json('[]')),
-                    'signals_count', 0) END,
-                'schedule',
-                strftime('%Y-%m-%dT%H:%M:%S', at + 5, 'unixepoch') || '.000000Z',
-                strftime('%Y-%m-%dT%H:%M:%S', at + 40, 'unixepoch') || '.000000Z',
-                strftime('%Y-%m-%dT%H:%M:%S', at, 'unixepoch') || printf('.%06dZ', n % 1000000),
-                CASE WHEN status = 'succeeded' THEN score END,
-                ?8
-            FROM shaped
-            """,
-            (
-                start,
-                count,
-                epoch,
-                project_id,
-                scanner["id"],
-                snap_id,
-                json.loads(scanner["scanner_config"]).get("scale", {}).get("label"),
-                scanner["scanner_version"],
-                FAILURE_REASONS[0],
-                INELIGIBLE_REASONS["too_short"],
-            ),
-        )
-    db.conn().execute("ANALYZE")

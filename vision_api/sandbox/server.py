@@ -15,11 +15,12 @@ import uvicorn
 
 from . import auth, demo
 from .app import create_app
+from .bulk import add_bulk_observations
 from .catalog import SCOPES
 from .db import Database
 from .faults import Faults, RequestLog
-from .observe import Worker
 from .scan_model import eligibility_error, failure_reason
+from .worker import Worker
 
 SeedName = Literal["demo", "empty"]
 _STARTUP_TIMEOUT_S = 15.0
@@ -96,7 +97,7 @@ class Sandbox:
             demo.seed_base(db, project_id, other, monthly_quota, api_key)
             if seed == "demo":
                 demo.seed_demo(db, project_id, other)
-                demo.add_bulk_observations(db, project_id, observations or 0)
+                add_bulk_observations(db, project_id, observations or 0)
             with db.write() as conn:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (demo.SEED_MARKER, seed))
         project_id = int(db.get_meta("project_id") or project_id)
