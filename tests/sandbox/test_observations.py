@@ -195,3 +195,29 @@ def test_demo_observations_carry_every_status_and_trigger(api: Api) -> None:
     assert triggers == {"schedule", "on_demand"}
     assert {"too_short", "too_inactive"} <= reasons
     assert len(reasons) >= 4
+
+
+def test_concurrent_page_fetches_and_writes(api: Api) -> None:
+    """The client fetches pages concurrently while others write: every request succeeds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    scanner = api.create(scanner_type="scorer")
+    insert_observations(api.sb, scanner["id"], [{"score": i % 10 + 1} for i in range(500)])
+
+    def page(offset: int) -> list[str]:
+        client = Api(api.sb)
+        response = client.get(
+            f"{scanner['id']}/observations/", order_by="-result_score", limit=50, offset=offset
+        )
+        assert response.status_code == 200, response.text
+        return [o["id"] for o in response.json()["results"]]
+
+    def write(i: int) -> int:
+        return Api(api.sb).patch(scanner["id"], {"description": f"edit {i}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pages = list(pool.map(page, range(0, 500, 50)))
+        writes = list(pool.map(write, range(8)))
+    ids = [obs_id for chunk in pages for obs_id in chunk]
+    assert len(ids) == len(set(ids)) == 500
+    assert writes == [200] * 8
