@@ -1,143 +1,55 @@
-"""The create / edit scanner form on the Scanners page (Streamlit side).
+"""The create / edit scanner form on the Scanners page: its widgets, and reading them back.
 
 One form per scanner type. Its widgets are keyed by a fresh form id each time it opens, seeded
-from a ``ScannerForm`` (a template, a blank form, or the stored scanner), and read back into a
-``ScannerForm`` on submit; ``console.forms`` does the validation and the payload. The rules a
-user sees:
-
-* client-side errors use the server's messages and sit under the field they are about; a 400
-  from the server lands on the field its ``attr`` names;
-* a failed save keeps every value typed (the widgets keep their state, nothing is reset);
-* an edit sends only the fields that changed, after re-reading the scanner: if its version moved
-  (or someone changed a field this edit also changes) the save stops and asks first.
+from the session's ``ScannerForm``, and read back into a ``ScannerForm`` on submit;
+``console.forms`` validates and builds the payload, ``console.scanner_form_save`` sends it.
+Errors from the last submit sit under the field they are about; a failed save keeps every value
+typed, because nothing here resets a widget.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from console import connection, data, forms, models_catalog, query_builder, templates
+from console import forms, models_catalog, query_builder_view
 from console.forms import ScannerForm
-from console.query_builder import BuilderState, QueryInputError
-from console.render import ErrorMessage, escape_markdown, explain
-from vision_api import BadRequestError, Scanner, VisionAPIError
-
-SESSION_KEY = "scanners.form"
-FLASH_KEY = "scanners.flash"
-SELECT_KEY = "scanners.select_after_save"
-
-COMMON_EVENTS = (
-    "$pageview",
-    "$autocapture",
-    "$rageclick",
-    "$dead_click",
-    "$exception",
-    "$pageleave",
-    "$screen",
+from console.render import ErrorMessage, escape_markdown
+from console.scanner_form_state import (  # re-exported: other pages open the form through these
+    SELECT_KEY,
+    SESSION_KEY,
+    FormSession,
+    close,
+    current,
+    flash,
+    open_create,
+    open_edit,
+    open_edit_latest,
+    show_flashes,
 )
-_ids = itertools.count(1)
+
+__all__ = [
+    "SELECT_KEY",
+    "SESSION_KEY",
+    "FormSession",
+    "close",
+    "collect",
+    "current",
+    "flash",
+    "open_create",
+    "open_edit",
+    "open_edit_latest",
+    "render",
+    "show_flashes",
+]
 
 
-@dataclass
-class Conflict:
-    """An edit stopped because the stored scanner moved since the form opened."""
+def render(session: FormSession) -> tuple[ScannerForm, str | None] | None:
+    """The form panel (type picker for new scanners, then the form).
 
-    changes: dict[str, Any]
-    opened_version: int | None
-    live_version: int | None
-    moved_fields: list[str]
-    live: dict[str, Any]
-
-
-@dataclass
-class FormSession:
-    """One opening of the form: what it was seeded with and what the last submit found."""
-
-    form_id: str
-    mode: Literal["create", "edit"]
-    seed: ScannerForm
-    scanner_id: str | None = None
-    original: dict[str, Any] | None = None
-    opened_version: int | None = None
-    template: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    problem: ErrorMessage | None = None
-    conflict: Conflict | None = None
-
-    def key(self, name: str) -> str:
-        return f"sf.{self.form_id}.{name}"
-
-
-# ---------------------------------------------------------------------------------------------
-# opening and closing
-
-
-def open_create(template_key: str | None = None, scanner_type: str = "monitor") -> None:
-    """Open the create form, from a template or from scratch."""
-    chosen = templates.template(template_key) if template_key else None
-    seed = chosen.form() if chosen else templates.blank_form(scanner_type)
-    st.session_state[SESSION_KEY] = FormSession(
-        form_id=f"new{next(_ids)}", mode="create", seed=seed, template=template_key
-    )
-
-
-def open_edit(scanner: Mapping[str, Any]) -> None:
-    """Open the edit form on a scanner's stored JSON, remembering its version."""
-    st.session_state[SESSION_KEY] = FormSession(
-        form_id=f"edit{next(_ids)}",
-        mode="edit",
-        seed=forms.form_from_scanner(scanner),
-        scanner_id=str(scanner.get("id")),
-        original=dict(scanner),
-        opened_version=scanner.get("scanner_version"),
-    )
-
-
-def open_edit_latest(scanner_id: str) -> ErrorMessage | None:
-    """Open the edit form on the scanner as stored right now (not a cached copy).
-
-    Seeding from a live read means the version the form remembers is the server's current
-    one, so the "changed since you opened it" check only fires for real concurrent edits.
+    Returns the form as typed (plus a property-table error) when it was submitted this run.
     """
-    try:
-        live = connection.client().scanners.retrieve(scanner_id)
-    except VisionAPIError as exc:
-        return explain(exc, "open the scanner for editing")
-    open_edit(live.raw or {})
-    return None
-
-
-def close() -> None:
-    st.session_state.pop(SESSION_KEY, None)
-
-
-def current() -> FormSession | None:
-    session = st.session_state.get(SESSION_KEY)
-    return session if isinstance(session, FormSession) else None
-
-
-def flash(message: str, icon: str = ":material/check_circle:") -> None:
-    """Queue a toast for the next run (a save is followed by ``st.rerun``)."""
-    st.session_state.setdefault(FLASH_KEY, []).append((message, icon))
-
-
-def show_flashes() -> None:
-    for message, icon in st.session_state.pop(FLASH_KEY, []):
-        st.toast(message, icon=icon)
-
-
-# ---------------------------------------------------------------------------------------------
-# rendering
-
-
-def render(session: FormSession) -> None:
-    """The whole form panel: type picker (new scanners), the form, and any pending conflict."""
     title = "New scanner" if session.mode == "create" else "Edit scanner"
     st.subheader(title, anchor=False)
     scanner_type = _type_picker(session)
@@ -155,10 +67,7 @@ def render(session: FormSession) -> None:
     if st.button("Cancel", key=session.key("cancel"), icon=":material/close:"):
         close()
         st.rerun()
-    if session.conflict:
-        _conflict_panel(session, session.conflict)
-    if submitted:
-        submit(session, scanner_type)
+    return collect(session, scanner_type) if submitted else None
 
 
 def _type_picker(session: FormSession) -> str:
@@ -272,82 +181,7 @@ def _type_settings(session: FormSession, scanner_type: str) -> None:
 
 
 def _recordings(session: FormSession) -> None:
-    state = session.seed.query
-    st.markdown("**Recordings to scan**")
-    st.caption(
-        "Empty means every recording. Vision only scans recordings at least 15 s long with "
-        "10 s to 1 h of active time."
-    )
-    cols = st.columns(4)
-    for col, (slot, label) in zip(
-        cols,
-        (
-            ("duration_min", "Min duration (s)"),
-            ("duration_max", "Max duration (s)"),
-            ("active_min", "Min active time (s)"),
-            ("active_max", "Max active time (s)"),
-        ),
-        strict=True,
-    ):
-        col.number_input(
-            label,
-            key=_seed(session, f"q_{slot}", _optional_float(getattr(state, slot))),
-            min_value=0.0,
-            step=1.0,
-        )
-    events_key = _seed(session, "q_events", list(state.events))
-    options = list(dict.fromkeys([*COMMON_EVENTS, *st.session_state[events_key]]))
-    st.multiselect(
-        "Sessions with these events",
-        options,
-        key=events_key,
-        accept_new_options=True,
-        placeholder="Pick or type event names",
-    )
-    left, right = st.columns(2)
-    left.multiselect(
-        "Console logs at level",
-        list(query_builder.CONSOLE_LEVELS),
-        key=_seed(session, "q_levels", list(state.console_levels)),
-    )
-    right.radio(
-        "Match",
-        ["AND", "OR"],
-        key=_seed(session, "q_operand", state.operand),
-        format_func=lambda op: "all filters (AND)" if op == "AND" else "any filter (OR)",
-        horizontal=True,
-    )
-    st.checkbox(
-        "Filter out internal and test users",
-        key=_seed(session, "q_test_accounts", state.filter_test_accounts),
-    )
-    st.data_editor(
-        pd.DataFrame(
-            query_builder.property_records(state.properties),
-            columns=list(query_builder.PROPERTY_COLUMNS),
-        ),
-        key=session.key("q_properties"),
-        num_rows="dynamic",
-        width="stretch",
-        column_config={
-            "Property": st.column_config.SelectboxColumn(
-                options=[label for label, _k, _t in query_builder.PROPERTY_FIELDS.values()],
-                required=True,
-            ),
-            "Operator": st.column_config.SelectboxColumn(
-                options=list(query_builder.OPERATORS.values()), required=True
-            ),
-            "Value": st.column_config.TextColumn(required=True),
-        },
-    )
-    st.text_area(
-        "Other filters (RecordingsQuery JSON)",
-        key=_seed(session, "q_extra", session.seed.query_extra),
-        height=120,
-        help="Everything the builder above does not cover, kept exactly as stored.",
-    )
-    for warning in query_builder.scannable_warnings(_typed_durations(session)):
-        st.warning(warning, icon=":material/warning:")
+    query_builder_view.render(session.key, session.seed.query, session.seed.query_extra)
     _field_error(session, "query")
 
 
@@ -400,22 +234,7 @@ def collect(session: FormSession, scanner_type: str) -> tuple[ScannerForm, str |
 
     rate_pct = get("rate_pct", _percent(seed.sampling_rate))
     rate = round(rate_pct / 100, 10) if isinstance(rate_pct, int | float) else rate_pct
-    table_error = None
-    try:
-        rows = query_builder.rows_from_records(_editor_records(session))
-    except QueryInputError as exc:
-        rows, table_error = list(seed.query.properties), str(exc)
-    query = BuilderState(
-        filter_test_accounts=bool(get("q_test_accounts", seed.query.filter_test_accounts)),
-        operand="OR" if get("q_operand", seed.query.operand) == "OR" else "AND",
-        duration_min=get("q_duration_min", seed.query.duration_min),
-        duration_max=get("q_duration_max", seed.query.duration_max),
-        active_min=get("q_active_min", seed.query.active_min),
-        active_max=get("q_active_max", seed.query.active_max),
-        events=tuple(get("q_events", seed.query.events) or ()),
-        console_levels=tuple(get("q_levels", seed.query.console_levels) or ()),
-        properties=tuple(rows),
-    )
+    query, table_error = query_builder_view.read(session.key, seed.query)
     form = ScannerForm(
         scanner_type=scanner_type,
         name=get("name", seed.name),
@@ -442,150 +261,6 @@ def collect(session: FormSession, scanner_type: str) -> tuple[ScannerForm, str |
     return form, table_error
 
 
-def _editor_records(session: FormSession) -> list[dict[str, Any]]:
-    """The property table's rows after the user's edits (the editor stores only a delta)."""
-    records = query_builder.property_records(session.seed.query.properties)
-    delta = st.session_state.get(session.key("q_properties"))
-    if not isinstance(delta, Mapping):
-        return list(records)
-    rows: list[dict[str, Any]] = [dict(r) for r in records]
-    for index, edits in (delta.get("edited_rows") or {}).items():
-        position = int(index)
-        if 0 <= position < len(rows) and isinstance(edits, Mapping):
-            rows[position].update(edits)
-    deleted = {int(i) for i in delta.get("deleted_rows") or []}
-    kept = [row for position, row in enumerate(rows) if position not in deleted]
-    added = [dict(row) for row in delta.get("added_rows") or [] if isinstance(row, Mapping)]
-    return kept + added
-
-
-# ---------------------------------------------------------------------------------------------
-# saving
-
-
-def submit(session: FormSession, scanner_type: str) -> None:
-    """Validate, then create or update; every outcome ends in a rerun showing it."""
-    form, table_error = collect(session, scanner_type)
-    result = forms.build_payload(form)
-    errors = dict(result.errors)
-    if table_error and "query" not in errors:
-        errors["query"] = f"{forms.QUERY_INVALID} {table_error}"
-    session.errors, session.problem, session.conflict = errors, None, None
-    if errors or result.payload is None:
-        st.rerun()
-    if session.mode == "create":
-        _create(session, result.payload)
-    else:
-        _update(session, result.payload, confirmed=False)
-    st.rerun()
-
-
-def _create(session: FormSession, payload: dict[str, Any]) -> None:
-    try:
-        created = data.create_scanner(**payload)
-    except Exception as exc:
-        _record_failure(session, exc, "create the scanner")
-        return
-    flash(f"Scanner {escape_markdown(created.name)} created.")
-    st.session_state[SELECT_KEY] = created.id
-    close()
-
-
-def _update(session: FormSession, payload: dict[str, Any], *, confirmed: bool) -> None:
-    """PATCH the fields this edit changed, after checking the stored scanner did not move."""
-    original = session.original or {}
-    changes = forms.changed_fields(original, payload)
-    if not changes:
-        flash("Nothing changed, so nothing was saved.", ":material/info:")
-        close()
-        return
-    if not confirmed:
-        try:
-            live = connection.client().scanners.retrieve(str(session.scanner_id))
-        except Exception as exc:
-            _record_failure(session, exc, "check the scanner before saving")
-            return
-        conflict = find_conflict(original, live, changes, session.opened_version)
-        if conflict:
-            session.conflict = conflict
-            return
-    save_changes(session, changes)
-
-
-def save_changes(session: FormSession, changes: dict[str, Any]) -> None:
-    """Send one PATCH with ``changes``; on success close the form and toast the new version."""
-    try:
-        updated = data.update_scanner(str(session.scanner_id), **changes)
-    except Exception as exc:
-        _record_failure(session, exc, "save the scanner")
-        return
-    names = ", ".join(forms.FIELD_LABELS.get(k, k).lower() for k in changes)
-    flash(f"Saved {escape_markdown(names)} · version {updated.scanner_version}.")
-    close()
-
-
-def find_conflict(
-    original: Mapping[str, Any],
-    live: Scanner,
-    changes: Mapping[str, Any],
-    opened_version: int | None,
-) -> Conflict | None:
-    """Why saving now could overwrite someone else's edit, or None when it is safe.
-
-    The version moved (a tracked field changed), or a field this edit changes was changed on
-    the server since the form opened (name and description do not bump the version).
-    """
-    live_raw = live.raw or {}
-    moved = [
-        name
-        for name in forms.FIELD_LABELS
-        if name in live_raw and name in original and live_raw[name] != original[name]
-    ]
-    version_moved = live.scanner_version != opened_version
-    overlap = [name for name in changes if name in moved]
-    if not version_moved and not overlap:
-        return None
-    return Conflict(dict(changes), opened_version, live.scanner_version, moved, dict(live_raw))
-
-
-def _conflict_panel(session: FormSession, conflict: Conflict) -> None:
-    moved = ", ".join(forms.FIELD_LABELS.get(n, n).lower() for n in conflict.moved_fields)
-    yours = ", ".join(forms.FIELD_LABELS.get(n, n).lower() for n in conflict.changes)
-    if conflict.live_version != conflict.opened_version:
-        head = (
-            f"This scanner changed since you opened the form: version {conflict.opened_version}"
-            f" → {conflict.live_version}."
-        )
-    else:
-        head = "Someone changed this scanner since you opened the form."
-    st.warning(
-        escape_markdown(
-            f"{head} Changed there: {moved or 'settings'}. Saving sends only what you changed "
-            f"({yours}) and overwrites those fields."
-        ),
-        icon=":material/sync_problem:",
-    )
-    left, right = st.columns(2)
-    if left.button("Save my changes anyway", key=session.key("force"), type="primary"):
-        session.conflict = None
-        save_changes(session, conflict.changes)
-        st.rerun()
-    if right.button("Discard mine and load the latest", key=session.key("reload")):
-        open_edit(conflict.live)
-        st.rerun()
-
-
-def _record_failure(session: FormSession, exc: Exception, action: str) -> None:
-    """A 400 goes on its field; anything else becomes a message above the form."""
-    if isinstance(exc, BadRequestError) and exc.detail:
-        session.errors = {exc.attr or "form": str(exc.detail)}
-        return
-    if isinstance(exc, VisionAPIError | data.ReadOnlyError):
-        session.problem = explain(exc, action)
-        return
-    raise exc
-
-
 def _show_problem(problem: ErrorMessage) -> None:
     show = st.warning if problem.level == "warning" else st.error
     show(escape_markdown(problem.as_text()), icon=":material/error:")
@@ -596,24 +271,6 @@ def _percent(rate: Any) -> float:
     if isinstance(rate, int | float) and not isinstance(rate, bool):
         return round(float(rate) * 100, 6)
     return forms.DEFAULT_SAMPLING_RATE * 100
-
-
-def _typed_durations(session: FormSession) -> BuilderState:
-    """The duration filters as currently typed (for the "scans nothing" warnings)."""
-
-    def typed(slot: str) -> float | None:
-        return _optional_float(st.session_state.get(session.key(f"q_{slot}")))
-
-    return BuilderState(
-        duration_min=typed("duration_min"),
-        duration_max=typed("duration_max"),
-        active_min=typed("active_min"),
-        active_max=typed("active_max"),
-    )
-
-
-def _optional_float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _float(value: Any, default: float) -> float:

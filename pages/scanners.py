@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from console import connection, data, scanner_actions, scanner_list, templates
+from console import scanner_form_save as form_save
 from console import scanner_form_view as form_view
 from console import scanner_list_view as list_view
 from console.render import show_api_error
@@ -61,7 +62,10 @@ def template_gallery() -> None:
 
 session = form_view.current()
 if session is not None and not read_only:
-    form_view.render(session)
+    submitted = form_view.render(session)
+    form_save.render_conflict(session)
+    if submitted is not None:
+        form_save.submit(session, *submitted)
     list_view.write_url()
     st.stop()
 
