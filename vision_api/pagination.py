@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
 from ._parse import Fields, expect_list
@@ -182,19 +182,21 @@ def fetch_all(
                 pool.submit(fetch, offset, step): offset for offset in offsets
             }
             pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in finished:
-                    error = future.exception()
-                    if error is not None:
-                        for other in pending:
-                            other.cancel()
-                        raise error
-                    page = future.result()
-                    pages[futures[future]] = page.items
-                    done += len(page.items)
-                    if on_progress is not None:
-                        on_progress(min(done, expected), expected)
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        page = future.result()  # re-raises the page's error
+                        pages[futures[future]] = page.items
+                        done += len(page.items)
+                        if on_progress is not None:
+                            on_progress(min(done, expected), expected)
+            except BaseException:
+                # A failed page (or a progress callback that raised) ends the fetch: pages
+                # not started yet are dropped instead of being fetched for nothing.
+                for future in pending:
+                    future.cancel()
+                raise
 
     items = _in_order(pages, key)
     # Rows inserted ahead of us pushed the tail past the last planned offset: the repeats

@@ -7,6 +7,7 @@ data source whose page sizes and contents change on command.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -124,6 +125,40 @@ def test_fetch_all_reports_progress_up_to_the_total() -> None:
     assert seen[0] == (100, 450) and seen[-1] == (450, 450)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert all(total == 450 for _, total in seen)
+
+
+def test_fetch_all_reports_progress_as_pages_arrive_not_at_the_end() -> None:
+    source = Source(1000)
+
+    def slow(offset: int, limit: int) -> Page[int]:
+        time.sleep(0.01)
+        return source.fetch(offset, limit)
+
+    requested_at_each_report: list[int] = []
+    fetch_all(
+        slow,
+        page_size=100,
+        max_workers=1,
+        on_progress=lambda _d, _t: requested_at_each_report.append(len(source.calls)),
+    )
+    assert len(requested_at_each_report) == 10
+    assert requested_at_each_report[1] < 10
+
+
+def test_a_failing_progress_callback_stops_the_fetch() -> None:
+    source = Source(1000)
+
+    def slow(offset: int, limit: int) -> Page[int]:
+        time.sleep(0.005)
+        return source.fetch(offset, limit)
+
+    def stop_after_three_pages(done: int, _total: int) -> None:
+        if done >= 30:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fetch_all(slow, page_size=10, max_workers=1, on_progress=stop_after_three_pages)
+    assert len(source.calls) < 50
 
 
 def test_fetch_all_drops_repeats_caused_by_inserts_during_the_fetch() -> None:
