@@ -18,7 +18,7 @@ import streamlit as st
 from console import data, forms, models_catalog, observations_view, query_builder, scan_run
 from console.render import ErrorMessage, escape_markdown, explain
 from console.scan_run import ScanTracking, SessionInputError
-from console.scanner_form_view import SELECT_KEY, flash
+from console.scanner_form_state import SELECT_KEY, flash
 from console.scanner_list import creator_label, format_sampling
 from console.scanner_list_view import SELECTED_KEY
 from vision_api import BadRequestError, Scanner, VisionAPIError
