@@ -58,6 +58,11 @@ def template_gallery() -> None:
             form_view.open_create()
             st.session_state.pop("scanners.gallery", None)
             st.rerun()
+    if st.session_state.get("scanners.gallery") and st.button(
+        "Not now", key="scanners.template.close", icon=":material/close:"
+    ):
+        st.session_state.pop("scanners.gallery", None)
+        st.rerun()
 
 
 session = form_view.current()
