@@ -35,6 +35,7 @@ DEFAULT_RECENT_DAYS = 14
 MIN_RECENT_DAYS, MAX_RECENT_DAYS = 1, 365
 MAX_SESSION_ID_LENGTH = 128
 MAX_TAG_LENGTH = 100
+MAX_SCANNER_NAME_LENGTH = 255
 MAX_PAGE = 1_000_000
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -209,11 +210,19 @@ def parse_params(raw: Mapping[str, str | Sequence[str]]) -> tuple[ObservationQue
     """
     notices: list[Notice] = []
     fields: dict[str, object] = {}
-    if (scanner := _first(raw, P_SCANNER)) is not None:
+    if (scanner := _first(raw, P_SCANNER)) is not None and scanner.strip():
+        # An id, or a scanner's exact name for hand-written links (resolved by the page).
         if _UUID.match(scanner.strip()):
             fields["scanner_id"] = scanner.strip().lower()
+        elif len(scanner.strip()) <= MAX_SCANNER_NAME_LENGTH:
+            fields["scanner_id"] = scanner.strip()
         else:
-            notices.append(Notice(P_SCANNER, "is not a scanner id; showing the first scanner."))
+            notices.append(
+                Notice(
+                    P_SCANNER,
+                    "is neither a scanner id nor a scanner name; showing the first scanner.",
+                )
+            )
     for param, field, allowed in (
         (P_STATUS, "status", STATUSES),
         (P_VERDICT, "verdict", VERDICTS),

@@ -83,20 +83,33 @@ def scanner_label(scanner: Scanner) -> str:
     return f"{scanner.name} · {scanner.scanner_type} · v{scanner.scanner_version} · {enabled}"
 
 
+def resolve_scanner(scanners: Sequence[Scanner], reference: object) -> Scanner | None:
+    """The scanner a URL names: by id, else by exact name, else by name ignoring case."""
+    if not isinstance(reference, str) or not reference:
+        return None
+    for matches in (
+        lambda s: s.id == reference,
+        lambda s: s.name == reference,
+        lambda s: s.name.casefold() == reference.casefold(),
+    ):
+        found = [scanner for scanner in scanners if matches(scanner)]
+        if found:
+            return found[0]
+    return None
+
+
 def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
-    """The scanner selectbox (falls back to the first scanner for an unknown id)."""
+    """The scanner selectbox (an unknown id or name falls back to the first scanner)."""
     by_id = {scanner.id: scanner for scanner in scanners}
     notices = []
     chosen = st.session_state.get(state.W_SCANNER)
     if chosen not in by_id:
-        if chosen:
+        named = resolve_scanner(scanners, chosen)
+        if named is None and chosen:
             notices.append(
-                Notice(
-                    oq.P_SCANNER,
-                    "no scanner with this id in the project; showing the first scanner.",
-                )
+                Notice(oq.P_SCANNER, "no scanner with this id or name; showing the first scanner.")
             )
-        st.session_state[state.W_SCANNER] = scanners[0].id
+        st.session_state[state.W_SCANNER] = (named or scanners[0]).id
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     scanner_id = left.selectbox(
         "Scanner",

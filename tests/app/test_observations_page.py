@@ -352,6 +352,16 @@ def test_unknown_scanner_id_falls_back_to_the_first(app: AppFactory) -> None:
     assert at.query_params["scanner"] == at.selectbox(key=obs_state.W_SCANNER).value
 
 
+def test_a_scanner_named_in_the_url_is_opened_and_linked_by_id(
+    app: AppFactory, client: VisionClient
+) -> None:
+    scanner = demo_scanner(client, "classifier")
+    at = open_page(app, scanner=scanner.name.upper())
+    assert at.selectbox(key=obs_state.W_SCANNER).value == scanner.id
+    assert at.query_params["scanner"] == scanner.id
+    assert not at.warning
+
+
 def test_scanner_picker_shows_type_version_and_state(app: AppFactory, client: VisionClient) -> None:
     at = open_page(app)
     options = at.selectbox(key=obs_state.W_SCANNER).options

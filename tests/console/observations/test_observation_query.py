@@ -81,7 +81,7 @@ def test_csv_values_are_trimmed_lowercased_and_deduplicated() -> None:
         ({"page": "-2"}, "page", "page", 1),
         ({"page": "1e9"}, "page", "page", 1),
         ({"size": "33"}, "size", "page_size", 50),
-        ({"scanner": "../../etc"}, "scanner", "scanner_id", None),
+        ({"scanner": "x" * 256}, "scanner", "scanner_id", None),
         ({"obs": "1 OR 1=1"}, "obs", "observation_id", None),
         ({"session": "x" * 129}, "session", "session_id", ""),
         ({"tags": "ok," + "t" * 101}, "tags", "tags", ("ok",)),
@@ -94,6 +94,13 @@ def test_invalid_values_fall_back_with_a_notice_naming_the_param(
     assert getattr(query, field) == fallback
     assert [notice.param for notice in notices] == [param]
     assert str(notices[0]).startswith(f"URL parameter '{param}'")
+
+
+def test_a_scanner_may_be_named_instead_of_identified() -> None:
+    query, notices = oq.parse_params({"scanner": " UX quality "})
+    assert (query.scanner_id, notices) == ("UX quality", [])
+    by_id, _ = oq.parse_params({"scanner": SCANNER.upper()})
+    assert by_id.scanner_id == SCANNER
 
 
 def test_repeated_params_use_the_last_value() -> None:
