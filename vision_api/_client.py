@@ -43,8 +43,9 @@ class VisionClient:
 
     Args:
         timeout: seconds, or a (connect, read) pair, applied to every request.
-        max_retries: retries of safe requests (reads, delete, estimate) after a connection
-            error, 429 or 502/503/504. Writes are never re-sent.
+        max_retries: retries of safe requests (reads, delete, estimate) after a failed or
+            dropped connection, 429 or 502/503/504. Writes are never re-sent, and a read
+            timeout is not retried (worst-case wait stays one read timeout).
         sleep: how to wait between retries; tests inject a recorder.
 
     The client owns a requests.Session: use it as a context manager or call close().
@@ -180,6 +181,7 @@ class VisionClient:
                     idempotent=idempotent,
                     connection_error=True,
                     may_have_reached_server=exc.may_have_reached_server,
+                    read_timeout=isinstance(exc, APITimeoutError) and exc.may_have_reached_server,
                 )
                 failure: APIConnectionError | APIStatusError = exc
             else:

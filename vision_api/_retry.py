@@ -1,5 +1,7 @@
 """The retry policy as pure functions: whether to retry an attempt, and how long to wait first.
 
+Retried: failures to connect or dropped connections, 429, and 502/503/504. Not retried: a
+read timeout (the server is slow, and a retry multiplies the wait), other statuses.
 Only requests that are safe to repeat are retried: reads (GET), DELETE (repeating it ends in
 the same state) and the read-only estimate POST. Writes that create work or spend quota
 (create, update, observe) are sent at most once: after a timeout or a dropped connection the
@@ -36,6 +38,7 @@ def should_retry(
     status: int | None = None,
     connection_error: bool = False,
     may_have_reached_server: bool = True,
+    read_timeout: bool = False,
     retry_after: float | None = None,
 ) -> RetryDecision:
     """Decide whether a failed attempt is retried.
@@ -47,6 +50,7 @@ def should_retry(
         status: the HTTP status, when the server answered.
         connection_error: True when there was no HTTP answer (connection error or timeout).
         may_have_reached_server: False only when the connection was never established.
+        read_timeout: True when the server accepted the request but did not answer in time.
         retry_after: the server's Retry-After in seconds, when it sent one.
     """
     if status is None and not connection_error:
@@ -55,6 +59,10 @@ def should_retry(
         return RetryDecision(False, f"status {status} is not retryable")
     if not idempotent and (status is not None or may_have_reached_server):
         return RetryDecision(False, "not retried: the request may have reached the server")
+    if read_timeout:
+        # The server had the whole read budget and used it: it is slow, not flaky. Asking
+        # again would multiply the caller's wait (and the server's load) by the retry budget.
+        return RetryDecision(False, "not retried: the server was too slow to answer")
     if attempt >= max_retries:
         return RetryDecision(False, f"retry budget of {max_retries} used up")
     if retry_after is not None and retry_after > MAX_RETRY_AFTER:

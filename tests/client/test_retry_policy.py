@@ -69,6 +69,25 @@ def test_should_retry_table(
     assert decision.reason
 
 
+def test_a_read_timeout_is_not_retried() -> None:
+    decision = should_retry(
+        attempt=0, max_retries=3, idempotent=True, connection_error=True, read_timeout=True
+    )
+    assert not decision.retry and "slow" in decision.reason
+
+
+def test_a_connect_timeout_is_retried() -> None:
+    decision = should_retry(
+        attempt=0,
+        max_retries=3,
+        idempotent=True,
+        connection_error=True,
+        may_have_reached_server=False,
+        read_timeout=False,
+    )
+    assert decision.retry
+
+
 def test_a_success_is_never_retried() -> None:
     assert not should_retry(attempt=0, max_retries=3, idempotent=True).retry
 
