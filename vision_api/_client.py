@@ -182,6 +182,7 @@ class VisionClient:
                     connection_error=True,
                     may_have_reached_server=exc.may_have_reached_server,
                     read_timeout=isinstance(exc, APITimeoutError) and exc.may_have_reached_server,
+                    tls_error=exc.tls,
                 )
                 failure: APIConnectionError | APIStatusError = exc
             else:
@@ -251,7 +252,7 @@ def _raise_transport_error(exc: requests.RequestException, method: str, url: str
     if isinstance(exc, requests.Timeout):
         raise APITimeoutError(f"{where}: the server did not answer in time.") from exc
     if isinstance(exc, requests.exceptions.SSLError):
-        raise APIConnectionError(f"{where}: TLS/SSL error: {_reason(exc)}") from exc
+        raise APIConnectionError(f"{where}: TLS/SSL error: {_reason(exc)}", tls=True) from exc
     if isinstance(exc, requests.ConnectionError):
         raise APIConnectionError(f"{where}: could not connect: {_reason(exc)}") from exc
     raise APIConnectionError(f"{where}: request failed: {_reason(exc)}") from exc

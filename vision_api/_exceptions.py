@@ -40,11 +40,15 @@ class ConfigurationError(VisionAPIError, ValueError):
 class APIConnectionError(VisionAPIError):
     """The request got no HTTP response: DNS, refused connection, TLS, reset, timeout."""
 
-    def __init__(self, message: str, *, may_have_reached_server: bool = True) -> None:
+    def __init__(
+        self, message: str, *, may_have_reached_server: bool = True, tls: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         #: False only when the connection was never established, so nothing was sent.
         self.may_have_reached_server = may_have_reached_server
+        #: True when TLS failed (certificate, protocol): a configuration problem, not a blip.
+        self.tls = tls
 
 
 class APITimeoutError(APIConnectionError):

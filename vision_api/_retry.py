@@ -1,7 +1,8 @@
 """The retry policy as pure functions: whether to retry an attempt, and how long to wait first.
 
 Retried: failures to connect or dropped connections, 429, and 502/503/504. Not retried: a
-read timeout (the server is slow, and a retry multiplies the wait), other statuses.
+read timeout (the server is slow, and a retry multiplies the wait), TLS errors, other
+statuses.
 Only requests that are safe to repeat are retried: reads (GET), DELETE (repeating it ends in
 the same state) and the read-only estimate POST. Writes that create work or spend quota
 (create, update, observe) are sent at most once: after a timeout or a dropped connection the
@@ -39,6 +40,7 @@ def should_retry(
     connection_error: bool = False,
     may_have_reached_server: bool = True,
     read_timeout: bool = False,
+    tls_error: bool = False,
     retry_after: float | None = None,
 ) -> RetryDecision:
     """Decide whether a failed attempt is retried.
@@ -51,6 +53,7 @@ def should_retry(
         connection_error: True when there was no HTTP answer (connection error or timeout).
         may_have_reached_server: False only when the connection was never established.
         read_timeout: True when the server accepted the request but did not answer in time.
+        tls_error: True when the TLS handshake or certificate check failed.
         retry_after: the server's Retry-After in seconds, when it sent one.
     """
     if status is None and not connection_error:
@@ -59,6 +62,9 @@ def should_retry(
         return RetryDecision(False, f"status {status} is not retryable")
     if not idempotent and (status is not None or may_have_reached_server):
         return RetryDecision(False, "not retried: the request may have reached the server")
+    if tls_error:
+        # A bad certificate or protocol mismatch does not heal in a second.
+        return RetryDecision(False, "not retried: TLS errors are not transient")
     if read_timeout:
         # The server had the whole read budget and used it: it is slow, not flaky. Asking
         # again would multiply the caller's wait (and the server's load) by the retry budget.

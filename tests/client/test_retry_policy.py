@@ -88,6 +88,18 @@ def test_a_connect_timeout_is_retried() -> None:
     assert decision.retry
 
 
+def test_a_tls_failure_is_not_retried() -> None:
+    decision = should_retry(
+        attempt=0,
+        max_retries=3,
+        idempotent=True,
+        connection_error=True,
+        may_have_reached_server=False,
+        tls_error=True,
+    )
+    assert not decision.retry and "TLS" in decision.reason
+
+
 def test_a_success_is_never_retried() -> None:
     assert not should_retry(attempt=0, max_retries=3, idempotent=True).retry
 

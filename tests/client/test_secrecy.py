@@ -68,3 +68,16 @@ def test_no_requests_exception_escapes() -> None:
     ):
         with pytest.raises(VisionAPIError):
             call()
+
+
+def test_tls_failure_is_a_connection_error_that_is_not_retried(stub_api: StubAPI) -> None:
+    waits: list[float] = []
+    https_to_plain_http = stub_api.base_url.replace("http://", "https://")
+    client = VisionClient(
+        base_url=https_to_plain_http, project_id=1, api_key=STUB_KEY, sleep=waits.append
+    )
+    with client, pytest.raises(APIConnectionError, match="TLS/SSL") as caught:
+        client.scanners.stats()
+    assert caught.value.tls
+    assert waits == []
+    assert STUB_KEY not in "".join(traceback.format_exception(caught.value))
