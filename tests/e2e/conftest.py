@@ -200,6 +200,15 @@ class SandboxAPI:
             time.sleep(0.2)
         pytest.fail(f"observations of {scanner_id} did not settle in {timeout_s} s")
 
+    def count_observations(self, scanner_id: str, **params: Any) -> int:
+        response = requests.get(
+            f"{self.scanners_url}{scanner_id}/observations/",
+            params={**params, "limit": 1}, headers=self._headers(), timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        count: int = response.json()["count"]
+        return count
+
     def list_observations(self, scanner_id: str, **params: Any) -> list[dict[str, Any]]:
         response = requests.get(
             f"{self.scanners_url}{scanner_id}/observations/",

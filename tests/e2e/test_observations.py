@@ -1,11 +1,11 @@
-"""The Observations explorer in a real browser: charts draw, a click on a bar filters the
-table (AppTest cannot click charts), and the export downloads every row of the filtered set."""
+"""The Observations page in a browser: click-to-filter charts, shared URLs, export."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+import re
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -13,79 +13,148 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e import ui
 from tests.e2e.conftest import ConsoleServer, SandboxAPI, Viewer
+from vision_api.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
-
-def scanner_of_type(api: SandboxAPI, scanner_type: str) -> dict[str, object]:
-    """The demo's largest enabled scanner of a type."""
-    candidates = [s for s in api.list_scanners(scanner_type=scanner_type) if s["enabled"]]
-    return max(candidates, key=lambda s: len(api.list_observations(str(s["id"]))))
+CAPTION = re.compile(r"Rows (\d+)–(\d+) of (\d+) · page (\d+) of (\d+)")
 
 
-def url_params(page: Page) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(page.url).query).items()}
+def scanner_with(api: SandboxAPI, scanner_type: str, minimum: int, **filters: Any) -> str:
+    """The id of a demo scanner of that type with at least ``minimum`` matching observations."""
+    for scanner in api.list_scanners(scanner_type=scanner_type):
+        if api.count_observations(scanner["id"], **filters) >= minimum:
+            return str(scanner["id"])
+    pytest.fail(f"the demo data has no {scanner_type} with {minimum} observations {filters}")
 
 
-def chart_titled(page: Page, title: str) -> object:
-    return ui.main(page).locator(ui.CHART).filter(has_text=title).first
+def table_caption(page: Page) -> re.Match[str]:
+    caption = ui.main(page).get_by_text(CAPTION)
+    expect(caption).to_be_visible()
+    found = CAPTION.search(caption.inner_text())
+    assert found is not None
+    return found
 
 
-def test_charts_draw_and_a_verdict_click_filters_the_table(
-    console: ConsoleServer, viewer: Viewer, api: SandboxAPI, screenshot_dir: Path
-) -> None:
-    page = viewer.page
-    monitor = scanner_of_type(api, "monitor")
-    ui.open_page(page, console.url, "Observations", f"scanner={monitor['id']}")
-    ui.assert_no_exception(page)
-    verdicts = ui.main(page).locator(ui.CHART).filter(has_text="Verdicts").first
-    expect(verdicts.locator(ui.CHART_BAR).first).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "observations-monitor.png"), full_page=True)
-    no_count = sum(1 for o in api.list_observations(str(monitor["id"]), verdict="no"))
-    assert no_count > 0
-
-    bars = verdicts.locator(ui.CHART_BAR)
-    expect(bars).to_have_count(3)
-    bars.nth(1).click()  # bars are drawn in the x order: yes, no, inconclusive
-    ui.settle(page)
-
-    assert url_params(page).get("verdict") == "no"
-    metric = ui.main(page).locator(ui.METRIC).filter(has_text="Observations").first
-    expect(metric.locator(ui.METRIC_VALUE)).to_have_text(f"{no_count:,}")
-    assert viewer.log.page_errors == []
-    assert viewer.log.console_errors == []
+def history_table(page: Page) -> Any:
+    return ui.main(page).locator(ui.DATAFRAME).first
 
 
-def test_a_histogram_click_selects_a_score_bucket(
+def mark_count(label: str | None) -> int:
+    found = re.search(r"Observations: (\d+)", label or "")
+    assert found is not None, label
+    return int(found.group(1))
+
+
+def test_clicking_a_verdict_bar_filters_the_table(
     console: ConsoleServer, viewer: Viewer, api: SandboxAPI
 ) -> None:
     page = viewer.page
-    scorer = scanner_of_type(api, "scorer")
-    ui.open_page(page, console.url, "Observations", f"scanner={scorer['id']}")
-    histogram = ui.main(page).locator(ui.CHART).filter(has_text="Score distribution").first
-    bars = histogram.locator(ui.CHART_BAR)
-    expect(bars.first).to_be_visible()
-    tallest = max(range(bars.count()), key=lambda i: (bars.nth(i).bounding_box() or {})
-                  .get("height", 0))
-    bars.nth(tallest).click()
+    monitor = scanner_with(api, "monitor", 60, verdict="no")
+    ui.open_page(page, console.url, "Observations", f"?scanner={monitor}")
+    unfiltered = int(table_caption(page).group(3))
+
+    ui.chart_mark(page, "Verdict: no;").click()
     ui.settle(page)
-    assert "bucket" in url_params(page)
+
+    expect(page).to_have_url(re.compile(r"[?&]verdict=no(&|$)"))
+    total = int(table_caption(page).group(3))
+    assert 0 < total < unfiltered
+    assert total == mark_count(ui.chart_mark(page, "Verdict: no;").get_attribute("aria-label"))
+    rows = ui.grid_records(history_table(page))
+    assert rows and {row["Verdict"] for row in rows} == {"no"}
     ui.assert_no_exception(page)
 
 
-def test_the_csv_export_holds_every_row_of_the_filtered_set(
+def test_clicking_a_histogram_bucket_filters_the_table(
     console: ConsoleServer, viewer: Viewer, api: SandboxAPI
 ) -> None:
     page = viewer.page
-    classifier = scanner_of_type(api, "classifier")
-    expected = api.list_observations(str(classifier["id"]), status="succeeded")
-    ui.open_page(page, console.url, "Observations",
-                 f"scanner={classifier['id']}&status=succeeded")
+    scorer = scanner_with(api, "scorer", 20, status="succeeded")
+    ui.open_page(page, console.url, "Observations", f"?scanner={scorer}")
+    buckets = ui.chart_mark(page, "Score: ")
+    labels = [label or "" for label in buckets.evaluate_all(
+        "marks => marks.map((m) => m.getAttribute('aria-label'))"
+    )]
+    fullest = max(range(len(labels)), key=lambda i: mark_count(labels[i]))
+    bounds = re.search(r"Score: (−?[\d.]+);.*end: (−?[\d.]+)", labels[fullest])
+    assert bounds is not None
+    low, high = (float(value.replace("−", "-")) for value in bounds.groups())
+
+    buckets.nth(fullest).click()
+    ui.settle(page)
+
+    expect(page).to_have_url(re.compile(r"[?&]bucket="))
+    assert int(table_caption(page).group(3)) == mark_count(labels[fullest])
+    scores = [float(row["Score"]) for row in ui.grid_records(history_table(page))]
+    assert scores and all(low <= score < high for score in scores)
+    ui.assert_no_exception(page)
+
+
+def test_a_shared_url_reproduces_the_view_in_another_browser(
+    console: ConsoleServer, make_viewer: Callable[..., Viewer], api: SandboxAPI
+) -> None:
+    monitor = scanner_with(api, "monitor", 60, verdict="no")
+    sharer = make_viewer()
+    ui.open_page(sharer.page, console.url, "Observations", f"?scanner={monitor}")
+    ui.chart_mark(sharer.page, "Verdict: no;").click()
+    ui.settle(sharer.page)
+    ui.main(sharer.page).get_by_role("button", name="Next page").click()
+    ui.settle(sharer.page)
+    ui.click_grid_row(history_table(sharer.page), 2)
+    ui.settle(sharer.page)
+    expect(sharer.page).to_have_url(re.compile(r"[?&]obs="))
+    shared_url = sharer.page.url
+    shared_caption = table_caption(sharer.page).group(0)
+    detail = ui.main(sharer.page).get_by_text(re.compile(r"^Session \S+ · "))
+    shared_detail = detail.inner_text()
+
+    receiver = make_viewer()
+    receiver.page.goto(shared_url)
+    ui.wait_idle(receiver.page)
+
+    assert table_caption(receiver.page).group(0) == shared_caption
+    assert table_caption(receiver.page).group(4) == "2"
+    received = ui.main(receiver.page).get_by_text(re.compile(r"^Session \S+ · "))
+    expect(received).to_have_text(shared_detail)
+    assert receiver.page.url == shared_url
+    ui.assert_no_exception(receiver.page)
+
+
+def test_export_downloads_the_whole_filtered_set(
+    console: ConsoleServer,
+    viewer: Viewer,
+    api: SandboxAPI,
+    e2e_sandbox: Sandbox,
+    unique: Callable[[str], str],
+) -> None:
+    page = viewer.page
+    created = api.create_scanner(
+        name=unique("e2e export"),
+        scanner_type="monitor",
+        scanner_config={"prompt": "Did the user reach the pricing page?"},
+        model="gemini-3-flash-preview",
+    )
+    sessions = e2e_sandbox.sample_sessions("eligible", n=3)
+    for session_id in sessions:
+        api.observe(created["id"], session_id)
+    api.wait_settled(created["id"], expected=len(sessions))
+
+    ui.open_fresh(page, console.url, "Observations", f"?scanner={created['id']}")
     ui.main(page).get_by_role("tab", name="Export").click()
     ui.settle(page)
-    with ui.expect_download(page) as got:
-        page.locator(ui.DOWNLOAD_BUTTON).filter(has_text="Download CSV").click()
-    frame = pd.read_csv(io.BytesIO(Path(got[0].path()).read_bytes()), encoding="utf-8-sig")
-    assert len(frame) == len(expected)
-    assert set(frame["status"]) == {"succeeded"}
-    assert set(frame["id"]) == {o["id"] for o in expected}
+    buttons = ui.main(page).locator(ui.DOWNLOAD_BUTTON)
+    csv_bytes = ui.download(page, buttons.filter(has_text="Download CSV"))
+    parquet_bytes = ui.download(page, buttons.filter(has_text="Download Parquet"))
+
+    from_csv = pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig")
+    from_parquet = pd.read_parquet(io.BytesIO(parquet_bytes))
+    for frame in (from_csv, from_parquet):
+        assert sorted(frame["session_id"]) == sorted(sessions)
+    stored = {o["session_id"]: o for o in api.list_observations(created["id"])}
+    for row in from_parquet.to_dict("records"):
+        assert row["status"] == stored[row["session_id"]]["status"]
+    for secret in (e2e_sandbox.api_key,):
+        assert secret.encode() not in csv_bytes
+        assert secret.encode() not in parquet_bytes
+    ui.assert_no_exception(page)

@@ -207,7 +207,7 @@ def test_observations_page_shows_hostile_results_literally(
     scanner = getattr(hostile_scanners, kind)
     observation = getattr(hostile_scanners, f"{kind}_observation")
     query = f"?scanner={scanner['id']}&obs={observation['id']}"
-    ui.open_page(page, console.url, "Observations", query)
+    ui.open_fresh(page, console.url, "Observations", query)
     body = ui.main(page)
     reasoning = observation["scanner_result"]["model_output"]["reasoning"]
     expect(body.get_by_text(reasoning, exact=True).first).to_be_visible()
@@ -226,5 +226,8 @@ def test_other_pages_keep_hostile_names_inert(
 ) -> None:
     page = viewer.page
     query = f"?scanner={quote(hostile_scanners.classifier['id'])}" if name == "Estimate" else ""
-    ui.open_page(page, console.url, name, query)
+    ui.open_fresh(page, console.url, name, query)
+    if name == "Estimate":
+        picked = ui.main(page).get_by_role("combobox", name="Start from")
+        expect(picked).to_have_value(hostile_scanners.classifier["name"])
     assert_inert(page, viewer, watched)

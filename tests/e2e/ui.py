@@ -8,10 +8,9 @@ sleeping, so the tests stay fast on a loaded machine and never assert on wall-cl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 
-from playwright.sync_api import Download, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 # --- selectors (Streamlit 1.67) ---------------------------------------------------------------
 APP = '[data-testid="stApp"]'
@@ -46,6 +45,7 @@ FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
 ELEMENT = '[data-testid="stElementContainer"]'
 
 DEFAULT_TIMEOUT_MS = 30_000
+GRID_ROW_HEIGHT = 35  # Streamlit's default dataframe row (and header) height, in CSS pixels
 
 # Page paths as app.py registers them (st.Page derives the URL from the file name).
 PAGE_PATHS = {"Overview": "", "Scanners": "scanners", "Observations": "observations",
@@ -68,6 +68,16 @@ def open_page(page: Page, base_url: str, name: str, query: str = "") -> None:
         url += query if query.startswith("?") else f"?{query}"
     page.goto(url)
     wait_idle(page)
+
+
+def open_fresh(page: Page, base_url: str, name: str, query: str = "") -> None:
+    """Open a page after pressing the Scanners page's Refresh, as a user does after changing
+    data elsewhere: cached reads are shared per credential for up to a minute, so data a test
+    arranged over plain HTTP is otherwise not guaranteed to show yet."""
+    open_page(page, base_url, "Scanners")
+    main(page).get_by_role("button", name="Refresh").click()
+    settle(page)
+    open_page(page, base_url, name, query)
 
 
 def click_nav(page: Page, name: str) -> None:
@@ -108,6 +118,27 @@ def grid_cells(page: Page, scope: Locator | None = None) -> list[str]:
     """Text of every rendered dataframe cell (the grid mirrors its cells into an a11y table)."""
     root = scope if scope is not None else page
     return [text.strip() for text in root.locator(DATAFRAME_CELL).all_inner_texts()]
+
+
+def grid_records(frame: Locator) -> list[dict[str, str]]:
+    """The rendered rows of one ``st.dataframe`` as {column header: cell text}.
+
+    The grid draws on a canvas and mirrors only the rows it has drawn into an accessible
+    table, so this is the visible window of rows (scroll the frame into view first).
+    """
+    frame.scroll_into_view_if_needed()
+    frame.locator('tbody [role="row"]').first.wait_for(state="attached")
+    headers = frame.locator('[role="columnheader"]').all_inner_texts()
+    records = []
+    for row in frame.locator('tbody [role="row"]').all():
+        cells = row.locator('[role="gridcell"]').all_inner_texts()
+        records.append(dict(zip(headers, cells, strict=False)))
+    return records
+
+
+def chart_mark(page: Page, aria_label_prefix: str) -> Locator:
+    """A Vega-Lite mark (bar, bucket) by the start of its accessible label, e.g. "Verdict: no;"."""
+    return page.locator(CHART).locator(f'path[aria-label^="{aria_label_prefix}"]')
 
 
 def grid_row_count(frame: Locator) -> int:
@@ -158,11 +189,21 @@ def connect(page: Page, host: str, project_id: int | str, api_key: str) -> None:
     settle(page)
 
 
+def click_grid_row(frame: Locator, index: int) -> None:
+    """Select data row ``index`` of a selectable ``st.dataframe`` by clicking its row marker.
+
+    The grid is a canvas: the click goes to the marker column at the row's position.
+    """
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
+    assert box is not None, "the dataframe is not visible"
+    frame.click(position={"x": 18, "y": GRID_ROW_HEIGHT * (index + 1.5)})
+
+
 # --- downloads -----------------------------------------------------------------------------------
-@contextmanager
-def expect_download(page: Page) -> Iterator[list[Download]]:
-    """``with expect_download(page) as got: click()`` then ``got[0]`` is the finished download."""
-    holder: list[Download] = []
+def download(page: Page, button: Locator) -> bytes:
+    """Click a download button and return the downloaded file's bytes."""
     with page.expect_download() as info:
-        yield holder
-    holder.append(info.value)
+        button.click()
+    path = info.value.path()
+    return Path(path).read_bytes()
