@@ -35,7 +35,7 @@ CHART_BAR = "g.mark-rect path"
 METRIC = '[data-testid="stMetric"]'
 METRIC_VALUE = '[data-testid="stMetricValue"]'
 SLIDER = '[data-testid="stSlider"]'
-SLIDER_THUMB = '[data-testid="stSlider"] [role="slider"]'
+SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
 TEXT_INPUT = '[data-testid="stTextInput"]'
 TEXT_AREA = '[data-testid="stTextArea"]'
