@@ -20,6 +20,7 @@ from tests.reliability.walk import (
     Viewer,
     assert_no_exception,
     form_key,
+    page_path,
     problems,
     says,
 )
@@ -77,7 +78,7 @@ def forget_cached_reads(sandbox: Sandbox) -> None:
 
 
 def show(viewer: Viewer, page: str) -> None:
-    viewer.at.switch_page(f"pages/{page}.py").run()
+    viewer.at.switch_page(page_path(page)).run()
     assert_no_exception(viewer.at, page)
 
 

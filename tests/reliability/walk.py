@@ -20,6 +20,12 @@ TRANSIENT = ("temporary failure", "throttling", "did not answer in time", "unrea
 """Phrases of ``console.render.explain`` for failures that go away by themselves."""
 
 SCANNERS_PATH = "/vision/scanners/"
+PAGES_DIR = "app_pages"
+
+
+def page_path(page: str) -> str:
+    """A console page as AppTest switches to it (relative to app.py)."""
+    return f"{PAGES_DIR}/{page}.py"
 
 
 def plain(value: object) -> str:
@@ -80,7 +86,7 @@ class Viewer:
             del self.at.query_params[name]
         for name, value in query.items():
             self.at.query_params[name] = value
-        self.at.switch_page(f"pages/{page}.py").run()
+        self.at.switch_page(page_path(page)).run()
         return self.settle(page)
 
     def submit_until_saved(
