@@ -22,7 +22,7 @@ run: $(STAMP)
 ## test: lint, types and the whole suite, browser tests included
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
-	$(PY) -m mypy vision_api console pages app.py bench
+	$(PY) -m mypy vision_api console app_pages app.py bench
 	$(PY) -m pytest
 
 ## test-fast: everything but the browser tests
@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy vision_api console pages app.py bench
+	$(PY) -m mypy vision_api console app_pages app.py bench
 
 ## bench: every benchmark, each printing its table beside a naive baseline
 bench: $(STAMP)

@@ -19,10 +19,12 @@ st.set_page_config(
 
 PAGES = {
     "": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/scanners.py", title="Scanners", icon=":material/radar:"),
-        st.Page("pages/observations.py", title="Observations", icon=":material/visibility:"),
-        st.Page("pages/estimate.py", title="Estimate", icon=":material/calculate:"),
+        st.Page(
+            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
+        ),
+        st.Page("app_pages/scanners.py", title="Scanners", icon=":material/radar:"),
+        st.Page("app_pages/observations.py", title="Observations", icon=":material/visibility:"),
+        st.Page("app_pages/estimate.py", title="Estimate", icon=":material/calculate:"),
     ]
 }
 

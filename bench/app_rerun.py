@@ -38,7 +38,7 @@ PAGES = ("overview", "scanners", "observations", "estimate")
 EXPLORED_SCANNER = "UX quality"  # the demo scorer the sandbox adds bulk observations to
 EMPTY_PAGE = "import streamlit as st\n"
 TARGET_RATIO = 3.0
-PROFILE_FOCUS = r"/console/|/pages/|overview_view|to_dict|dataframe|altair_chart|ThreadPool|submit"
+PROFILE_FOCUS = r"/console/|_pages/|to_dict|dataframe|altair_chart|ThreadPool|submit"
 
 
 @dataclass

@@ -1,1 +1,4 @@
-"""Streamlit-side helpers for the Vision Console pages (the only package besides pages/ that imports streamlit)."""
+"""Streamlit-side helpers for the Vision Console pages.
+
+With ``app_pages/``, the only package that imports streamlit; ``vision_api`` never does.
+"""

@@ -172,6 +172,11 @@ def estimate(
     )
 
 
+def live_scanner(scanner_id: str) -> Scanner:
+    """Uncached: the scanner as the server has it now (opening an edit, checking its version)."""
+    return connection.client().scanners.retrieve(scanner_id)
+
+
 def live_observations(scanner_id: str, session_id: str) -> Sequence[Observation]:
     """Uncached: the observations of one session, for following a scan in flight."""
     return connection.client().observations.list(scanner_id, session_id=session_id).items

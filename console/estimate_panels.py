@@ -203,4 +203,4 @@ def open_create_form(seed: ScannerForm) -> None:
     st.session_state[scanner_form_view.SESSION_KEY] = scanner_form_view.FormSession(
         form_id=f"estimate{uuid.uuid4().hex[:8]}", mode="create", seed=seed
     )
-    st.switch_page("pages/scanners.py")
+    st.switch_page("app_pages/scanners.py")

@@ -1,7 +1,6 @@
 """The frame around every page: resolve this viewer's connection and draw the sidebar.
 
-Kept out of app.py so it can be exercised on its own: AppTest re-executes only the page
-script on reruns of a multipage app, so the sidebar is tested through ``render_frame``.
+Kept out of app.py so the frame can be exercised on its own, without any page's requests.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The team Overview's data: every scanner side by side, assembled from the API's answers.
 
 Pure functions over ``vision_api`` models plus one bounded, concurrent fetch helper. Nothing
-here renders; the page (``pages/overview.py``) fetches through ``console.data`` and shows what
+here renders; the page (``app_pages/overview.py``) fetches through ``console.data`` and shows what
 these functions build, so everything the table says can be tested without a browser.
 
 Where the numbers come from (Era S has no per-scanner date filter on stats):

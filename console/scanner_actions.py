@@ -89,13 +89,13 @@ def render_links(scanner: Scanner) -> None:
     """Jump to this scanner's observations or its cost estimate, pre-filtered by id."""
     with st.container(horizontal=True):
         st.page_link(
-            "pages/observations.py",
+            "app_pages/observations.py",
             label="Observations",
             icon=":material/visibility:",
             query_params={"scanner": scanner.id},
         )
         st.page_link(
-            "pages/estimate.py",
+            "app_pages/estimate.py",
             label="Cost estimate",
             icon=":material/calculate:",
             query_params={"scanner": scanner.id},
@@ -308,7 +308,7 @@ def render_tracking(tracking: ScanTracking) -> None:
     if not tracking.done or tracking.observation is None:
         return
     st.page_link(
-        "pages/observations.py",
+        "app_pages/observations.py",
         label="Open in Observations",
         icon=":material/open_in_new:",
         query_params={"scanner": tracking.scanner_id, "session": tracking.session_id},

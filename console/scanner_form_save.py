@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from console import connection, data, forms
+from console import data, forms
 from console.forms import ScannerForm
 from console.render import escape_markdown, explain
 from console.scanner_form_state import (
@@ -64,7 +64,7 @@ def _update(session: FormSession, payload: dict[str, Any], *, confirmed: bool) -
         return
     if not confirmed:
         try:
-            live = connection.client().scanners.retrieve(str(session.scanner_id))
+            live = data.live_scanner(str(session.scanner_id))
         except Exception as exc:
             _record_failure(session, exc, "check the scanner before saving")
             return

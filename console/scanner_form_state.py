@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from console import connection, forms, templates
+from console import data, forms, templates
 from console.forms import ScannerForm
 from console.render import ErrorMessage, explain
 from vision_api import VisionAPIError
@@ -84,7 +84,7 @@ def open_edit_latest(scanner_id: str) -> ErrorMessage | None:
     one, so the "changed since you opened it" check only fires for real concurrent edits.
     """
     try:
-        live = connection.client().scanners.retrieve(scanner_id)
+        live = data.live_scanner(scanner_id)
     except VisionAPIError as exc:
         return explain(exc, "open the scanner for editing")
     open_edit(live.raw or {})

@@ -58,7 +58,7 @@ def open_naive(sandbox: Any) -> AppTest:
 
 
 def console_page(page: str) -> str:
-    return f"pages/{page}.py"
+    return f"app_pages/{page}.py"
 
 
 def naive_page(page: str) -> str:

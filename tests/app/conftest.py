@@ -49,8 +49,7 @@ def make_app(
     """The console on ``page`` (e.g. "scanners"), connected to ``sandbox`` through secrets.
 
     ``secrets`` overrides or extends the ``[posthog]`` table (e.g. ``{"read_only": True}``).
-    ``frame_only`` runs just the connection frame and sidebar, which AppTest otherwise skips
-    on reruns of a multipage app (it re-executes only the page script).
+    ``frame_only`` runs just the connection frame and sidebar, without any page's requests.
     """
     if frame_only:
         at = AppTest.from_string(FRAME_SCRIPT, default_timeout=APP_TIMEOUT_SECONDS)
@@ -69,7 +68,7 @@ def make_app(
     if page:
         for name, value in (query_params or {}).items():
             at.query_params[name] = value
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         at.run()
     return at
 

@@ -450,7 +450,7 @@ def test_read_only_hides_and_refuses_every_write(app: Any, client: VisionClient)
     at = app("scanners", query_params={"scanner": scanner.id}, secrets={"read_only": True})
     keys = {b.key for b in at.button}
     assert not keys & {"scanners.new", "scanners.edit", "scanners.dup", "scanners.delete"}
-    assert not at.toggle and not at.get("form_submit_button")
+    assert not at.main.toggle and not at.main.get("form_submit_button")
     assert shown(at, "Read-only console")
 
     at.session_state["scanners.pending_delete"] = (scanner.id, scanner.name)

@@ -37,7 +37,7 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
             "appear here once it runs.",
             icon=":material/radar:",
         )
-        st.page_link("pages/scanners.py", label="Go to Scanners", icon=":material/arrow_forward:")
+        st.page_link("app_pages/scanners.py", label="Go to Scanners", icon=":material/arrow_forward:")
         return None
     scanner, picked = panels.pick_scanner(scanners)
     query, restricted = oq.restrict_to_scanner_type(state.current_query(), scanner.scanner_type)

@@ -42,7 +42,7 @@ st.caption(
 
 if not scanners:
     st.info("No scanners yet. Create your first one on the Scanners page.", icon=":material/radar:")
-    st.page_link("pages/scanners.py", label="Go to Scanners", icon=":material/add:")
+    st.page_link("app_pages/scanners.py", label="Go to Scanners", icon=":material/add:")
     st.stop()
 
 # -- per-scanner stats, fetched concurrently (each read is cached) ----------------------------
@@ -133,7 +133,7 @@ picked = selection.selection.rows if selection else []
 if picked:
     row = fleet.iloc[picked[0]]
     st.page_link(
-        "pages/observations.py",
+        "app_pages/observations.py",
         label=f"Explore the observations of {render.escape_markdown(row['name'])}",
         icon=":material/visibility:",
         query_params={"scanner": row["id"]},
