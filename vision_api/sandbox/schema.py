@@ -134,12 +134,15 @@ CREATE INDEX IF NOT EXISTS obs_scanner_score
     ON observations (scanner_id, result_score, id) WHERE result_score IS NOT NULL;
 CREATE INDEX IF NOT EXISTS obs_scanner_score_desc
     ON observations (scanner_id, result_score DESC, id) WHERE result_score IS NOT NULL;
-CREATE INDEX IF NOT EXISTS obs_scanner_status_score
-    ON observations (scanner_id, status, result_score, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_status_score_v2
+    ON observations (scanner_id, status, result_score, id, created_at);
 CREATE INDEX IF NOT EXISTS obs_scanner_status_score_desc
     ON observations (scanner_id, status, result_score DESC, id);
-CREATE INDEX IF NOT EXISTS obs_scanner_status_verdict
-    ON observations (scanner_id, status, result_verdict);
+CREATE INDEX IF NOT EXISTS obs_scanner_status_verdict_v2
+    ON observations (scanner_id, status, result_verdict, created_at);
+DROP INDEX IF EXISTS obs_scanner_status_score;
+DROP INDEX IF EXISTS obs_scanner_status_verdict;
+DROP INDEX IF EXISTS obs_scanner_verdict;
 CREATE INDEX IF NOT EXISTS obs_scanner_version ON observations (scanner_id, scanner_version, id);
 CREATE INDEX IF NOT EXISTS obs_project_created ON observations (project_id, created_at);
 CREATE INDEX IF NOT EXISTS obs_tags_pk ON observation_tags (obs_pk);

@@ -77,15 +77,22 @@ def compute(
     """The stats body for ``flt`` on a scanner of ``scanner_type`` with ``config``."""
     base = f"FROM observations o WHERE {flt.where}"
     cutoff = to_iso(utcnow() - timedelta(days=recent_days))
-    # One pass over the (scanner, status, created_at) index gives status and recent counts.
+    # One pass over a covering index gives status counts, recent counts and the result column
+    # the scanner type needs (verdicts for monitors, scores for scorers).
+    result_column = {"monitor": "o.result_verdict", "scorer": "o.result_score"}.get(scanner_type)
     by_status: dict[str, int] = {}
+    by_result: dict[Any, int] = {}
     recent_rows = 0
-    for status, n, recent in conn.execute(
-        f"SELECT o.status, COUNT(*), TOTAL(o.created_at >= ?) {base} GROUP BY o.status",
+    group = f"o.status, {result_column}" if result_column else "o.status"
+    for status, result, n, recent in conn.execute(
+        f"SELECT o.status, {result_column or 'NULL'}, COUNT(*), TOTAL(o.created_at >= ?) "
+        f"{base} GROUP BY {group}",
         (cutoff, *flt.args),
     ):
-        by_status[status] = int(n)
+        by_status[status] = by_status.get(status, 0) + int(n)
         recent_rows += int(recent)
+        if status == "succeeded" and result is not None:
+            by_result[result] = int(n)
     succeeded, failed = by_status.get("succeeded", 0), by_status.get("failed", 0)
     sessions = _sessions(conn, flt, cutoff, sum(by_status.values()), recent_rows)
     body: dict[str, Any] = {
@@ -107,27 +114,17 @@ def compute(
         "classifier": None,
         "scorer": None,
     }
-    done = f"{base} AND o.status = 'succeeded'"
     if scanner_type == "monitor":
-        verdicts = dict(
-            conn.execute(
-                f"SELECT o.result_verdict, COUNT(*) {done} GROUP BY o.result_verdict", flt.args
-            ).fetchall()
-        )
         body["monitor"] = {
-            "yes_total": verdicts.get("yes", 0),
-            "no_total": verdicts.get("no", 0),
-            "inconclusive_total": verdicts.get("inconclusive", 0),
+            "yes_total": by_result.get("yes", 0),
+            "no_total": by_result.get("no", 0),
+            "inconclusive_total": by_result.get("inconclusive", 0),
         }
     elif scanner_type == "classifier":
         body["classifier"], body["available_tags"] = _classifier(conn, flt)
     elif scanner_type == "scorer":
-        rows = conn.execute(
-            f"SELECT o.result_score, COUNT(*) {done} AND o.result_score IS NOT NULL "
-            "GROUP BY o.result_score ORDER BY o.result_score",
-            flt.args,
-        ).fetchall()
-        body["scorer"] = _scorer([(float(v), int(c)) for v, c in rows], config.get("scale"))
+        scores = sorted((float(value), n) for value, n in by_result.items())
+        body["scorer"] = _scorer(scores, config.get("scale"))
     return body
 
 
