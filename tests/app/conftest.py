@@ -62,13 +62,11 @@ def make_app(
     }
     table.update(secrets or {})
     at.secrets["posthog"] = table
-    if not run:
-        return at
-    at.run()
+    for name, value in (query_params or {}).items():
+        at.query_params[name] = value
     if page:
-        for name, value in (query_params or {}).items():
-            at.query_params[name] = value
         at.switch_page(f"app_pages/{page}.py")
+    if run:
         at.run()
     return at
 
