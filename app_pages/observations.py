@@ -37,7 +37,9 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
             "appear here once it runs.",
             icon=":material/radar:",
         )
-        st.page_link("app_pages/scanners.py", label="Go to Scanners", icon=":material/arrow_forward:")
+        st.page_link(
+            "app_pages/scanners.py", label="Go to Scanners", icon=":material/arrow_forward:"
+        )
         return None
     scanner, picked = panels.pick_scanner(scanners)
     query, restricted = oq.restrict_to_scanner_type(state.current_query(), scanner.scanner_type)
@@ -47,7 +49,7 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
             stats = state.stats(query)
     except VisionAPIError as error:
         # The filters stay drawn (and so keep their values) while the stats are unavailable.
-        panels.filter_bar(scanner, list(query.tags), [query.bucket] if query.bucket else [])
+        panels.filter_bar(scanner, query, list(query.tags), [query.bucket] if query.bucket else [])
         panels.show_notices(notices)
         show_api_error(error, "load this scanner's observation stats")
         return query
@@ -70,7 +72,7 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
         )
         state.set_fields(page=pages)
         query = replace(query, page=pages)
-    panels.filter_bar(scanner, stats_frames.available_tags(stats), labels)
+    panels.filter_bar(scanner, query, stats_frames.available_tags(stats), labels)
     with notice_area:
         panels.show_notices(notices)
     if stats_frames.status_metrics(stats)["total"] == 0 and not query.has_filters():
@@ -80,7 +82,7 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
             icon=":material/hourglass_empty:",
         )
         return query
-    panels.metric_strip(stats)
+    panels.metric_strip(stats, query)
     if total == 0:
         st.info("No observations match your filters.", icon=":material/filter_alt_off:")
         return query

@@ -41,6 +41,29 @@ def status_frame(stats: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["outcome", "count", "share"])
 
 
+def metric_cells(stats: Any) -> list[tuple[str, str, str | None]]:
+    """The metric strip as (label, value, help): the same counts as the status chart."""
+    metrics = status_metrics(stats)
+    coverage = coverage_frame(stats)
+    rate = metrics["success_rate"]
+    return [
+        ("Observations", f"{metrics['total']:,}", None),
+        (
+            "Success rate",
+            "—" if rate is None else f"{rate:g}%",
+            "Succeeded ÷ (succeeded + failed); ineligible excluded",
+        ),
+        ("Failed", f"{metrics['failed']:,}", None),
+        ("Ineligible", f"{metrics['ineligible']:,}", None),
+        ("In flight", f"{metrics['in_flight']:,}", "Pending or running"),
+        (
+            f"Sessions, {str(coverage.loc[0, 'window']).lower()}",
+            f"{coverage.loc[0, 'sessions']:,}",
+            f"Distinct sessions scanned; {coverage.loc[1, 'sessions']:,} in total",
+        ),
+    ]
+
+
 def coverage_frame(stats: Any) -> pd.DataFrame:
     """Distinct sessions in the recent window and overall."""
     coverage = raw_of(stats).get("coverage") or {}

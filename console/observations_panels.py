@@ -87,15 +87,10 @@ def resolve_scanner(scanners: Sequence[Scanner], reference: object) -> Scanner |
     """The scanner a URL names: by id, else by exact name, else by name ignoring case."""
     if not isinstance(reference, str) or not reference:
         return None
-    for matches in (
-        lambda s: s.id == reference,
-        lambda s: s.name == reference,
-        lambda s: s.name.casefold() == reference.casefold(),
-    ):
-        found = [scanner for scanner in scanners if matches(scanner)]
-        if found:
-            return found[0]
-    return None
+    by_id = next((s for s in scanners if s.id == reference), None)
+    exact = by_id or next((s for s in scanners if s.name == reference), None)
+    folded = reference.casefold()
+    return exact or next((s for s in scanners if s.name.casefold() == folded), None)
 
 
 def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
@@ -143,7 +138,9 @@ def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
     return scanner, notices
 
 
-def filter_bar(scanner: Scanner, tags: Sequence[str], buckets: Sequence[str]) -> None:
+def filter_bar(
+    scanner: Scanner, query: ObservationQuery, tags: Sequence[str], buckets: Sequence[str]
+) -> None:
     """Every filter, the sort and the page size; each change starts again at page 1."""
     changed = state.on_filters_changed
     kind = scanner.scanner_type
@@ -225,7 +222,7 @@ def filter_bar(scanner: Scanner, tags: Sequence[str], buckets: Sequence[str]) ->
             key="obs_clear",
             on_click=state.clear_filters,
             width="stretch",
-            disabled=not state.current_query().has_filters(),
+            disabled=not query.has_filters(),
         )
 
 
@@ -239,34 +236,23 @@ def show_notices(notices: Sequence[Notice]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def metric_strip(stats: ObservationStats) -> None:
+def metric_strip(stats: ObservationStats, query: ObservationQuery) -> None:
     """Total · Success rate · Failed · Ineligible · In flight · Sessions, for the filtered set."""
-    metrics = stats_frames.status_metrics(stats)
-    coverage = stats_frames.coverage_frame(stats)
-    rate = metrics["success_rate"]
-    cells = st.columns(6)
-    cells[0].metric("Observations", f"{metrics['total']:,}")
-    cells[1].metric(
-        "Success rate",
-        "—" if rate is None else f"{rate:g}%",
-        help="Succeeded ÷ (succeeded + failed); ineligible excluded",
+    cells = state.memoised(
+        "metrics",
+        (query.scanner_id, query.filter_key(), query.recent_days),
+        lambda: stats_frames.metric_cells(stats),
     )
-    cells[2].metric("Failed", f"{metrics['failed']:,}")
-    cells[3].metric("Ineligible", f"{metrics['ineligible']:,}")
-    cells[4].metric("In flight", f"{metrics['in_flight']:,}", help="Pending or running")
-    cells[5].metric(
-        f"Sessions, {str(coverage.loc[0, 'window']).lower()}",
-        f"{coverage.loc[0, 'sessions']:,}",
-        help=f"Distinct sessions scanned; {coverage.loc[1, 'sessions']:,} in total",
-    )
+    for column, (label, value, help_text) in zip(st.columns(len(cells)), cells, strict=True):
+        column.metric(label, value, help=help_text)
 
 
-def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, dict[str, Any]]:
+def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, Any]:
     metrics = stats_frames.status_metrics(stats)
     coverage = stats_frames.coverage_frame(stats)
     days = int(str(coverage.loc[0, "window"]).split()[1])
     rate = metrics["success_rate"]
-    specs = {
+    specs: dict[str, Any] = {
         "status": chart_spec(
             charts.status_chart(
                 stats_frames.status_frame(stats),
@@ -280,6 +266,10 @@ def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, dict[st
     if verdicts is not None:
         specs["verdict"] = chart_spec(charts.verdict_chart(verdicts))
     buckets, summary = stats_frames.histogram_frame(stats), stats_frames.summary_frame(stats)
+    if summary is not None:
+        specs["summary_caption"] = " · ".join(
+            f"{row.stat} {row.value:,.2f}" for row in summary.itertuples()
+        )
     if buckets is not None:
         empty = pd.DataFrame(columns=["stat", "value"])
         specs["histogram"] = chart_spec(
@@ -335,11 +325,8 @@ def stats_charts(stats: ObservationStats, scanner: Scanner, query: ObservationQu
                 "Score histogram with summary statistics, click a bucket to filter",
                 charts.BUCKET_SELECTION,
             )
-            summary = stats_frames.summary_frame(stats)
-            if summary is not None:
-                st.caption(
-                    " · ".join(f"{row.stat} {row.value:,.2f}" for row in summary.itertuples())
-                )
+            if specs.get("summary_caption"):
+                st.caption(specs["summary_caption"])
         elif "tags" in specs:
             draw_chart(
                 specs["tags"],
@@ -413,8 +400,9 @@ def _column_config(scanner: Scanner) -> dict[str, Any]:
     }
 
 
-def observation_table(table: pd.DataFrame, scanner: Scanner, key: str) -> int | None:
-    """The page's rows; returns the position of the selected row, if any."""
+def observation_table(table: pa.Table, scanner: Scanner, key: str) -> int | None:
+    """The page's rows (an Arrow table, converted once per page, not on every rerun); returns
+    the position of the selected row, if any."""
     event = st.dataframe(
         table,
         key=key,
@@ -426,7 +414,7 @@ def observation_table(table: pd.DataFrame, scanner: Scanner, key: str) -> int | 
         placeholder="—",
     )
     rows = list(event.selection.rows) if event is not None else []
-    return rows[0] if rows and 0 <= rows[0] < len(table) else None
+    return rows[0] if rows and 0 <= rows[0] < table.num_rows else None
 
 
 def pagination(page: int, pages: int, first_row: int, last_row: int, total: int) -> None:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import partial
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from console import connection
@@ -68,7 +69,11 @@ def render(
         state.select_row(key, position)
         state.clear_pending()
     table = state.memoised(
-        "table", (key, plan), lambda: obs_records.table_frame(rows, scanner.scanner_type)
+        "table",
+        (key, plan),
+        lambda: pa.Table.from_pandas(
+            obs_records.table_frame(rows, scanner.scanner_type), preserve_index=False
+        ),
     )
     selected = panels.observation_table(table, scanner, key)
     first = (query.page - 1) * query.page_size

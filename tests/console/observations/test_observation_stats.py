@@ -158,3 +158,31 @@ def test_bucket_window_ascending_and_descending(stats: Factory) -> None:
     )
     assert stats_frames.bucket_window(buckets, "5", descending=True) == (sum(counts[6:]), counts[5])
     assert stats_frames.bucket_window(buckets, "42", descending=False) is None
+
+
+def test_metric_cells_match_the_status_counts(stats: Factory) -> None:
+    cells = {label: value for label, value, _help in stats_frames.metric_cells(stats("monitor"))}
+    assert cells == {
+        "Observations": "40",
+        "Success rate": "88%",
+        "Failed": "4",
+        "Ineligible": "3",
+        "In flight": "3",
+        "Sessions, last 14 days": "25",
+    }
+
+
+def test_metric_cells_without_a_rate_show_a_dash(stats: Factory) -> None:
+    counts = {
+        "total": 1,
+        "succeeded": 0,
+        "failed": 0,
+        "ineligible": 1,
+        "in_flight": 0,
+        "success_rate": None,
+    }
+    cells = dict(
+        (label, value)
+        for label, value, _ in stats_frames.metric_cells(stats("scorer", status_counts=counts))
+    )
+    assert cells["Success rate"] == "—"
