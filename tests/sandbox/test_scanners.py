@@ -211,3 +211,10 @@ def test_scanner_stats_count_by_type_ignoring_list_filters(empty_api: Api) -> No
     assert stats["by_type"]["monitor"] == {"enabled": 1, "total": 2}
     assert stats["by_type"]["summarizer"] == {"enabled": 1, "total": 1}
     assert stats["by_type"]["scorer"] == {"enabled": 0, "total": 0}
+
+
+def test_head_is_served_like_get_without_a_body(api: Api) -> None:
+    response = api.request("HEAD", "")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert api.request("HEAD", "00000000-0000-0000-0000-000000000000").status_code == 404

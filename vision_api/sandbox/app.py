@@ -60,7 +60,7 @@ def create_app(
         api.add_api_route(
             path,
             endpoint(db, scopes, handler, reads_body=reads_body, notify=on_enqueue),
-            methods=[method],
+            methods=[method, "HEAD"] if method == "GET" else [method],
             include_in_schema=False,
         )
     for method, path, control in control_routes(faults, log):
