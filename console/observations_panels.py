@@ -93,6 +93,21 @@ def resolve_scanner(scanners: Sequence[Scanner], reference: object) -> Scanner |
     return exact or next((s for s in scanners if s.name.casefold() == folded), None)
 
 
+def scanner_badges(scanner: Scanner) -> str:
+    """Type, version and schedule state as one line of badges (the type is escaped: newer APIs
+    may send types this console does not know)."""
+    color = TYPE_COLORS.get(scanner.scanner_type, "gray")
+    state_badge = (
+        ":green-badge[:material/schedule: enabled]"
+        if scanner.enabled
+        else ":gray-badge[:material/pause: disabled]"
+    )
+    return (
+        f":{color}-badge[{escape_markdown(scanner.scanner_type)}] "
+        f":gray-badge[:material/history: v{int(scanner.scanner_version)}] {state_badge}"
+    )
+
+
 def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
     """The scanner selectbox (an unknown id or name falls back to the first scanner)."""
     by_id = {scanner.id: scanner for scanner in scanners}
@@ -122,19 +137,7 @@ def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
         help="Fetch the latest observations and stats",
     )
     scanner = by_id[scanner_id]
-    badges = st.columns([1, 1, 1, 6])
-    with badges[0]:
-        st.badge(
-            escape_markdown(scanner.scanner_type),
-            color=TYPE_COLORS.get(scanner.scanner_type, "gray"),
-        )
-    with badges[1]:
-        st.badge(f"v{scanner.scanner_version}", color="gray", icon=":material/history:")
-    with badges[2]:
-        if scanner.enabled:
-            st.badge("enabled", color="green", icon=":material/schedule:")
-        else:
-            st.badge("disabled", color="gray", icon=":material/pause:")
+    st.markdown(scanner_badges(scanner))
     return scanner, notices
 
 

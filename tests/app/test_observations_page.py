@@ -370,6 +370,13 @@ def test_scanner_picker_shows_type_version_and_state(app: AppFactory, client: Vi
         assert (
             f"{scanner.name} · {scanner.scanner_type} · v{scanner.scanner_version} · {enabled}"
         ) in options
+    chosen = next(
+        s for s in client.scanners.iter() if s.id == at.selectbox(key=obs_state.W_SCANNER).value
+    )
+    badges = next(m.value for m in at.markdown if "-badge[" in m.value)
+    assert f"-badge[{chosen.scanner_type}]" in badges
+    assert f"v{chosen.scanner_version}]" in badges
+    assert ("enabled]" if chosen.enabled else "disabled]") in badges
 
 
 # --- score buckets ---------------------------------------------------------------------------
