@@ -140,10 +140,9 @@ def render(
     st.subheader("The whole filtered set")
     records = window if window is not None else held_records(query)
     if records is None:
-        requests = -(-min(total, MAX_WHOLE_SET_ROWS) // 1000)
         st.caption(
             f"Trends, version comparison and export use all {total:,} observations of "
-            f"this set: about {requests:,} requests, fetched concurrently."
+            "this set, fetched in large pages, several at a time."
         )
         if total > MAX_WHOLE_SET_ROWS:
             st.warning(
