@@ -9,6 +9,7 @@ this library has never heard of is kept as-is, not rejected. Timestamps become a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Self
@@ -283,6 +284,22 @@ class ScannerSnapshot:
         )
 
 
+class _SharedSnapshots:
+    """Parses a snapshot, or returns the previous one when the JSON is equal to it."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: ScannerSnapshot | None = None
+
+    def parse(self, data: object, where: str) -> ScannerSnapshot:
+        last = self._last
+        if last is not None and data == last.raw:
+            return last
+        self._last = ScannerSnapshot.from_dict(data, where)
+        return self._last
+
+
 @dataclass(frozen=True, slots=True)
 class ScannerResult:
     """What the model produced: `model_output` (shape depends on scanner type) and signals.
@@ -385,6 +402,22 @@ class Observation:
 
     @classmethod
     def from_dict(cls, data: object, where: str = "Observation") -> Self:
+        return cls._parse(data, where, ScannerSnapshot.from_dict)
+
+    @classmethod
+    def page_parser(cls) -> Callable[[object, str], Self]:
+        """A `from_dict` for the rows of one page that parses each distinct snapshot once.
+
+        Rows of one scanner version carry equal snapshots; they share one parsed (immutable)
+        ScannerSnapshot, which makes bulk exports markedly cheaper in time and memory.
+        """
+        snapshots = _SharedSnapshots()
+        return lambda data, where: cls._parse(data, where, snapshots.parse)
+
+    @classmethod
+    def _parse(
+        cls, data: object, where: str, parse_snapshot: Callable[[object, str], ScannerSnapshot]
+    ) -> Self:
         f = Fields(data, where)
         return cls(
             id=f.req_text("id"),
@@ -393,7 +426,7 @@ class Observation:
             status=f.req_text("status"),
             error_reason=f.text("error_reason"),
             workflow_id=f.text("workflow_id"),
-            scanner_snapshot=f.nested("scanner_snapshot", ScannerSnapshot.from_dict),
+            scanner_snapshot=f.nested("scanner_snapshot", parse_snapshot),
             scanner_result=f.nested("scanner_result", ScannerResult.from_dict),
             triggered_by=f.text("triggered_by"),
             triggered_by_user=f.nested("triggered_by_user", User.from_dict),

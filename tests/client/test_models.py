@@ -455,3 +455,25 @@ def test_page_pickles_without_its_link_to_the_client() -> None:
     assert page.next_page().offset == 2
     with pytest.raises(RuntimeError, match="cache"):
         restored.next_page()
+
+
+def test_page_parser_shares_equal_snapshots_and_parses_different_ones() -> None:
+    newer = copy.deepcopy(OBSERVATION)
+    newer["scanner_snapshot"]["scanner_version"] = 3
+    rows = [copy.deepcopy(OBSERVATION), copy.deepcopy(OBSERVATION), newer]
+    parse = Observation.page_parser()
+    first, second, third = (parse(row, f"rows[{i}]") for i, row in enumerate(rows))
+    assert first.scanner_snapshot is second.scanner_snapshot
+    assert third.scanner_snapshot is not None and third.scanner_snapshot.scanner_version == 3
+    assert [first, second, third] == [Observation.from_dict(row) for row in rows]
+
+
+def test_page_parser_still_rejects_a_malformed_snapshot() -> None:
+    parse = Observation.page_parser()
+    parse(copy.deepcopy(OBSERVATION), "rows[0]")
+    broken = copy.deepcopy(OBSERVATION)
+    broken["scanner_snapshot"]["scanner_version"] = "two"
+    with pytest.raises(
+        ResponseValidationError, match=r"rows\[1\]\.scanner_snapshot\.scanner_version"
+    ):
+        parse(broken, "rows[1]")

@@ -178,7 +178,7 @@ class Observations(Resource):
         )
         return parse_page(
             data,
-            Observation.from_dict,
+            Observation.page_parser(),
             offset=offset,
             limit=limit,
             fetch=next_fetch,
