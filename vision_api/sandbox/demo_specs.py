@@ -42,6 +42,7 @@ def demo_scanners() -> list[DemoScanner]:
                 },
             ],
             creator=1,
+            sampling_rate=0.15,
             observations=600,
             description="Flags sessions where paying looked painful.",
         ),
@@ -50,6 +51,7 @@ def demo_scanners() -> list[DemoScanner]:
             "monitor",
             [{"prompt": "Did the user click the same element repeatedly out of frustration?"}],
             creator=2,
+            sampling_rate=0.1,
             observations=380,
             emits_signals=True,
             query={"filter_test_accounts": True},
@@ -72,6 +74,7 @@ def demo_scanners() -> list[DemoScanner]:
                 }
             ],
             creator=3,
+            sampling_rate=0.1,
             observations=450,
             description="Why people come to the site.",
         ),
@@ -87,7 +90,7 @@ def demo_scanners() -> list[DemoScanner]:
             ],
             creator=1,
             observations=120,
-            sampling_rate=0.5,
+            sampling_rate=0.03,
             model="gemini-3.1-flash-lite-preview",
         ),
         DemoScanner(
@@ -100,6 +103,7 @@ def demo_scanners() -> list[DemoScanner]:
                 }
             ],
             creator=2,
+            sampling_rate=0.1,
             observations=420,
         ),
         DemoScanner(
@@ -108,13 +112,14 @@ def demo_scanners() -> list[DemoScanner]:
             [{"prompt": "Summarise what happened in this session.", "length": "medium"}],
             creator=3,
             observations=260,
-            sampling_rate=0.25,
+            sampling_rate=0.05,
         ),
         DemoScanner(
             "Legacy error watcher",
             "monitor",
             [{"prompt": "Did a JavaScript error visibly break the page?"}],
             creator=1,
+            sampling_rate=0.05,
             observations=140,
             enabled=False,
             model="gemini-3.1-flash-lite-preview",
@@ -130,6 +135,7 @@ def demo_scanners() -> list[DemoScanner]:
                 }
             ],
             creator=2,
+            sampling_rate=0.4,
             observations=60,
             query={
                 "properties": [
