@@ -6,6 +6,7 @@ Each runs in its own process, as in production, so its memory and CPU can be rea
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vision_api.sandbox import DEMO_API_KEY
 
@@ -79,6 +81,18 @@ class SandboxProcess:
             "POSTHOG_PROJECT_ID": str(self.project_id),
             "POSTHOG_PERSONAL_API_KEY": self.api_key,
         }
+
+    def _control(self, method: str, path: str) -> Any:
+        request = urllib.request.Request(f"{self.base_url}{path}", method=method)
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read() or b"null")
+
+    def reset_request_log(self) -> None:
+        self._control("POST", "/_sandbox/requests/reset")
+
+    def requests_made(self) -> int:
+        """API requests answered since the last reset (the sandbox's own log)."""
+        return int(self._control("GET", "/_sandbox/requests")["count"])
 
     def stop(self) -> None:
         stop(self.process)
