@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import ui
-from tests.e2e.conftest import ConsoleServer, Viewer
+from tests.e2e.conftest import ConsoleServer, Viewer, env_for, start_console, stop_console
+from vision_api.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +53,17 @@ def test_configured_console_shows_no_demo_banner(console: ConsoleServer, viewer:
     ui.open_page(page, console.url, "Overview")
     expect(ui.sidebar(page).get_by_text("Connected through environment variables.")).to_be_visible()
     expect(page.locator(ui.ALERT).filter(has_text="Demo sandbox")).to_have_count(0)
+
+
+def test_a_deep_link_works_as_the_first_visit_after_a_restart(
+    e2e_sandbox: Sandbox, viewer: Viewer, tmp_path: Path
+) -> None:
+    """A link shared before a redeploy is often the first request the new process serves."""
+    server = start_console(tmp_path, env_for(e2e_sandbox))
+    try:
+        ui.open_page(viewer.page, server.url, "Estimate")
+        expect(ui.main(viewer.page).get_by_role("heading", name="Estimate").first).to_be_visible()
+        ui.assert_no_exception(viewer.page)
+        expect(ui.sidebar(viewer.page).locator(ui.SIDEBAR_NAV)).to_contain_text("Observations")
+    finally:
+        stop_console(server.process)

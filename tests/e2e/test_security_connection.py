@@ -6,7 +6,10 @@ one anywhere is a real leak, not a coincidence.
 
 from __future__ import annotations
 
+import re
 import secrets
+import uuid
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,6 +22,7 @@ from vision_api.sandbox import Sandbox
 pytestmark = pytest.mark.e2e
 
 OWN_KEY_STATUS = "Connected through your own key."
+ONE_MATCH = re.compile(r"Showing 1–1 of 1 scanner\b")
 
 
 def visit_every_page_checking(page: Page, key: str) -> None:
@@ -86,3 +90,95 @@ def test_allowed_hosts_refuses_a_host_outside_the_list(
     ui.connect(page, other_api.base_url, other_api.project_id, other_api.api_key)
     expect(bar.get_by_text(OWN_KEY_STATUS)).to_be_visible()
     expect(bar.get_by_text(f"Project {other_api.project_id}", exact=False)).to_be_visible()
+
+
+WRITE_CONTROLS = (
+    "New scanner", "Blank form", "Use", "Edit", "Duplicate", "Delete", "Scan recording",
+    "Create scanner", "Save changes", "Save", "Save to scanner", "Create scanner from draft",
+)
+
+
+def visible_write_controls(page: Page) -> list[str]:
+    body = ui.main(page)
+    found = [
+        name for name in WRITE_CONTROLS
+        if body.get_by_role("button", name=name, exact=True).filter(visible=True).count()
+    ]
+    if body.get_by_role("switch", name="Enabled").filter(visible=True).count():
+        found.append("the Enabled toggle")
+    return found
+
+
+def test_read_only_demo_deployment_shows_no_write_control(
+    locked_console: ConsoleServer, viewer: Viewer
+) -> None:
+    page = viewer.page
+    ui.open_page(page, locked_console.url, "Overview")
+    expect(ui.main(page).locator(ui.ALERT).filter(has_text="Demo sandbox")).to_be_visible()
+    expect(ui.sidebar(page).get_by_text("Read-only", exact=True)).to_be_visible()
+
+    for name in ui.PAGE_PATHS:
+        ui.click_nav(page, name)
+        ui.assert_no_exception(page)
+        assert visible_write_controls(page) == [], f"write controls on {name}"
+
+    ui.click_nav(page, "Scanners")
+    expect(ui.main(page).get_by_text("Read-only console")).to_be_visible()
+    scanners = ui.main(page).locator(ui.DATAFRAME).first
+    first_name = ui.grid_records(scanners)[0]["Name"]
+    ui.click_grid_row(scanners, 0)
+    ui.settle(page)
+    expect(ui.main(page).get_by_role("heading", name=first_name)).to_be_visible()
+    assert visible_write_controls(page) == []
+    expect(ui.field(ui.main(page), "Session id or recording link")).to_have_count(0)
+    ui.click_nav(page, "Estimate")
+    expect(ui.main(page).get_by_text("read-only: estimates only, no saving")).to_be_visible()
+
+
+def visible_cells(viewer: Viewer) -> list[str]:
+    return ui.grid_cells(viewer.page)
+
+
+def test_two_viewers_with_different_keys_never_see_each_others_scanners(
+    console: ConsoleServer,
+    e2e_sandbox: Sandbox,
+    api: SandboxAPI,
+    other_api: SandboxAPI,
+    make_viewer: Callable[..., Viewer],
+) -> None:
+    token = f"iso{uuid.uuid4().hex[:8]}"
+    mine, theirs = f"{token} first project", f"{token} second project"
+    for target, name in ((api, mine), (other_api, theirs)):
+        target.create_scanner(
+            name=name, scanner_type="monitor", scanner_config={"prompt": "Isolation?"},
+            model="gemini-3-flash-preview",
+        )
+    key_a = e2e_sandbox.add_api_key(project_ids=[api.project_id])
+    key_b = e2e_sandbox.add_api_key(project_ids=[other_api.project_id])
+    a, b = make_viewer(), make_viewer()
+    for viewer in (a, b):
+        ui.open_page(viewer.page, console.url, "Scanners")
+    ui.connect(a.page, api.base_url, api.project_id, key_a)
+    ui.connect(b.page, other_api.base_url, other_api.project_id, key_b)
+
+    # The same search from both: identical cache arguments, different credentials.
+    for viewer in (a, b, a):
+        ui.set_text(viewer.page, "Search", token)
+    expect(ui.main(a.page).get_by_text(ONE_MATCH)).to_be_visible()
+    expect(ui.main(b.page).get_by_text(ONE_MATCH)).to_be_visible()
+    assert mine in visible_cells(a) and theirs not in visible_cells(a)
+    assert theirs in visible_cells(b) and mine not in visible_cells(b)
+
+    # Every page, both viewers alive at once, each page's full HTML.
+    for name in ui.PAGE_PATHS:
+        for viewer, other in ((a, theirs), (b, mine)):
+            ui.click_nav(viewer.page, name)
+            ui.assert_no_exception(viewer.page)
+            assert other not in viewer.page.content(), f"{other!r} leaked on {name}"
+    expect(ui.sidebar(b.page).get_by_text(f"Project {other_api.project_id}")).to_be_visible()
+
+    # A third viewer on the deployment's own key (project 1) sees the first project only.
+    c = make_viewer()
+    ui.open_page(c.page, console.url, "Scanners", f"?q={token}")
+    expect(ui.main(c.page).get_by_text(ONE_MATCH)).to_be_visible()
+    assert mine in visible_cells(c) and theirs not in visible_cells(c)

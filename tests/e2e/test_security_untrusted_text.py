@@ -169,7 +169,6 @@ def test_scanners_page_shows_hostile_scanner_text_literally(
         query = f"?q={hostile_scanners.marker}&scanner={scanner['id']}"
         ui.open_page(page, console.url, "Scanners", query)
         body.locator(ui.EXPANDER).filter(has_text="Prompt and recordings filter").click()
-        ui.settle(page)
         literal_name = body.get_by_text(scanner["name"], exact=True).filter(visible=True)
         expect(literal_name.first).to_be_visible()
         expect(body).to_contain_text(hostile("prompt"))

@@ -7,14 +7,20 @@ sleeping, so the tests stay fast on a loaded machine and never assert on wall-cl
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # --- selectors (Streamlit 1.67) ---------------------------------------------------------------
 APP = '[data-testid="stApp"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+APP_RUNNING = (
+    '[data-testid="stApp"]:is([data-test-script-state="running"], '
+    '[data-test-script-state="rerunRequested"])'
+)
 APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 SKELETON = '[data-testid="stSkeleton"]'
 MAIN = '[data-testid="stMain"]'
@@ -29,7 +35,6 @@ DIALOG = '[role="dialog"]'
 EXPANDER = '[data-testid="stExpander"]'
 FORM = '[data-testid="stForm"]'
 DATAFRAME = '[data-testid="stDataFrame"]'
-DATAFRAME_CELL = '[data-testid="stDataFrame"] [role="gridcell"]'
 CHART = '[data-testid="stVegaLiteChart"]'
 CHART_BAR = "g.mark-rect path"
 METRIC = '[data-testid="stMetric"]'
@@ -45,6 +50,7 @@ FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
 ELEMENT = '[data-testid="stElementContainer"]'
 
 DEFAULT_TIMEOUT_MS = 30_000
+RERUN_START_GRACE_MS = 1_500
 GRID_ROW_HEIGHT = 35  # Streamlit's default dataframe row (and header) height, in CSS pixels
 
 # Page paths as app.py registers them (st.Page derives the URL from the file name).
@@ -88,8 +94,13 @@ def click_nav(page: Page, name: str) -> None:
 
 
 def settle(page: Page) -> None:
-    """After an interaction: let the rerun start, then wait for it to finish."""
-    page.wait_for_timeout(150)
+    """After an interaction: wait for the rerun it triggers to start, then to finish.
+
+    A rerun that finished before the watch began is missed only after a short grace period,
+    so a slow machine costs time, never correctness.
+    """
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_selector(APP_RUNNING, timeout=RERUN_START_GRACE_MS)
     wait_idle(page)
 
 
@@ -114,10 +125,12 @@ def assert_no_exception(page: Page) -> None:
     assert texts == [], f"the page shows an exception: {texts}"
 
 
-def grid_cells(page: Page, scope: Locator | None = None) -> list[str]:
-    """Text of every rendered dataframe cell (the grid mirrors its cells into an a11y table)."""
-    root = scope if scope is not None else page
-    return [text.strip() for text in root.locator(DATAFRAME_CELL).all_inner_texts()]
+def grid_cells(page: Page) -> list[str]:
+    """Text of every drawn cell of the page's first ``st.dataframe`` (see ``grid_records``)."""
+    frame = page.locator(DATAFRAME).first
+    frame.scroll_into_view_if_needed()
+    frame.locator('tbody [role="row"]').first.wait_for(state="attached")
+    return [text.strip() for text in frame.locator('[role="gridcell"]').all_inner_texts()]
 
 
 def grid_records(frame: Locator) -> list[dict[str, str]]:
@@ -195,8 +208,7 @@ def click_grid_row(frame: Locator, index: int) -> None:
     The grid is a canvas: the click goes to the marker column at the row's position.
     """
     frame.scroll_into_view_if_needed()
-    box = frame.bounding_box()
-    assert box is not None, "the dataframe is not visible"
+    frame.locator('tbody [role="row"]').nth(index).wait_for(state="attached")
     frame.click(position={"x": 18, "y": GRID_ROW_HEIGHT * (index + 1.5)})
 
 
