@@ -1,7 +1,13 @@
-"""Every page opens in a real browser without errors, and the docs screenshots come from it."""
+"""A fresh deployment in a real browser: deep links, every page without errors, screenshots.
+
+These tests get their own sandbox and console (nothing else writes to them), so the screenshots
+in ``docs/screenshots/`` show the demo data only, and the first request the new server sees is
+a deep link, as after a redeploy.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,54 +22,53 @@ pytestmark = pytest.mark.e2e
 PAGES = list(ui.PAGE_PATHS)
 
 
+@pytest.fixture(scope="module")
+def fresh_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+    with Sandbox.start(seed="demo", scan_delay=0.3) as sandbox:
+        server = start_console(tmp_path_factory.mktemp("fresh-console"), env_for(sandbox))
+        try:
+            yield server
+        finally:
+            stop_console(server.process)
+
+
+def test_a_deep_link_works_as_the_first_request_after_a_restart(
+    fresh_console: ConsoleServer, viewer: Viewer
+) -> None:
+    """A link shared before a redeploy is often the first request the new process serves."""
+    page = viewer.page
+    ui.open_page(page, fresh_console.url, "Observations")
+    expect(ui.main(page).get_by_role("heading", name="Observations").first).to_be_visible()
+    ui.assert_no_exception(page)
+    nav = ui.sidebar(page).locator(ui.SIDEBAR_NAV)
+    for name in PAGES:
+        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_opens_without_errors_and_is_screenshotted(
-    console: ConsoleServer, viewer: Viewer, screenshot_dir: Path, name: str
+    fresh_console: ConsoleServer, viewer: Viewer, screenshot_dir: Path, name: str
 ) -> None:
     page = viewer.page
-    ui.open_page(page, console.url, name)
+    ui.open_page(page, fresh_console.url, name)
 
     expect(ui.main(page).get_by_role("heading", name=name, exact=True).first).to_be_visible()
     ui.assert_no_exception(page)
+    expect(page.locator(ui.ALERT).filter(has_text="Demo sandbox")).to_have_count(0)
     assert viewer.log.page_errors == []
     assert viewer.log.console_errors == []
     page.screenshot(path=str(screenshot_dir / f"{name.lower()}.png"))
 
 
-def test_sidebar_navigation_reaches_every_page(console: ConsoleServer, viewer: Viewer) -> None:
+def test_sidebar_navigation_reaches_every_page(
+    fresh_console: ConsoleServer, viewer: Viewer
+) -> None:
     page = viewer.page
-    ui.open_page(page, console.url, "Overview")
+    ui.open_page(page, fresh_console.url, "Overview")
+    expect(ui.sidebar(page).get_by_text("Connected through environment variables.")).to_be_visible()
     for name in PAGES[1:] + PAGES[:1]:
         ui.click_nav(page, name)
         expect(ui.main(page).get_by_role("heading", name=name, exact=True).first).to_be_visible()
         ui.assert_no_exception(page)
     assert viewer.log.page_errors == []
     assert viewer.log.console_errors == []
-
-
-def test_demo_mode_shows_the_banner(locked_console: ConsoleServer, viewer: Viewer) -> None:
-    page = viewer.page
-    ui.open_page(page, locked_console.url, "Overview")
-    expect(ui.main(page).locator(ui.ALERT).filter(has_text="Demo sandbox")).to_be_visible()
-    expect(ui.sidebar(page).get_by_text("Demo sandbox", exact=True)).to_be_visible()
-
-
-def test_configured_console_shows_no_demo_banner(console: ConsoleServer, viewer: Viewer) -> None:
-    page = viewer.page
-    ui.open_page(page, console.url, "Overview")
-    expect(ui.sidebar(page).get_by_text("Connected through environment variables.")).to_be_visible()
-    expect(page.locator(ui.ALERT).filter(has_text="Demo sandbox")).to_have_count(0)
-
-
-def test_a_deep_link_works_as_the_first_visit_after_a_restart(
-    e2e_sandbox: Sandbox, viewer: Viewer, tmp_path: Path
-) -> None:
-    """A link shared before a redeploy is often the first request the new process serves."""
-    server = start_console(tmp_path, env_for(e2e_sandbox))
-    try:
-        ui.open_page(viewer.page, server.url, "Estimate")
-        expect(ui.main(viewer.page).get_by_role("heading", name="Estimate").first).to_be_visible()
-        ui.assert_no_exception(viewer.page)
-        expect(ui.sidebar(viewer.page).locator(ui.SIDEBAR_NAV)).to_contain_text("Observations")
-    finally:
-        stop_console(server.process)

@@ -33,8 +33,8 @@ def hostile(where: str) -> str:
     """Every injection shape at once, tagged with where it was put."""
     return (
         f"{SCRIPT}<img src=http://{BEACON_HOST}/beacon-{where}.png onerror=window.__xss=2>"
-        f" [click](javascript:window.__xss=3) ![px](http://{BEACON_HOST}/beacon-md-{where}.png)"
-        f' <a href="javascript:window.__xss=4">go</a> **bold** :red[red] $x^2$'
+        f" [xsslink](javascript:window.__xss=3) ![px](http://{BEACON_HOST}/beacon-md-{where}.png)"
+        f' <a href="javascript:window.__xss=4">xsslink</a> **bold** :red[red] $x^2$'
     )
 
 
@@ -42,7 +42,7 @@ def hostile_name(marker: str, kind: str) -> str:
     """The injection shapes that fit a 255-character name."""
     return (
         f"{marker} {kind} {SCRIPT}<img src=http://{BEACON_HOST}/beacon-n.png "
-        f"onerror=window.__xss=2> [c](javascript:window.__xss=3) "
+        f"onerror=window.__xss=2> [xsslink](javascript:window.__xss=3) "
         f"![p](http://{BEACON_HOST}/beacon-nm.png)"
     )
 
@@ -50,11 +50,12 @@ def hostile_name(marker: str, kind: str) -> str:
 HOSTILE_TAGS = [
     SCRIPT,
     f"<img src=http://{BEACON_HOST}/beacon-tag.png onerror=window.__xss=2>",
-    "[tag](javascript:window.__xss=3)",
+    "[xsslink](javascript:window.__xss=3)",
     f"![tag](http://{BEACON_HOST}/beacon-tag-md.png)",
 ]
 
-# What a page may not contain after rendering the hostile text: elements built from it.
+# What a page may not contain after rendering the hostile text: elements built from it
+# (Streamlit rewrites javascript: hrefs to "#", so links are also recognised by their text).
 _INJECTED_ELEMENTS = """
 () => ({
   scripts: [...document.querySelectorAll('script')]
@@ -66,6 +67,9 @@ _INJECTED_ELEMENTS = """
     .filter((e) => e.outerHTML.includes('__xss')).length,
   scriptLinks: [...document.querySelectorAll('a[href], area[href]')]
     .filter((a) => /^\\s*(javascript|vbscript|data):/i.test(a.getAttribute('href'))).length,
+  linksFromText: [...document.querySelectorAll('a[href]')]
+    .filter((a) => a.getAttribute('href').includes('beacon')
+      || a.textContent.includes('xsslink')).length,
   executed: typeof window.__xss !== 'undefined',
 })
 """
@@ -78,7 +82,7 @@ class Hostile:
     scorer: dict[str, Any]
     classifier_observation: dict[str, Any]
     scorer_observation: dict[str, Any]
-    spare_session: str
+    spare_session: str  # never scanned by these scanners
 
 
 @pytest.fixture(scope="module")
@@ -149,49 +153,70 @@ def assert_inert(page: Page, viewer: Viewer, watch: Watch) -> None:
     ui.assert_no_exception(page)
     found = page.evaluate(_INJECTED_ELEMENTS)
     assert found == {
-        "scripts": 0, "images": 0, "handlers": 0, "scriptLinks": 0, "executed": False
+        "scripts": 0, "images": 0, "handlers": 0, "scriptLinks": 0, "linksFromText": 0,
+        "executed": False,
     }, f"hostile text became live markup on {page.url}"
     assert watch.beacon_requests == []
     assert [url for url in viewer.log.request_urls if BEACON_HOST in url] == []
     assert watch.dialogs == []
 
 
-def test_scanners_page_shows_hostile_scanner_text_literally(
+def test_scanner_list_shows_hostile_scanners_inertly(
     console: ConsoleServer, viewer: Viewer, watched: Watch, hostile_scanners: Hostile
+) -> None:
+    page = viewer.page
+    ui.open_page(page, console.url, "Scanners", f"?q={hostile_scanners.marker}")
+    expect(ui.main(page).get_by_text("Showing 1–2 of 2 scanners")).to_be_visible()
+    cells = ui.grid_cells(page)
+    assert hostile_scanners.classifier["name"] in cells
+    assert hostile_scanners.classifier["description"] in cells
+    assert_inert(page, viewer, watched)
+
+
+@pytest.mark.parametrize("kind", ["classifier", "scorer"])
+def test_scanner_details_show_hostile_text_literally(
+    console: ConsoleServer, viewer: Viewer, watched: Watch, hostile_scanners: Hostile, kind: str
 ) -> None:
     page = viewer.page
     body = ui.main(page)
-    ui.open_page(page, console.url, "Scanners", f"?q={hostile_scanners.marker}")
-    expect(body.get_by_text("Showing 1–2 of 2 scanners")).to_be_visible()
+    scanner = getattr(hostile_scanners, kind)
+    query = f"?q={hostile_scanners.marker}&scanner={scanner['id']}"
+    ui.open_page(page, console.url, "Scanners", query)
+    body.locator(ui.EXPANDER).filter(has_text="Prompt and recordings filter").click()
+    literal_name = body.get_by_text(scanner["name"], exact=True).filter(visible=True)
+    expect(literal_name.first).to_be_visible()
+    expect(body).to_contain_text(hostile("prompt"))
+    expect(body).to_contain_text(hostile("description"))
     assert_inert(page, viewer, watched)
 
-    for scanner in (hostile_scanners.classifier, hostile_scanners.scorer):
-        query = f"?q={hostile_scanners.marker}&scanner={scanner['id']}"
-        ui.open_page(page, console.url, "Scanners", query)
-        body.locator(ui.EXPANDER).filter(has_text="Prompt and recordings filter").click()
-        literal_name = body.get_by_text(scanner["name"], exact=True).filter(visible=True)
-        expect(literal_name.first).to_be_visible()
-        expect(body).to_contain_text(hostile("prompt"))
-        expect(body).to_contain_text(hostile("description"))
-        assert_inert(page, viewer, watched)
 
-
-def test_a_scan_result_with_hostile_tags_is_shown_literally(
-    console: ConsoleServer, viewer: Viewer, watched: Watch, hostile_scanners: Hostile
+def test_a_scan_result_whose_tag_is_a_markdown_image_fetches_nothing(
+    console: ConsoleServer,
+    viewer: Viewer,
+    watched: Watch,
+    api: SandboxAPI,
+    e2e_sandbox: Sandbox,
+    hostile_scanners: Hostile,
 ) -> None:
+    """The scan result headline shows the model's tags: an image tag must stay text."""
+    image_tag = f"![tag](http://{BEACON_HOST}/beacon-result.png)"
+    classifier = api.create_scanner(
+        name=f"{hostile_scanners.marker} image tag",
+        scanner_type="classifier",
+        scanner_config={"prompt": "Which tag?", "tags": [image_tag], "multi_label": False},
+        model="gemini-3-flash-preview",
+    )
     page = viewer.page
-    classifier = hostile_scanners.classifier
-    query = f"?q={hostile_scanners.marker}&scanner={classifier['id']}"
+    query = f"?q={quote(classifier['name'])}&scanner={classifier['id']}"
     ui.open_page(page, console.url, "Scanners", query)
     ui.field(ui.main(page), "Session id or recording link").fill(hostile_scanners.spare_session)
     ui.main(page).locator(ui.FORM_SUBMIT).filter(has_text="Scan recording").click()
     ui.settle(page)
     tags = ui.main(page).locator(ui.METRIC).filter(has_text="Tags")
     expect(tags).to_be_visible(timeout=60_000)
-    shown = tags.locator(ui.METRIC_VALUE).inner_text().strip()
-    assert shown in HOSTILE_TAGS
-    expect(ui.main(page)).to_contain_text(f"Best matching: {shown}")
+    expect(ui.main(page)).to_contain_text(f"Best matching: {image_tag}")
     assert_inert(page, viewer, watched)
+    expect(tags.locator(ui.METRIC_VALUE)).to_have_text(image_tag)
 
 
 @pytest.mark.parametrize("kind", ["classifier", "scorer"])
