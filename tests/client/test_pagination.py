@@ -7,7 +7,6 @@ data source whose page sizes and contents change on command.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
@@ -127,38 +126,52 @@ def test_fetch_all_reports_progress_up_to_the_total() -> None:
     assert all(total == 450 for _, total in seen)
 
 
+class ReportGate:
+    """Holds each page fetch until the previous page's progress report was delivered.
+
+    Makes "progress arrives as pages arrive" deterministic: if reports were delivered only at
+    the end, every gated fetch would time out waiting.
+    """
+
+    def __init__(self, source: Source, page_size: int, timeout: float = 3.0) -> None:
+        self.source = source
+        self.page_size = page_size
+        self.timeout = timeout
+        self.reported: list[threading.Event] = [threading.Event() for _ in range(1000)]
+        self.waits_satisfied: list[bool] = []
+
+    def fetch(self, offset: int, limit: int) -> Page[int]:
+        page_number = offset // self.page_size
+        if page_number >= 2:
+            self.waits_satisfied.append(self.reported[page_number - 1].wait(self.timeout))
+        return self.source.fetch(offset, limit)
+
+    def report(self, done: int, _total: int) -> None:
+        self.reported[done // self.page_size - 1].set()
+
+
 def test_fetch_all_reports_progress_as_pages_arrive_not_at_the_end() -> None:
-    source = Source(1000)
+    gate = ReportGate(Source(1000), page_size=100)
+    fetch_all(gate.fetch, page_size=100, max_workers=1, on_progress=gate.report)
+    assert gate.waits_satisfied == [True] * 8
 
-    def slow(offset: int, limit: int) -> Page[int]:
-        time.sleep(0.01)
-        return source.fetch(offset, limit)
 
-    requested_at_each_report: list[int] = []
-    fetch_all(
-        slow,
-        page_size=100,
-        max_workers=1,
-        on_progress=lambda _d, _t: requested_at_each_report.append(len(source.calls)),
-    )
-    assert len(requested_at_each_report) == 10
-    assert requested_at_each_report[1] < 10
+class StopExport(Exception):
+    """What a caller's progress callback might raise to abandon an export."""
 
 
 def test_a_failing_progress_callback_stops_the_fetch() -> None:
-    source = Source(1000)
+    source = Source(200)
+    gate = ReportGate(source, page_size=10, timeout=1.0)
 
-    def slow(offset: int, limit: int) -> Page[int]:
-        time.sleep(0.005)
-        return source.fetch(offset, limit)
-
-    def stop_after_three_pages(done: int, _total: int) -> None:
+    def stop_after_three_pages(done: int, total: int) -> None:
+        gate.report(done, total)
         if done >= 30:
-            raise KeyboardInterrupt
+            raise StopExport
 
-    with pytest.raises(KeyboardInterrupt):
-        fetch_all(slow, page_size=10, max_workers=1, on_progress=stop_after_three_pages)
-    assert len(source.calls) < 50
+    with pytest.raises(StopExport):
+        fetch_all(gate.fetch, page_size=10, max_workers=1, on_progress=stop_after_three_pages)
+    assert len(source.calls) <= 5
 
 
 def test_fetch_all_drops_repeats_caused_by_inserts_during_the_fetch() -> None:
