@@ -171,7 +171,7 @@ def settled_count(sandbox: Any, expected: int, **filters: Any) -> int:
     The sandbox logs a request just after answering it, so a count read the instant a call
     returns can miss that call's last request.
     """
-    deadline = time.monotonic() + 2.0
+    deadline = time.monotonic() + 5.0
     count = sandbox.requests.count(**filters)
     while count < expected and time.monotonic() < deadline:
         time.sleep(0.01)
