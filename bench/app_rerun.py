@@ -3,11 +3,11 @@
 For each data size (the demo alone, then with 1,000 and 10,000 bulk observations on the demo
 scorer, which the Observations page explores), every page is loaded once, then re-run with
 nothing changed, round-robin with an empty Streamlit page so that load from other processes hits
-all of them alike. Reported per page: median wall time and median CPU time of a rerun, both as
-multiples of the empty page's (target: under 3x), the requests those reruns sent (target 0), and
-how many Altair specs each rerun built (``to_dict`` calls: a chart rebuilt on every rerun costs
-far more than drawing a spec built once). The naive app's reruns are measured beside them on
-the demo data.
+all of them alike. Reported per page: median wall and CPU time of a rerun, each as a multiple
+of the empty page's (target: under 3x), the requests those reruns sent (target 0), and how many
+Altair specs each rerun built (``to_dict`` calls: a chart rebuilt on every rerun costs far more
+than drawing a spec built once). Also measured: the console's shell alone (connection and
+sidebar, which every page runs), and the naive app's pages on the demo data.
 
     python bench/app_rerun.py [--repeats 15] [--sizes 0,1000,10000]
 """
@@ -133,7 +133,9 @@ def run_size(
         explored = kit.scanner_id_named(sandbox, EXPLORED_SCANNER)
         empty = AppTest.from_string(EMPTY_PAGE, default_timeout=kit.TIMEOUT_S)
         empty.run()
-        apps: dict[str, AppTest] = {"empty page": empty}
+        shell = kit.open_shell(sandbox)
+        shell.run()
+        apps: dict[str, AppTest] = {"empty page": empty, "console shell only": shell}
         apps |= {f"console {p}": at for p, at in open_pages(sandbox, explored, False).items()}
         if with_naive:
             apps |= {f"naive {p}": at for p, at in open_pages(sandbox, explored, True).items()}

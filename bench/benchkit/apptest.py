@@ -1,7 +1,7 @@
 """AppTest sessions of the console and of the naive baseline, on a sandbox, for the benches.
 
-Both apps are multipage; AppTest re-executes only the page script after the first run, so the
-connection the console resolves on that first run stays in the session (as in a browser).
+Both apps are multipage (``st.navigation``): every run executes the entrypoint, then the page,
+as a server does. Secrets point the console at the sandbox.
 """
 
 from __future__ import annotations
@@ -47,6 +47,16 @@ def secrets_for(sandbox: Any) -> dict[str, Any]:
 def open_console(sandbox: Any) -> AppTest:
     """A console session after its first run (the Overview, its default page)."""
     at = AppTest.from_file(str(CONSOLE_APP), default_timeout=TIMEOUT_S)
+    at.secrets["posthog"] = secrets_for(sandbox)
+    return at
+
+
+SHELL_SCRIPT = "from console.frame import render_frame\n\nrender_frame()\n"
+"""The console's frame alone (connection and sidebar), what every page pays for."""
+
+
+def open_shell(sandbox: Any) -> AppTest:
+    at = AppTest.from_string(SHELL_SCRIPT, default_timeout=TIMEOUT_S)
     at.secrets["posthog"] = secrets_for(sandbox)
     return at
 
