@@ -194,6 +194,7 @@ def main() -> int:
     print("HTTP requests per interaction (counted at the sandbox)")
     print(kit.markdown_table(header, rows))
     print()
+    print(kit.machine_note())
     print(f"Whole script: console {totals['console']} requests, naive {totals['naive']}.")
     if missed:
         print("Target missed (requests on steps that change no query input): " + "; ".join(missed))

@@ -188,6 +188,7 @@ def main() -> int:
         "specs built / rerun",
     ]
     print()
+    print(kit.machine_note())
     print(f"Rerun with nothing changed, warm caches: medians of {args.repeats} reruns each")
     print(kit.markdown_table(header, rows))
     over = [

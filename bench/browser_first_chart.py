@@ -155,6 +155,7 @@ def main() -> int:
         f"(warm: median of {max(1, args.visits - 1)} new sessions)"
     )
     print(kit.markdown_table(header, rows))
+    print(kit.machine_note())
     return 0
 
 

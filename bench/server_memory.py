@@ -126,6 +126,7 @@ def main() -> int:
         f"(Observations on a {args.observations:,}-observation scorer)"
     )
     print(kit.markdown_table(header, rows))
+    print(kit.machine_note())
     return 0
 
 

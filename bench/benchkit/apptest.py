@@ -183,3 +183,9 @@ def profiled_script_runs(profiler: cProfile.Profile) -> Iterator[None]:
         yield
     finally:
         setattr(local_script_runner.LocalScriptRunner, "_run_script_thread", original)  # noqa: B010
+
+
+def machine_note() -> str:
+    """The load this run shared the machine with (wall times move with it, CPU much less)."""
+    one, five, _fifteen = os.getloadavg()
+    return f"Load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores."
