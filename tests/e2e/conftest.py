@@ -281,6 +281,8 @@ def console(
         yield server
     finally:
         stop_console(server.process)
+    # Whatever the tests did, the configured key never reached the server's output.
+    assert e2e_sandbox.api_key not in server.log_text()
 
 
 LOCKED_ALLOWED_HOST = "127.0.0.1"

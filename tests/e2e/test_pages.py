@@ -57,6 +57,7 @@ def test_page_opens_without_errors_and_is_screenshotted(
     expect(page.locator(ui.ALERT).filter(has_text="Demo sandbox")).to_have_count(0)
     assert viewer.log.page_errors == []
     assert viewer.log.console_errors == []
+    ui.wait_for_charts(page)
     page.screenshot(path=str(screenshot_dir / f"{name.lower()}.png"))
 
 

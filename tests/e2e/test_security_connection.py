@@ -63,7 +63,10 @@ def test_rejected_key_is_explained_without_being_echoed(
     expect(ui.sidebar(page).get_by_text(OWN_KEY_STATUS)).to_be_visible()
     expect(ui.main(page).locator(ui.ALERT).filter(has_text="API key was rejected")).to_be_visible()
 
-    visit_every_page_checking(page, wrong)
+    ui.click_nav(page, "Scanners")
+    rejected = ui.main(page).locator(ui.ALERT).filter(has_text="API key was rejected")
+    expect(rejected.first).to_be_visible()
+    assert leaks(page, wrong) == []
     ui.sidebar(page).get_by_role("button", name="Test connection").click()
     ui.settle(page)
     expect(ui.sidebar(page).locator(ui.ALERT).filter(has_text="rejected")).to_be_visible()
@@ -176,6 +179,11 @@ def test_two_viewers_with_different_keys_never_see_each_others_scanners(
             ui.assert_no_exception(viewer.page)
             assert other not in viewer.page.content(), f"{other!r} leaked on {name}"
     expect(ui.sidebar(b.page).get_by_text(f"Project {other_api.project_id}")).to_be_visible()
+
+    # The Estimate page's scanner picker reads the same cached "all scanners" call for both.
+    for viewer, own, other in ((a, mine, theirs), (b, theirs, mine)):
+        picker = ui.combobox_options(viewer.page, "Start from", token)
+        assert own in picker and other not in picker
 
     # A third viewer on the deployment's own key (project 1) sees the first project only.
     c = make_viewer()

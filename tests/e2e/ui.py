@@ -181,6 +181,32 @@ def choose_segment(page: Page, label: str, option: str) -> None:
         settle(page)
 
 
+def combobox_options(page: Page, label: str, typed: str) -> list[str]:
+    """Open the select box labelled ``label``, type ``typed`` to filter it, read its options."""
+    box = main(page).get_by_role("combobox", name=label)
+    box.click()
+    box.fill(typed)
+    options = page.get_by_role("option")
+    with contextlib.suppress(PlaywrightTimeoutError):
+        options.first.wait_for(timeout=3_000)
+    texts = [text.strip() for text in options.all_inner_texts()]
+    box.press("Escape")
+    return texts
+
+
+def wait_for_charts(page: Page) -> None:
+    """Wait until every Vega-Lite chart on the page has drawn its marks (for screenshots)."""
+    for chart in page.locator(CHART).all():
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg .role-mark").first.wait_for(state="attached")
+    page.evaluate(_SCROLL_EVERYTHING_TO_TOP)
+
+
+_SCROLL_EVERYTHING_TO_TOP = """
+() => document.querySelectorAll('*').forEach((el) => { if (el.scrollTop) el.scrollTop = 0; })
+"""
+
+
 def error_under(page: Page, label: str) -> Locator:
     """An error alert placed right under the widget labelled ``label`` (within the next two
     elements, as a caption such as a character counter may sit in between)."""
