@@ -60,7 +60,10 @@ def test_a_generous_timeout_rides_out_the_latency(slow_sandbox: Any, sleeps: Sle
 def test_the_client_recovers_once_the_server_is_fast_again(
     slow_sandbox: Any, sleeps: SleepRecorder
 ) -> None:
-    with _client(slow_sandbox, sleeps, timeout=(2.0, 0.1), max_retries=0) as client:
+    # Latency well above the read timeout, which is itself roomy enough for a normal answer
+    # on a busy machine.
+    slow_sandbox.faults.configure(latency_ms=4000)
+    with _client(slow_sandbox, sleeps, timeout=(2.0, 1.5), max_retries=0) as client:
         with pytest.raises(APITimeoutError):
             client.scanners.stats()
         slow_sandbox.faults.reset()
