@@ -222,14 +222,22 @@ def demo_data_dir() -> Path:
     return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
 
 
-@st.cache_resource(show_spinner="Starting the demo sandbox…")
 def _demo_sandbox() -> Any:
-    """One sandbox per server process, shared by every demo viewer (its key is public)."""
-    from vision_api.sandbox import Sandbox
+    """One sandbox per server process, shared by every demo viewer (its key is public).
+
+    Held by ``vision_api.sandbox.shared_sandbox``, not ``st.cache_resource``: a viewer's
+    "clear cache" must not start a second server on the same database.
+    """
+    from vision_api.sandbox import running_sandbox, shared_sandbox
 
     directory = demo_data_dir()
+    database = directory / "demo.sqlite3"
+    running = running_sandbox(database)
+    if running is not None:
+        return running
     directory.mkdir(parents=True, exist_ok=True)
-    return Sandbox.start(db_path=directory / "demo.sqlite3", seed="demo")
+    with st.spinner("Starting the demo sandbox…"):
+        return shared_sandbox(database)
 
 
 def _demo_credentials() -> Credentials:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from console import connection
 from vision_api import (
+    APIConnectionError,
     Estimate,
     Observation,
     ObservationStats,
@@ -37,6 +38,9 @@ MAX_CACHED_READS = 2048
 
 _generation_lock = threading.Lock()
 _generations: dict[str, int] = {}
+
+_RUN_KEY = "_vision_run_number"
+_UNREACHABLE_RUN_KEY = "_vision_unreachable_in_run"
 
 
 class ReadOnlyError(PermissionError):
@@ -104,15 +108,42 @@ def _cached_estimate(
     )
 
 
+def start_run() -> None:
+    """Mark the start of a script run (called by the frame before any page reads)."""
+    st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1
+
+
+def _fail_fast(read: Callable[[], T]) -> T:
+    """Run one read, unless an earlier read of this same run found the API unreachable.
+
+    A page makes several reads per run and the client retries each connection failure for
+    seconds; without this an outage would take every read's retries to be reported. The
+    next run tries again, so the page recovers by itself once the API answers.
+    """
+    run = st.session_state.get(_RUN_KEY)
+    if run is not None and st.session_state.get(_UNREACHABLE_RUN_KEY) == run:
+        raise APIConnectionError(
+            "Skipped: the API was unreachable earlier in this run.",
+            may_have_reached_server=False,
+        )
+    try:
+        return read()
+    except APIConnectionError:
+        st.session_state[_UNREACHABLE_RUN_KEY] = run
+        raise
+
+
 def _read(resource: str, method: str, *args: Any, **kwargs: Any) -> Any:
     conn = connection.current()
-    return _cached_read(
-        conn.fingerprint,
-        generation(conn.fingerprint),
-        resource,
-        method,
-        _call_key(args, kwargs),
-        _client=connection.client(),
+    return _fail_fast(
+        lambda: _cached_read(
+            conn.fingerprint,
+            generation(conn.fingerprint),
+            resource,
+            method,
+            _call_key(args, kwargs),
+            _client=connection.client(),
+        )
     )
 
 
@@ -163,12 +194,14 @@ def estimate(
 ) -> Estimate:
     """The estimate at sampling rate 1.0 for a query; scale it to any rate without a request."""
     conn = connection.current()
-    return _cached_estimate(
-        conn.fingerprint,
-        json.dumps(query or {}, sort_keys=True),
-        scanner_id,
-        model,
-        _client=connection.client(),
+    return _fail_fast(
+        lambda: _cached_estimate(
+            conn.fingerprint,
+            json.dumps(query or {}, sort_keys=True),
+            scanner_id,
+            model,
+            _client=connection.client(),
+        )
     )
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console import connection, sidebar
+from console import connection, data, sidebar
 from console.connection import Connection
 
 
 def render_frame() -> Connection:
     """Resolve and activate the connection, render the sidebar; stops the run if impossible."""
+    data.start_run()
     settings, secret_credentials, env_credentials, notices = connection.load_settings()
     try:
         credentials = connection.resolve(secret_credentials, env_credentials)

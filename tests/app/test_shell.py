@@ -138,3 +138,51 @@ def test_sidebar_refuses_a_host_outside_the_allow_list(sandbox: Any) -> None:
     assert "Host: This console may only connect to: us.posthog.com" in errors
     assert "this deployment's secrets" in _sidebar_markdown(at)
     assert at.sidebar.text_input(key="connect_api_key").value == "phx_anything"
+
+
+READS_SCRIPT = """
+import streamlit as st
+from console import data
+from console.frame import render_frame
+
+render_frame()
+for read in (data.creators, data.scanner_stats, data.all_scanners):
+    try:
+        read()
+    except Exception as exc:
+        st.text(f"{type(exc).__name__}: {exc}")
+"""
+
+
+def test_after_one_unreachable_read_the_rest_of_the_run_fails_fast(sandbox: Any) -> None:
+    at = AppTest.from_string(READS_SCRIPT, default_timeout=APP_TIMEOUT_SECONDS)
+    at.secrets["posthog"] = {
+        "host": "http://127.0.0.1:9",
+        "project_id": 1,
+        "personal_api_key": sandbox.api_key,
+    }
+    at.run()
+    first_run = [str(t.value) for t in at.text]
+    assert len(first_run) == 3
+    assert "Skipped" not in first_run[0]
+    assert all("Skipped: the API was unreachable earlier in this run" in m for m in first_run[1:])
+    at.run()
+    assert "Skipped" not in str(at.text[0].value), "a new run tries the API again"
+
+
+def test_clearing_caches_never_starts_a_second_demo_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    monkeypatch.setenv("VISION_CONSOLE_DATA_DIR", str(tmp_path))
+    at = AppTest.from_string(
+        "from console.frame import render_frame\n\nrender_frame()\n",
+        default_timeout=APP_TIMEOUT_SECONDS,
+    ).run()
+    before = _sidebar_markdown(at)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception
+    assert _sidebar_markdown(at) == before

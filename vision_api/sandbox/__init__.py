@@ -20,5 +20,6 @@ from __future__ import annotations
 
 from .demo import DEMO_API_KEY, OTHER_API_KEY
 from .server import Sandbox
+from .shared import running_sandbox, shared_sandbox
 
-__all__ = ["DEMO_API_KEY", "OTHER_API_KEY", "Sandbox"]
+__all__ = ["DEMO_API_KEY", "OTHER_API_KEY", "Sandbox", "running_sandbox", "shared_sandbox"]
