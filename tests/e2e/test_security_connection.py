@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -75,19 +78,56 @@ def test_rejected_key_is_explained_without_being_echoed(
     assert wrong not in console.log_text()
 
 
+@dataclass
+class Trap:
+    """A loopback HTTP server that only records who called it."""
+
+    url: str
+    hits: list[str]
+
+
+@pytest.fixture
+def trap() -> Iterator[Trap]:
+    hits: list[str] = []
+
+    class Record(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            """Silent."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        # "localhost", not the listed "127.0.0.1": same machine, a host outside the list.
+        yield Trap(f"http://localhost:{server.server_address[1]}", hits)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_allowed_hosts_refuses_a_host_outside_the_list(
-    locked_console: ConsoleServer, other_api: SandboxAPI, viewer: Viewer
+    locked_console: ConsoleServer, other_api: SandboxAPI, viewer: Viewer, trap: Trap
 ) -> None:
     page = viewer.page
     ui.open_page(page, locked_console.url, "Overview")
-    ui.connect(page, "https://attacker.example.com", other_api.project_id, other_api.api_key)
+    ui.connect(page, trap.url, other_api.project_id, other_api.api_key)
 
     bar = ui.sidebar(page)
     expect(bar.locator(ui.ALERT).filter(
         has_text=f"Host: This console may only connect to: {LOCKED_ALLOWED_HOST}"
     )).to_be_visible()
     expect(bar.get_by_text("Connected through the demo sandbox.")).to_be_visible()
-    assert not any("attacker.example.com" in url for url in viewer.log.request_urls)
+    bar.get_by_role("button", name="Test connection").click()
+    ui.settle(page)
+    ui.click_nav(page, "Scanners")
+    assert trap.hits == [], "the server called a host outside allowed_hosts"
 
     # The same form accepts a listed host: the refusal above is the allow-list, not the form.
     ui.connect(page, other_api.base_url, other_api.project_id, other_api.api_key)

@@ -17,10 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e import ui
-from tests.e2e.conftest import ConsoleServer, SandboxAPI, Viewer
+from tests.e2e.conftest import ConsoleServer, SandboxAPI, Viewer, new_viewer
 from vision_api.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
@@ -86,8 +86,14 @@ class Hostile:
 
 
 @pytest.fixture(scope="module")
-def hostile_scanners(api: SandboxAPI, e2e_sandbox: Sandbox) -> Hostile:
-    """A classifier and a scorer full of injection attempts, each with two settled scans."""
+def hostile_scanners(
+    api: SandboxAPI, e2e_sandbox: Sandbox, console: ConsoleServer, browser: Browser
+) -> Hostile:
+    """A classifier and a scorer full of injection attempts, each with two settled scans.
+
+    Created over plain HTTP, then the console's shared read cache is refreshed once (as a user
+    would with Refresh), so every page of this module shows them.
+    """
     marker = f"xss{uuid.uuid4().hex[:8]}"
     classifier = api.create_scanner(
         name=hostile_name(marker, "classifier"),
@@ -121,6 +127,11 @@ def hostile_scanners(api: SandboxAPI, e2e_sandbox: Sandbox) -> Hostile:
         )
         for scanner in (classifier, scorer)
     }
+    refresher = new_viewer(browser)
+    try:
+        ui.open_fresh(refresher.page, console.url, "Overview")
+    finally:
+        refresher.context.close()
     return Hostile(
         marker, classifier, scorer, first[classifier["id"]], first[scorer["id"]], sessions[2]
     )
@@ -173,6 +184,12 @@ def test_scanner_list_shows_hostile_scanners_inertly(
     assert_inert(page, viewer, watched)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: console.render.escape_markdown leaves bare URLs to GFM autolinking, so "
+    "a URL in a scanner's name or description (st.subheader / st.caption in "
+    "console/scanner_actions.render_details) becomes a live link to the attacker's host",
+)
 @pytest.mark.parametrize("kind", ["classifier", "scorer"])
 def test_scanner_details_show_hostile_text_literally(
     console: ConsoleServer, viewer: Viewer, watched: Watch, hostile_scanners: Hostile, kind: str
@@ -190,6 +207,12 @@ def test_scanner_details_show_hostile_text_literally(
     assert_inert(page, viewer, watched)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: console/scanner_actions.render_tracking shows the result headline with "
+    "st.metric, whose value is Markdown: a classifier tag '![t](http://host/x.png)' becomes an "
+    "<img> and the browser fetches it (a tracking beacon)",
+)
 def test_a_scan_result_whose_tag_is_a_markdown_image_fetches_nothing(
     console: ConsoleServer,
     viewer: Viewer,
@@ -231,7 +254,7 @@ def test_observations_page_shows_hostile_results_literally(
     scanner = getattr(hostile_scanners, kind)
     observation = getattr(hostile_scanners, f"{kind}_observation")
     query = f"?scanner={scanner['id']}&obs={observation['id']}"
-    ui.open_fresh(page, console.url, "Observations", query)
+    ui.open_page(page, console.url, "Observations", query)
     body = ui.main(page)
     reasoning = observation["scanner_result"]["model_output"]["reasoning"]
     expect(body.get_by_text(reasoning, exact=True).first).to_be_visible()
@@ -250,7 +273,7 @@ def test_other_pages_keep_hostile_names_inert(
 ) -> None:
     page = viewer.page
     query = f"?scanner={quote(hostile_scanners.classifier['id'])}" if name == "Estimate" else ""
-    ui.open_fresh(page, console.url, name, query)
+    ui.open_page(page, console.url, name, query)
     if name == "Estimate":
         picked = ui.main(page).get_by_role("combobox", name="Start from")
         expect(picked).to_have_value(hostile_scanners.classifier["name"])
