@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -129,7 +129,12 @@ def endpoint(
     """Wrap a sync handler: authenticate, authorise, read the body, run it on a worker thread."""
 
     async def route(request: Request) -> Response:
-        raw = await read_body(request) if reads_body else b""
+        try:
+            raw = await read_body(request) if reads_body else b""
+        except ClientDisconnect:
+            # The caller gave up (a client timeout) before sending its body: no one to answer,
+            # and nothing to run. 499 is nginx's "client closed request", for the request log.
+            return Response(status_code=499)
         headers = request.headers
 
         def run() -> tuple[int, Any]:
