@@ -105,7 +105,11 @@ def start_console(directory: Path, env: Mapping[str, str]) -> ConsoleServer:
     log_path = directory / "streamlit.log"
     full_env = {**_clean_environment(), **env}
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
         f"--server.port={port}",
         "--server.headless=true",
         "--server.address=127.0.0.1",
@@ -187,7 +191,9 @@ class SandboxAPI:
     def observe(self, scanner_id: str, session_id: str) -> None:
         response = requests.post(
             f"{self.scanners_url}{scanner_id}/observe/",
-            json={"session_id": session_id}, headers=self._headers(), timeout=10,
+            json={"session_id": session_id},
+            headers=self._headers(),
+            timeout=10,
         )
         assert response.status_code in (200, 202), response.text
 
@@ -205,7 +211,9 @@ class SandboxAPI:
     def count_observations(self, scanner_id: str, **params: Any) -> int:
         response = requests.get(
             f"{self.scanners_url}{scanner_id}/observations/",
-            params={**params, "limit": 1}, headers=self._headers(), timeout=10,
+            params={**params, "limit": 1},
+            headers=self._headers(),
+            timeout=10,
         )
         assert response.status_code == 200, response.text
         count: int = response.json()["count"]
@@ -214,7 +222,9 @@ class SandboxAPI:
     def list_observations(self, scanner_id: str, **params: Any) -> list[dict[str, Any]]:
         response = requests.get(
             f"{self.scanners_url}{scanner_id}/observations/",
-            params={"limit": 1000, **params}, headers=self._headers(), timeout=10,
+            params={"limit": 1000, **params},
+            headers=self._headers(),
+            timeout=10,
         )
         assert response.status_code == 200, response.text
         results: list[dict[str, Any]] = response.json()["results"]

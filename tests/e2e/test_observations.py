@@ -85,9 +85,10 @@ def test_clicking_a_histogram_bucket_filters_the_table(
     scorer = scanner_with(api, "scorer", 20, status="succeeded")
     ui.open_page(page, console.url, "Observations", f"?scanner={scorer}")
     buckets = ui.chart_mark(page, "Score: ")
-    labels = [label or "" for label in buckets.evaluate_all(
-        "marks => marks.map((m) => m.getAttribute('aria-label'))"
-    )]
+    labels = [
+        label or ""
+        for label in buckets.evaluate_all("marks => marks.map((m) => m.getAttribute('aria-label'))")
+    ]
     # Summary lines (median, p75...) are drawn over some buckets and take their clicks.
     covered = buckets.evaluate_all(_COVERED_BY_A_RULE)
     clickable = [i for i in range(len(labels)) if not covered[i] and mark_count(labels[i])]

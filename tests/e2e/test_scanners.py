@@ -108,9 +108,7 @@ def test_field_errors_sit_under_their_field_and_keep_what_was_typed(
     ui.field(body, "Name").fill(str(taken))
     ui.field(body, "Prompt").fill(MONITOR_PROMPT)
     submit_form(page)
-    expect(ui.error_under(page, "Name")).to_contain_text(
-        "A scanner with this name already exists"
-    )
+    expect(ui.error_under(page, "Name")).to_contain_text("A scanner with this name already exists")
     expect(ui.error_under(page, "Prompt")).to_have_count(0)
     expect(ui.field(body, "Name")).to_have_value(str(taken))
     expect(ui.field(body, "Prompt")).to_have_value(MONITOR_PROMPT)

@@ -120,9 +120,11 @@ def test_allowed_hosts_refuses_a_host_outside_the_list(
     ui.connect(page, trap.url, other_api.project_id, other_api.api_key)
 
     bar = ui.sidebar(page)
-    expect(bar.locator(ui.ALERT).filter(
-        has_text=f"Host: This console may only connect to: {LOCKED_ALLOWED_HOST}"
-    )).to_be_visible()
+    expect(
+        bar.locator(ui.ALERT).filter(
+            has_text=f"Host: This console may only connect to: {LOCKED_ALLOWED_HOST}"
+        )
+    ).to_be_visible()
     expect(bar.get_by_text("Connected through the demo sandbox.")).to_be_visible()
     bar.get_by_role("button", name="Test connection").click()
     ui.settle(page)
@@ -136,15 +138,26 @@ def test_allowed_hosts_refuses_a_host_outside_the_list(
 
 
 WRITE_CONTROLS = (
-    "New scanner", "Blank form", "Use", "Edit", "Duplicate", "Delete", "Scan recording",
-    "Create scanner", "Save changes", "Save", "Save to scanner", "Create scanner from draft",
+    "New scanner",
+    "Blank form",
+    "Use",
+    "Edit",
+    "Duplicate",
+    "Delete",
+    "Scan recording",
+    "Create scanner",
+    "Save changes",
+    "Save",
+    "Save to scanner",
+    "Create scanner from draft",
 )
 
 
 def visible_write_controls(page: Page) -> list[str]:
     body = ui.main(page)
     found = [
-        name for name in WRITE_CONTROLS
+        name
+        for name in WRITE_CONTROLS
         if body.get_by_role("button", name=name, exact=True).filter(visible=True).count()
     ]
     if body.get_by_role("switch", name="Enabled").filter(visible=True).count():
@@ -193,7 +206,9 @@ def test_two_viewers_with_different_keys_never_see_each_others_scanners(
     mine, theirs = f"{token} first project", f"{token} second project"
     for target, name in ((api, mine), (other_api, theirs)):
         target.create_scanner(
-            name=name, scanner_type="monitor", scanner_config={"prompt": "Isolation?"},
+            name=name,
+            scanner_type="monitor",
+            scanner_config={"prompt": "Isolation?"},
             model="gemini-3-flash-preview",
         )
     key_a = e2e_sandbox.add_api_key(project_ids=[api.project_id])

@@ -164,7 +164,11 @@ def assert_inert(page: Page, viewer: Viewer, watch: Watch) -> None:
     ui.assert_no_exception(page)
     found = page.evaluate(_INJECTED_ELEMENTS)
     assert found == {
-        "scripts": 0, "images": 0, "handlers": 0, "scriptLinks": 0, "linksFromText": 0,
+        "scripts": 0,
+        "images": 0,
+        "handlers": 0,
+        "scriptLinks": 0,
+        "linksFromText": 0,
         "executed": False,
     }, f"hostile text became live markup on {page.url}"
     assert watch.beacon_requests == []

@@ -15,7 +15,6 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # --- selectors (Streamlit 1.67) ---------------------------------------------------------------
-APP = '[data-testid="stApp"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 APP_RUNNING = (
     '[data-testid="stApp"]:is([data-test-script-state="running"], '
@@ -29,23 +28,15 @@ SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
 EXCEPTION = '[data-testid="stException"]'
 ALERT = '[data-testid="stAlert"]'
 ALERT_ERROR = '[data-testid="stAlertContentError"]'
-ALERT_INFO = '[data-testid="stAlertContentInfo"]'
 TOAST = '[data-testid="stToast"]'
 DIALOG = '[role="dialog"]'
 EXPANDER = '[data-testid="stExpander"]'
-FORM = '[data-testid="stForm"]'
 DATAFRAME = '[data-testid="stDataFrame"]'
 CHART = '[data-testid="stVegaLiteChart"]'
-CHART_BAR = "g.mark-rect path"
 METRIC = '[data-testid="stMetric"]'
 METRIC_VALUE = '[data-testid="stMetricValue"]'
-SLIDER = '[data-testid="stSlider"]'
 SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
-TEXT_INPUT = '[data-testid="stTextInput"]'
-TEXT_AREA = '[data-testid="stTextArea"]'
-PASSWORD_INPUT = 'input[type="password"]'
-WIDGET_LABEL = '[data-testid="stWidgetLabel"]'
 FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
 ELEMENT = '[data-testid="stElementContainer"]'
 
@@ -53,9 +44,13 @@ DEFAULT_TIMEOUT_MS = 30_000
 RERUN_START_GRACE_MS = 1_500
 GRID_ROW_HEIGHT = 35  # Streamlit's default dataframe row (and header) height, in CSS pixels
 
-# Page paths as app.py registers them (st.Page derives the URL from the file name).
-PAGE_PATHS = {"Overview": "", "Scanners": "scanners", "Observations": "observations",
-              "Estimate": "estimate"}
+# Page paths as app.py registers them (st.Page derives each URL from the file name).
+PAGE_PATHS = {
+    "Overview": "",
+    "Scanners": "scanners",
+    "Observations": "observations",
+    "Estimate": "estimate",
+}
 
 
 # --- waiting -----------------------------------------------------------------------------------
@@ -154,10 +149,14 @@ def chart_mark(page: Page, aria_label_prefix: str) -> Locator:
     return page.locator(CHART).locator(f'path[aria-label^="{aria_label_prefix}"]')
 
 
-def grid_row_count(frame: Locator) -> int:
-    """Data rows in one ``st.dataframe`` (``aria-rowcount`` counts the header row too)."""
-    grid = frame.locator('[role="grid"]').first
-    return int(grid.get_attribute("aria-rowcount") or "1") - 1
+def click_grid_row(frame: Locator, index: int) -> None:
+    """Select data row ``index`` of a selectable ``st.dataframe`` by clicking its row marker.
+
+    The grid is a canvas: the click goes to the marker column at the row's position.
+    """
+    frame.scroll_into_view_if_needed()
+    frame.locator('tbody [role="row"]').nth(index).wait_for(state="attached")
+    frame.click(position={"x": 18, "y": GRID_ROW_HEIGHT * (index + 1.5)})
 
 
 def field(scope: Page | Locator, label: str) -> Locator:
@@ -226,16 +225,6 @@ def connect(page: Page, host: str, project_id: int | str, api_key: str) -> None:
     bar.get_by_label("Personal API key", exact=True).fill(api_key)
     bar.locator(FORM_SUBMIT).filter(has_text="Connect").click()
     settle(page)
-
-
-def click_grid_row(frame: Locator, index: int) -> None:
-    """Select data row ``index`` of a selectable ``st.dataframe`` by clicking its row marker.
-
-    The grid is a canvas: the click goes to the marker column at the row's position.
-    """
-    frame.scroll_into_view_if_needed()
-    frame.locator('tbody [role="row"]').nth(index).wait_for(state="attached")
-    frame.click(position={"x": 18, "y": GRID_ROW_HEIGHT * (index + 1.5)})
 
 
 # --- downloads -----------------------------------------------------------------------------------
