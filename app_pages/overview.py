@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from console import cost, cost_charts, data, overview_view, render
+from console import connection, cost, data, overview_fleet, overview_view, render, session_memo
 from vision_api import VisionAPIError
 
 DAYS = overview_view.RECENT_DAYS
@@ -45,22 +45,22 @@ if not scanners:
     st.page_link("app_pages/scanners.py", label="Go to Scanners", icon=":material/add:")
     st.stop()
 
-# -- per-scanner stats, fetched concurrently (each read is cached) ----------------------------
-with st.spinner(f"Loading the activity of {len(scanners)} scanners…"):
-    activity = overview_view.fetch_fleet_activity(
-        [scanner.id for scanner in scanners],
-        stats=lambda scanner_id: data.observation_stats(scanner_id, recent_days=DAYS),
-        recent=lambda scanner_id, limit: (
-            data.list_observations(scanner_id, order_by="-created_at", limit=limit).items
-        ),
-        initializer=overview_view.streamlit_worker_initializer(),
+
+# -- per-scanner activity and everything built from it: once per data generation ------------
+def load_fleet() -> overview_fleet.Fleet:
+    """Fetch every scanner's activity concurrently and build the table and chart specs."""
+    with st.spinner(f"Loading the activity of {len(scanners)} scanners…"):
+        activity = overview_fleet.load_activity(
+            connection.client(), [scanner.id for scanner in scanners]
+        )
+    return overview_fleet.build_fleet(
+        scanners, activity, datetime.now(UTC), lambda sid: f"observations?scanner={sid}"
     )
-now = datetime.now(UTC)
-last_seen = {sid: overview_view.last_observation_at(obs) for sid, obs in activity.recent.items()}
-fleet = overview_view.fleet_frame(
-    scanners, activity.stats, last_seen, lambda scanner_id: f"observations?scanner={scanner_id}"
-)
-totals = overview_view.fleet_totals(fleet)
+
+
+today = datetime.now(UTC).date()
+result = session_memo.remember("overview:fleet", (DAYS, today, tuple(scanners)), load_fleet)
+fleet, totals = result.table, result.totals
 
 load = st.columns(3)
 load[0].metric("Estimated observations / month", f"{totals['est_observations']:,}", border=True)
@@ -82,11 +82,10 @@ load[2].metric(
 
 # -- the fleet table --------------------------------------------------------------------------
 st.subheader("Scanners")
-if activity.errors:
-    failed = fleet.loc[fleet["id"].isin(activity.errors), "name"]
-    first = next(iter(activity.errors.values()))
+if result.first_error is not None:
+    failed = result.failed_names
     noun = "scanner" if len(failed) == 1 else "scanners"
-    message = render.explain(first, f"load the activity of {len(failed)} {noun}")
+    message = render.explain(result.first_error, f"load the activity of {len(failed)} {noun}")
     st.warning(
         render.escape_markdown(f"{message.as_text()}\nAffected: {', '.join(failed)}"),
         icon=":material/warning:",
@@ -143,25 +142,16 @@ else:
 
 # -- charts -----------------------------------------------------------------------------------
 left, right = st.columns(2)
-costs = overview_view.monthly_cost_frame(fleet)
-if costs.empty:
+if result.cost_spec is None:
     left.info("No enabled scanner has an estimate yet.", icon=":material/payments:")
 else:
-    left.altair_chart(cost_charts.monthly_cost_by_scanner_chart(costs), width="stretch")
-names_by_id = dict(zip(fleet["id"], fleet["name"], strict=True))
-daily = overview_view.daily_observations(activity.recent, names_by_id, now=now, days=DAYS)
-if daily.empty:
+    left.vega_lite_chart(result.cost_spec, width="stretch")
+if result.daily_spec is None:
     right.info(f"No observations in the last {DAYS} days.", icon=":material/timeline:")
 else:
-    right.altair_chart(cost_charts.observations_over_time_chart(daily, DAYS), width="stretch")
-    since = overview_view.window_start(now, DAYS)
-    capped = [
-        names_by_id[sid]
-        for sid, obs in activity.recent.items()
-        if not overview_view.covers_window(obs, activity.limits[sid], since)
-    ]
-    if capped:
+    right.vega_lite_chart(result.daily_spec, width="stretch")
+    if result.capped_names:
         right.caption(
             f"Counts only the newest {overview_view.RECENT_OBSERVATIONS_CAP:,} observations of: "
-            + render.escape_markdown(", ".join(capped))
+            + render.escape_markdown(", ".join(result.capped_names))
         )

@@ -17,6 +17,7 @@ Where the numbers come from (Era S has no per-scanner date filter on stats):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import pandas as pd
 
 from console import models_catalog
+from vision_api import APIConnectionError
 
 if TYPE_CHECKING:
     from vision_api import Observation, ObservationStats, Scanner, ScannerStats
@@ -125,21 +127,40 @@ def fetch_fleet_activity(
     """Every scanner's stats, then its newest observations sized by them, on one bounded pool.
 
     One task per scanner: ``stats(id)``, then ``recent(id, limit)`` with ``recent_limit``. A
+    scanner whose stats count no observation at all gets an empty list without a request. A
     failed stats call still fetches the observations (with a fallback size), and the other way
-    round, so one failure costs as little as possible. ``stats``/``recent`` are cached readers.
+    round, so one failure costs as little as possible. Once a call cannot reach the API at all,
+    the calls not yet started are skipped, each reporting so, instead of each retrying a
+    dead host. ``stats``/``recent`` are called from worker threads.
     """
+    unreachable = threading.Event()
+
+    def call(read: Callable[[], T]) -> T:
+        if unreachable.is_set():
+            raise APIConnectionError(
+                "Skipped: the API was unreachable earlier in this load.",
+                may_have_reached_server=False,
+            )
+        try:
+            return read()
+        except APIConnectionError as error:
+            if not error.may_have_reached_server:  # refused, DNS: not a slow answer
+                unreachable.set()
+            raise
 
     def fetch(
         scanner_id: str,
     ) -> tuple[ObservationStats | None, Sequence[Observation] | None, int, Exception | None]:
         found, error = None, None
         try:
-            found = stats(scanner_id)
+            found = call(lambda: stats(scanner_id))
         except Exception as exc:  # reported per scanner, never raised
             error = exc
         limit = recent_limit(found)
+        if found is not None and found.status_counts.total == 0:
+            return found, (), limit, None
         try:
-            observations: Sequence[Observation] | None = recent(scanner_id, limit)
+            observations: Sequence[Observation] | None = call(lambda: recent(scanner_id, limit))
         except Exception as exc:
             observations, error = None, error or exc
         return found, observations, limit, error
@@ -160,26 +181,6 @@ def fetch_fleet_activity(
         if error is not None:
             activity.errors[scanner_id] = error
     return activity
-
-
-def streamlit_worker_initializer() -> Callable[[], None] | None:
-    """An initializer that gives pool threads the current script's context, or None outside one.
-
-    Cached reads in ``console.data`` look up this viewer's connection in session state, which
-    Streamlit only exposes to threads that carry the script run context.
-    """
-    import threading
-
-    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
-
-    context = get_script_run_ctx()
-    if context is None:
-        return None
-
-    def attach() -> None:
-        add_script_run_ctx(threading.current_thread(), context)
-
-    return attach
 
 
 def scanner_monthly_estimate(scanner: Scanner) -> tuple[int | None, int | None]:

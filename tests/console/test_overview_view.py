@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from console import overview_view
+from vision_api import APIConnectionError, APITimeoutError
 from vision_api.models import Observation, ObservationStats, Scanner, ScannerStats
 
 NOW = datetime(2026, 11, 28, 15, 30, tzinfo=UTC)
@@ -341,3 +342,54 @@ def test_fetch_fleet_activity_sizes_each_fetch_and_isolates_failures() -> None:
     assert overview_view.covers_window(
         activity.recent[ok], activity.limits[ok], overview_view.window_start(NOW, 5)
     )
+
+
+def test_fetch_fleet_activity_lists_no_observations_for_a_scanner_with_none() -> None:
+    empty, busy = str(uuid.uuid4()), str(uuid.uuid4())
+    listed: list[str] = []
+
+    def stats(scanner_id: str) -> ObservationStats:
+        return make_stats(0, 0, 0, 0, None) if scanner_id == empty else make_stats(2, 9, 9, 0, 100)
+
+    def recent(scanner_id: str, limit: int) -> list[Observation]:
+        listed.append(scanner_id)
+        return [make_observation(scanner_id, NOW - timedelta(hours=1))]
+
+    activity = overview_view.fetch_fleet_activity([empty, busy], stats, recent, max_workers=2)
+    assert listed == [busy]
+    assert activity.recent[empty] == () and len(activity.recent[busy]) == 1
+    assert overview_view.last_observation_at(activity.recent[empty]) is None
+    assert not activity.errors
+
+
+def test_fetch_fleet_activity_stops_calling_a_host_it_cannot_reach() -> None:
+    ids = [str(uuid.uuid4()) for _ in range(6)]
+    calls: list[str] = []
+
+    def stats(scanner_id: str) -> ObservationStats:
+        calls.append(scanner_id)
+        raise APIConnectionError("refused", may_have_reached_server=False)
+
+    def recent(scanner_id: str, limit: int) -> list[Observation]:
+        calls.append(scanner_id)
+        raise APIConnectionError("refused", may_have_reached_server=False)
+
+    activity = overview_view.fetch_fleet_activity(ids, stats, recent, max_workers=1)
+    assert calls == [ids[0]]  # one worker: the first call fails, every later one is skipped
+    assert set(activity.errors) == set(ids)
+    assert all(isinstance(error, APIConnectionError) for error in activity.errors.values())
+
+
+def test_fetch_fleet_activity_keeps_calling_after_a_slow_answer() -> None:
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    calls: list[str] = []
+
+    def stats(scanner_id: str) -> ObservationStats:
+        calls.append(scanner_id)
+        if scanner_id == ids[0]:
+            raise APITimeoutError("read timed out", may_have_reached_server=True)
+        return make_stats(0, 0, 0, 0, None)
+
+    activity = overview_view.fetch_fleet_activity(ids, stats, lambda sid, limit: [], max_workers=1)
+    assert calls.count(ids[0]) == 1 and set(calls) == set(ids)  # a timeout is not an outage
+    assert set(activity.errors) == {ids[0]}
