@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from console import connection, cost, cost_charts, data, estimate_inputs, estimate_view, render
+from console import connection, cost, data, estimate_inputs, estimate_view, render
 from console import estimate_panels as panels
 from console.estimate_view import EstimateMemory, EstimateRequest
 from vision_api import Scanner, VisionAPIError
@@ -73,19 +73,7 @@ with results:
     month = cost.monthly_cost(basis, rate, price)
     panels.show_numbers(outcome.estimate, month)
     budget, answer = panels.budget_section(prefix, basis, price, rate)
-    curve = cost.cost_curve(
-        basis, price, extra_rates=[rate, *([answer.sampling_rate] if answer else [])]
-    )
-    st.altair_chart(
-        cost_charts.cost_curve_chart(
-            curve,
-            rate,
-            budget_credits=budget,
-            quota_headroom=cost.ERA_S_MONTHLY_QUOTA - basis.other_enabled_monthly,
-            credits_per_observation=price,
-        ),
-        width="stretch",
-    )
+    panels.cost_curve(basis, price, rate, budget, answer)
 
 st.divider()
 if connection.current().read_only:

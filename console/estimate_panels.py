@@ -1,7 +1,9 @@
-"""The Estimate page's output panels: the numbers, the 429 countdown, saving and the draft hand-off.
+"""The Estimate page's output panels: numbers, cost curve, 429 countdown, saving, draft hand-off.
 
 Rendering only. Numbers come from ``console.cost`` and decisions from ``console.estimate_view``;
 scanner names and other API text are escaped before any Markdown-rendering element sees them.
+The cost curve's spec is kept per set of inputs (``console.session_memo``), so an idle rerun
+draws it without rebuilding it.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ import streamlit as st
 
 from console import (
     cost,
+    cost_charts,
     data,
     estimate_inputs,
     estimate_view,
     models_catalog,
     render,
     scanner_form_view,
+    session_memo,
 )
 from console.forms import ScannerForm
+from console.observations_panels import chart_spec
 from vision_api import Estimate, Scanner, VisionAPIError
 
 _STATUS_BADGES = {
@@ -115,6 +120,39 @@ def budget_section(
             )
         st.caption(estimate_view.describe_quota_room(basis))
     return budget, answer
+
+
+def cost_curve(
+    basis: cost.VolumeBasis,
+    price: int,
+    rate: float,
+    budget: float | None,
+    answer: cost.BudgetAnswer | None,
+) -> None:
+    """The cost across sampling rates, the chosen rate, budget and quota marked.
+
+    The spec is built once per set of inputs and kept in the session: an idle rerun draws
+    the kept spec, and only a change of rate, budget, model or estimate builds a new one.
+    """
+    extra_rates = (rate, *((answer.sampling_rate,) if answer else ()))
+    headroom = cost.ERA_S_MONTHLY_QUOTA - basis.other_enabled_monthly
+
+    def build() -> dict[str, Any]:
+        curve = cost.cost_curve(basis, price, extra_rates=extra_rates)
+        return chart_spec(
+            cost_charts.cost_curve_chart(
+                curve,
+                rate,
+                budget_credits=budget,
+                quota_headroom=headroom,
+                credits_per_observation=price,
+            )
+        )
+
+    spec = session_memo.remember(
+        "estimate:cost_curve", (basis, price, rate, budget, extra_rates), build
+    )
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def retry_countdown(retry_at: float) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import models_catalog, scanner_form_view
+from console import cost_charts, models_catalog, scanner_form_view
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
 from vision_api.sandbox import Sandbox
@@ -275,3 +275,27 @@ def test_read_only_console_estimates_but_offers_no_save(
     assert any("read-only" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == f"estimate:save:{own_scanner.id}"]
     assert number(at, "Observations / month") >= 0
+
+
+def test_an_idle_rerun_builds_no_chart_and_a_rate_change_marks_the_new_rate(
+    app: AppFactory, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen: list[float] = []
+    real = cost_charts.cost_curve_chart
+
+    def recording(curve: Any, chosen_rate: float, **options: Any) -> Any:
+        chosen.append(chosen_rate)
+        return real(curve, chosen_rate, **options)
+
+    monkeypatch.setattr(cost_charts, "cost_curve_chart", recording)
+    at = open_page(app)
+    assert len(chosen) == 1
+    sandbox.requests.clear()
+    at.run()
+    at.run()
+    assert len(chosen) == 1  # nothing changed: the kept spec is drawn again
+    assert len(at.get("vega_lite_chart")) == 1
+    at.slider(key=f"{DRAFT}:rate_slider").set_value(55.0).run()
+    assert not at.exception, at.exception
+    assert chosen[1:] == [0.55]  # one new spec, marking the new rate
+    assert sandbox.requests.count() == 0
