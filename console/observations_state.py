@@ -4,6 +4,10 @@ The URL is read only when it changed outside this page's own writes (first load,
 an edited link); its values then seed the widgets. On every other run the widgets are the
 source of truth and the URL mirrors them, so a copied link reproduces the view.
 
+Streamlit forgets widget values when another page runs, and page navigation clears the URL, so
+the last view drawn is also kept in a plain session key and restored when the page comes back
+without a link of its own: URL parameters given explicitly > remembered view > defaults.
+
 Reads are memoised per session by everything they depend on (credential fingerprint, write
 generation, scanner, filters, sort, window): a rerun that changes none of those makes no
 request at all, whatever the shared cache's TTL says. "Refresh" bumps the write generation.
@@ -31,6 +35,7 @@ W_PAGE, W_SIZE, W_BUCKET = "obs_page", "obs_size", "obs_bucket"
 _URL_WRITTEN = "obs_url_written"
 _PENDING = "obs_pending_detail"
 _MEMO = "obs_memo"
+_VIEW = "obs_view"
 
 # Query field -> the widget key holding it.
 _FIELD_KEYS: Mapping[str, str] = {
@@ -54,12 +59,20 @@ def _url_params() -> dict[str, str]:
 
 
 def sync_from_url() -> list[Notice]:
-    """Seed the widgets from the URL when it changed behind this page's back.
+    """Seed the widgets from the URL when it changed behind this page's back, or from the
+    remembered view when returning from another page without a link of its own.
 
     Returns notices for URL values that were invalid (each fell back to its default).
     """
     current = _url_params()
-    if current == st.session_state.get(_URL_WRITTEN):
+    written = current == st.session_state.get(_URL_WRITTEN)
+    if W_SCANNER not in st.session_state:  # the widgets were not drawn last run (another page)
+        remembered = st.session_state.get(_VIEW)
+        if isinstance(remembered, ObservationQuery) and (written or not current):
+            seed(remembered)
+            st.session_state[_PENDING] = remembered.observation_id
+            return []
+    elif written:
         return []
     query, notices = oq.parse_params(current)
     seed(query)
@@ -87,7 +100,8 @@ def current_query() -> ObservationQuery:
 
 
 def write_url(query: ObservationQuery) -> None:
-    """Mirror the view into the URL, touching only this page's parameters."""
+    """Mirror the view into the URL, touching only this page's parameters; remember the view."""
+    st.session_state[_VIEW] = query
     wanted = query.to_params()
     for name in oq.URL_PARAMS:
         if name in wanted:

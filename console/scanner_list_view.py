@@ -5,6 +5,11 @@ link from another page); otherwise the widgets are, and their values are written
 URL after every run, defaults omitted. Invalid URL values fall back to their defaults with a
 notice. Reads go through ``console.data`` (cached per credential), so a rerun that changes no
 filter makes no request.
+
+Streamlit forgets a widget's value when a run does not draw it (another page, or the edit form
+in place of the list), and page navigation clears the URL. So the list's values are also kept
+in a plain session key, the remembered view, and put back when the page is drawn again without
+a link of its own: URL parameters given explicitly > remembered view > defaults.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ TABLE_KEY = "scanners.table"
 PICK_KEY = "scanners.table_pick"
 URL_SEEN_KEY = "scanners.url_seen"
 NOTICES_KEY = "scanners.notices"
+VIEW_KEY = "scanners.view"
+ARRIVAL_MARK = WIDGETS["sort"]
+"""A widget drawn on every run that shows the list: its state is gone after a run without it."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +53,17 @@ class ListView:
 
 
 def sync_from_url() -> None:
-    """Seed the list state from the URL when the URL changed from outside since the last run."""
+    """Seed the list state: from the URL when it changed from outside since the last run, else
+    from the remembered view when the widgets lost their values (the list was not drawn)."""
     raw = {param.name: st.query_params.get(param.name) for param in PARAMS}
-    if raw == st.session_state.get(URL_SEEN_KEY):
+    seen = raw == st.session_state.get(URL_SEEN_KEY)
+    if ARRIVAL_MARK not in st.session_state:
+        remembered = st.session_state.get(VIEW_KEY)
+        linked = any(value is not None for value in raw.values())
+        if remembered is not None and (seen or not linked):
+            _restore(remembered)
+            return
+    elif seen:
         return
     values, notices = state.read_params(PARAMS)
     for name, key in WIDGETS.items():
@@ -56,6 +72,14 @@ def sync_from_url() -> None:
     st.session_state[PAGE_KEY] = values["page"]
     st.session_state[SELECTED_KEY] = values["scanner"]
     st.session_state[NOTICES_KEY] = notices
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def _restore(remembered: dict[str, Any]) -> None:
+    """Put the remembered filters and sort back; page and selection are plain keys that stay."""
+    for key, value in remembered.items():
+        st.session_state[key] = list(value) if isinstance(value, list) else value
     st.session_state.pop(TABLE_KEY, None)
     st.session_state.pop(PICK_KEY, None)
 
@@ -76,8 +100,13 @@ def current_values() -> dict[str, Any]:
 
 
 def write_url() -> None:
-    """Mirror the list state into the URL and remember it as seen."""
+    """Mirror the list state into the URL, remember it as seen, and remember the view."""
     state.write_params(current_values(), PARAMS)
+    st.session_state[VIEW_KEY] = {
+        key: list(value) if isinstance(value, list) else value
+        for key in WIDGETS.values()
+        if (value := st.session_state.get(key)) is not None
+    }
     st.session_state[URL_SEEN_KEY] = {
         param.name: st.query_params.get(param.name) for param in PARAMS
     }

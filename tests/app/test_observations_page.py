@@ -323,6 +323,77 @@ def test_a_copied_url_reproduces_the_view(app: AppFactory, client: VisionClient)
     assert list(table(at)["Session"]) == [o.session_id for o in expected]
 
 
+# --- leaving the page and coming back --------------------------------------------------------
+
+
+def navigate(at: AppTest, page: str, **params: str) -> AppTest:
+    """Go to another page as the sidebar does: the URL keeps only the params a link gives."""
+    at.query_params.clear()
+    at.query_params.update(params)
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def explored_view(app: AppFactory, client: VisionClient) -> AppTest:
+    """A monitor's view off every default: filters, sort, size, page 2 and an open row."""
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id)
+    assert at.selectbox(key=obs_state.W_SCANNER).value == scanner.id
+    at.multiselect(key=obs_state.W_STATUS).set_value(["succeeded"]).run()
+    at.selectbox(key=obs_state.W_SORT).set_value("completed_at").run()
+    at.selectbox(key=obs_state.W_SIZE).set_value(25).run()
+    at.button(key="obs_next_page").click().run()
+    key = obs_state.table_key(
+        oq.ObservationQuery(
+            scanner_id=scanner.id,
+            status=("succeeded",),
+            order_by="completed_at",
+            page=2,
+            page_size=25,
+        )
+    )
+    at.session_state[key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+    assert {"status", "sort", "size", "page", "obs"} <= set(at.query_params)
+    return at
+
+
+def test_going_to_another_page_and_back_restores_the_view_without_requests(
+    app: AppFactory, client: VisionClient, sandbox: Sandbox
+) -> None:
+    at = explored_view(app, client)
+    view, rows = dict(at.query_params), list(table(at)["Session"])
+    navigate(at, "estimate")
+    sandbox.requests.clear()
+    navigate(at, "observations")
+    assert sandbox.requests.count() == 0
+    assert dict(at.query_params) == view
+    assert at.selectbox(key=obs_state.W_SCANNER).value == view["scanner"]
+    assert at.multiselect(key=obs_state.W_STATUS).value == ["succeeded"]
+    assert at.selectbox(key=obs_state.W_SORT).value == "completed_at"
+    assert at.selectbox(key=obs_state.W_SIZE).value == 25
+    assert at.number_input(key=obs_state.W_PAGE).value == 2
+    assert list(table(at)["Session"]) == rows
+    observation = client.observations.retrieve(view["scanner"], view["obs"])
+    assert any(observation.session_id in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_a_link_with_params_wins_over_the_remembered_view(
+    app: AppFactory, client: VisionClient
+) -> None:
+    at = explored_view(app, client)
+    other = demo_scanner(client, "classifier")
+    navigate(at, "estimate")
+    navigate(at, "observations", scanner=other.id)
+    assert dict(at.query_params) == {"scanner": other.id}
+    assert at.selectbox(key=obs_state.W_SCANNER).value == other.id
+    assert at.multiselect(key=obs_state.W_STATUS).value == []
+    assert at.selectbox(key=obs_state.W_SORT).value == oq.DEFAULT_ORDER_BY
+    assert at.number_input(key=obs_state.W_PAGE).value == 1
+
+
 def test_widget_changes_are_written_to_the_url(app: AppFactory, client: VisionClient) -> None:
     at = open_page(app, scanner=demo_scanner(client, "scorer").id)
     at.selectbox(key=obs_state.W_SORT).set_value("-result_score").run()

@@ -316,9 +316,7 @@ def test_untouched_edit_sends_nothing(app: Any, client: VisionClient, sandbox: A
     assert any("Nothing changed" in t for t in texts(at, "toast"))
 
 
-def test_edit_opens_on_the_stored_scanner_not_a_cached_copy(
-    app: Any, client: VisionClient
-) -> None:
+def test_edit_opens_on_the_stored_scanner_not_a_cached_copy(app: Any, client: VisionClient) -> None:
     scanner = make_scanner(client, description="Before")
     at = app("scanners", query_params={"scanner": scanner.id})
     client.scanners.update(scanner.id, description="Changed elsewhere")
@@ -508,6 +506,82 @@ def test_pages_of_fifty_come_from_the_server(app: Any, client: VisionClient, san
 
     beyond = app("scanners", query_params={"q": tag, "page": "9"})
     assert list(beyond.dataframe[0].value["Name"]) == [f"Paged {tag} 50"]
+
+
+def navigate(at: AppTest, page: str, **params: str) -> AppTest:
+    """Go to another page as the sidebar does: the URL keeps only the params a link gives."""
+    at.query_params.clear()
+    at.query_params.update(params)
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def paged_view(app: Any, client: VisionClient) -> tuple[AppTest, str]:
+    """Page 2 of a searched, typed and sorted list with its only row selected."""
+    tag = unique("t")
+    for number in range(51):
+        make_scanner(client, name=f"Nav {tag} {number:02d}")
+    make_scanner(
+        client,
+        name=f"Nav {tag} scorer",
+        scanner_type="scorer",
+        scanner_config={"prompt": "Rate it", "scale": {"min": 0, "max": 10}},
+    )
+    at = app("scanners", query_params={"q": tag})
+    at.multiselect(key="scanners.f_type").set_value(["monitor"]).run()
+    at.selectbox(key="scanners.sort").set_value("-name").run()
+    at.button(key="scanners.next").click().run()
+    at.session_state["scanners.table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert list(at.dataframe[0].value["Name"]) == [f"Nav {tag} 00"]
+    assert dict(at.query_params).keys() == {"q", "type", "sort", "page", "scanner"}
+    return at, tag
+
+
+def test_going_to_another_page_and_back_restores_the_view_without_requests(
+    app: Any, client: VisionClient, sandbox: Any
+) -> None:
+    at, tag = paged_view(app, client)
+    view = dict(at.query_params)
+    navigate(at, "estimate")
+    sandbox.requests.clear()
+    navigate(at, "scanners")
+    assert sandbox.requests.count() == 0
+    assert dict(at.query_params) == view
+    assert at.text_input(key="scanners.q").value == tag
+    assert at.multiselect(key="scanners.f_type").value == ["monitor"]
+    assert at.selectbox(key="scanners.sort").value == "-name"
+    assert list(at.dataframe[0].value["Name"]) == [f"Nav {tag} 00"]
+    assert texts(at, "subheader") == [f"Nav {tag} 00"]
+
+
+def test_a_link_with_params_wins_over_the_remembered_view(app: Any, client: VisionClient) -> None:
+    at, _tag = paged_view(app, client)
+    navigate(at, "estimate")
+    navigate(at, "scanners", type="scorer")
+    assert dict(at.query_params) == {"type": "scorer"}
+    assert at.text_input(key="scanners.q").value == ""
+    assert at.multiselect(key="scanners.f_type").value == ["scorer"]
+    assert at.selectbox(key="scanners.sort").value == "name"
+    assert not texts(at, "subheader")
+
+
+def test_the_edit_form_keeps_the_list_view_for_when_it_closes(
+    app: Any, client: VisionClient
+) -> None:
+    tag = unique("t")
+    scanner = make_scanner(client, name=f"Edit {tag}")
+    at = app("scanners", query_params={"q": tag, "sort": "-name", "scanner": scanner.id})
+    view = dict(at.query_params)
+    at.button(key="scanners.edit").click().run()
+    at.text_area(key=form_key(at, "description")).set_value("Unsaved").run()
+    assert dict(at.query_params) == view
+    at.button(key=form_key(at, "cancel")).click().run()
+    assert not at.exception, at.exception
+    assert dict(at.query_params) == view
+    assert at.text_input(key="scanners.q").value == tag
+    assert at.selectbox(key="scanners.sort").value == "-name"
 
 
 def test_creator_filter_uses_the_creators_endpoint(app: Any, client: VisionClient) -> None:
