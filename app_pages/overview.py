@@ -17,19 +17,30 @@ st.caption(
     f"cost each month, and what it observed over the last {DAYS} days."
 )
 
+st.button(
+    "Refresh",
+    key="overview_refresh",
+    icon=":material/refresh:",
+    help="Read everything again from the API; otherwise kept until data changes here.",
+    on_click=data.invalidate,
+)
 try:
-    type_counts = data.scanner_stats()
-    creators = data.creators()
-    scanners = data.all_scanners()
+    type_counts, creators, scanners = session_memo.remember(
+        "overview:lists", (), lambda: (data.scanner_stats(), data.creators(), data.all_scanners())
+    )
 except VisionAPIError as error:
     render.show_api_error(error, "load the scanners")
     st.stop()
 
 # -- metrics strip ----------------------------------------------------------------------------
-types = overview_view.type_summary_frame(type_counts)
+types = session_memo.remember(
+    "overview:types",
+    (type_counts,),
+    lambda: list(overview_view.type_summary_frame(type_counts).itertuples(index=False)),
+)
 strip = st.columns(1 + len(types))
 strip[0].metric("Enabled scanners", f"{type_counts.enabled} / {type_counts.total}", border=True)
-for column, row in zip(strip[1:], types.itertuples(index=False), strict=True):
+for column, row in zip(strip[1:], types, strict=True):
     column.metric(
         render.escape_markdown(row.scanner_type.capitalize()),
         f"{row.enabled} / {row.total}",
@@ -91,7 +102,7 @@ if result.first_error is not None:
         icon=":material/warning:",
     )
 selection = st.dataframe(
-    fleet,
+    result.arrow_table,
     hide_index=True,
     key="overview_fleet",
     on_select="rerun",

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from console import cost_charts, overview_view, worker_clients
 from console.observations_panels import chart_spec
@@ -28,6 +29,8 @@ class Fleet:
     """What the Overview draws from the fleet's activity (specs are plain Vega-Lite dicts)."""
 
     table: pd.DataFrame
+    arrow_table: pa.Table
+    """``table`` converted once: Streamlit would otherwise convert the frame on every rerun."""
     totals: dict[str, int]
     failed_names: tuple[str, ...]
     first_error: Exception | None
@@ -71,6 +74,7 @@ def build_fleet(
     since = overview_view.window_start(now, days)
     return Fleet(
         table=table,
+        arrow_table=pa.Table.from_pandas(table, preserve_index=False),
         totals=overview_view.fleet_totals(table),
         failed_names=tuple(names_by_id[sid] for sid in activity.errors if sid in names_by_id),
         first_error=next(iter(activity.errors.values()), None),

@@ -145,6 +145,13 @@ def test_a_failed_stats_call_keeps_every_row(fleet_sandbox: Sandbox) -> None:
     assert len(table) == table["name"].nunique()
     warning = next(w.value for w in at.warning if "Could not load the activity" in w.value)
     assert "of 1 scanner" in warning and "1 scanners" not in warning
+    fleet_sandbox.requests.clear()
+    at.run()  # the failure is kept, not retried on every rerun
+    assert fleet_sandbox.requests.count(path_contains=STATS_PATH) == 0
+    at.button(key="overview_refresh").click().run()
+    assert fleet_sandbox.requests.count(path_contains=STATS_PATH) == len(table)
+    assert fleet_table(at)["observations_total"].notna().all()
+    assert not any("Could not load the activity" in w.value for w in at.warning)
 
 
 def test_selecting_a_row_links_to_its_observations(fleet_sandbox: Sandbox) -> None:
