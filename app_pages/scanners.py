@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console import connection, data, scanner_actions, scanner_list, templates
+from console import connection, scanner_actions, scanner_list, templates
 from console import scanner_form_save as form_save
 from console import scanner_form_view as form_view
 from console import scanner_list_view as list_view
@@ -75,7 +75,7 @@ if session is not None and not read_only:
     st.stop()
 
 try:
-    creators = data.creators()
+    creators = list_view.creators()
 except VisionAPIError as exc:
     show_api_error(exc, "load the scanner creators")
     creators = []

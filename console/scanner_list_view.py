@@ -4,7 +4,8 @@ The URL is the source of truth when it changes from outside (a pasted link, back
 link from another page); otherwise the widgets are, and their values are written back to the
 URL after every run, defaults omitted. Invalid URL values fall back to their defaults with a
 notice. Reads go through ``console.data`` (cached per credential), so a rerun that changes no
-filter makes no request.
+filter makes no request; the page's response and its table (an Arrow table, built once) are
+kept in the session per set of filters, so such a rerun does not rebuild them either.
 
 Streamlit forgets a widget's value when a run does not draw it (another page, or the edit form
 in place of the list), and page navigation clears the URL. So the list's values are also kept
@@ -14,13 +15,15 @@ a link of its own: URL parameters given explicitly > remembered view > defaults.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
 
-from console import data, forms, scanner_list, state
+from console import data, forms, scanner_list, session_memo, state
 from console.render import escape_markdown, show_api_error
 from console.scanner_list import PARAMS, SORTS
 from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
@@ -46,10 +49,36 @@ ARRIVAL_MARK = WIDGETS["sort"]
 
 @dataclass(frozen=True)
 class ListView:
-    """One rendered page of the list: its scanners and the total matching."""
+    """One page of the list: its scanners, the total matching, and the grid's table."""
 
     scanners: Sequence[Scanner]
     total: int
+    table: pa.Table
+
+
+def _list_view(page: Page[Scanner]) -> ListView:
+    frame = scanner_list.table_frame(page.items)
+    return ListView(page.items, page.count, pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def _freshness() -> int:
+    """Changes once per shared-cache lifetime: a kept page is never older than a cached one."""
+    return int(time.time() // data.READ_TTL_SECONDS)
+
+
+def _fetch(values: dict[str, Any]) -> ListView:
+    """The page for ``values``, from the session while its inputs are unchanged."""
+    kwargs = scanner_list.list_kwargs(values)
+    return session_memo.remember(
+        "scanners.list",
+        (_freshness(), sorted(kwargs.items())),
+        lambda: _list_view(data.list_scanners(**kwargs)),
+    )
+
+
+def creators() -> list[User]:
+    """Everyone who created a scanner, kept like the list (one request per cache lifetime)."""
+    return session_memo.remember("scanners.creators", (_freshness(),), data.creators)
 
 
 def sync_from_url() -> None:
@@ -195,15 +224,15 @@ def load_page() -> ListView | None:
     """The current page from the server; past the last page, the last page instead."""
     values = current_values()
     try:
-        page: Page[Scanner] = data.list_scanners(**scanner_list.list_kwargs(values))
-        last = scanner_list.page_count(page.count)
-        if page.count and values["page"] > last:
+        view = _fetch(values)
+        last = scanner_list.page_count(view.total)
+        if view.total and values["page"] > last:
             st.session_state[PAGE_KEY] = last
-            page = data.list_scanners(**scanner_list.list_kwargs({**values, "page": last}))
+            view = _fetch({**values, "page": last})
     except VisionAPIError as exc:
         show_api_error(exc, "load the scanners")
         return None
-    return ListView(page.items, page.count)
+    return view
 
 
 def render_table(view: ListView) -> None:
@@ -216,9 +245,8 @@ def render_table(view: ListView) -> None:
             icon=":material/search_off:" if filtered else ":material/radar:",
         )
         return
-    frame = scanner_list.table_frame(view.scanners)
     event = st.dataframe(
-        frame,
+        view.table,
         key=TABLE_KEY,
         on_select="rerun",
         selection_mode="single-row",
