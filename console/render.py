@@ -32,13 +32,26 @@ from vision_api import (
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'&%@;/?])")
 
 
+_WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGERS = re.compile(r"(?i)(://|www\.|@)")
+
+
+def unlink(text: object) -> str:
+    """The text with an invisible word joiner inside every GFM autolink trigger."""
+    return _AUTOLINK_TRIGGERS.sub(
+        lambda m: m.group(1)[0] + _WORD_JOINER + m.group(1)[1:], str(text)
+    )
+
+
 def escape_markdown(text: object) -> str:
     """Backslash-escape every Markdown-significant character, so text renders literally.
 
     Covers links and images (``[]()!``), emphasis, code, HTML, LaTeX (``$``), Material icon
-    shortcodes (``:``) and colour directives; newlines are kept as line breaks.
+    shortcodes (``:``) and colour directives; newlines are kept as line breaks. Escaping
+    does not stop GFM's autolinking of bare URLs, ``www.`` names and e-mail addresses, so an
+    invisible word joiner is put inside each trigger: the text reads the same, links nowhere.
     """
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", unlink(text))
     return escaped.replace("\n", "  \n")
 
 

@@ -322,7 +322,7 @@ def render_tracking(tracking: ScanTracking) -> None:
     observation = tracking.observation
     if tracking.status == "succeeded":
         head = observations_view.headline(observation, tracking.scanner_type)
-        st.metric(head["label"], head["value"], help=None)
+        st.metric(escape_markdown(head["label"]), escape_markdown(head["value"]), help=None)
         if head["caption"]:
             st.caption(escape_markdown(head["caption"]))
         output = _model_output(observation)

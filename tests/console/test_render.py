@@ -24,7 +24,17 @@ def test_escaped_markdown_leaves_no_unescaped_syntax(text: str) -> None:
     escaped = escape_markdown(text)
     unescaped = re.findall(r"(?<!\\)[\[\]()!<>*_`$:#]", escaped)
     assert unescaped == []
-    assert escaped.replace("\\", "").replace("  \n", "\n") == text
+    assert escaped.replace("\\", "").replace("  \n", "\n").replace("\u2060", "") == text
+
+
+@pytest.mark.parametrize(
+    "text", ["see https://evil.example/x", "www.evil.example", "mail me: a@evil.example"]
+)
+def test_escaped_markdown_breaks_bare_autolinks_invisibly(text: str) -> None:
+    escaped = escape_markdown(text)
+    for trigger in ("://", "www.", "@evil"):
+        assert trigger not in escaped.replace("\\", "")
+    assert escaped.replace("\\", "").replace("\u2060", "") == text
 
 
 @pytest.mark.parametrize(
