@@ -12,7 +12,7 @@ from console.frame import render_frame
 
 st.set_page_config(
     page_title="Vision Console",
-    page_icon=":material/visibility:",
+    page_icon="👁️",  # an emoji favicon is drawn locally; a Material one is fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
 )
