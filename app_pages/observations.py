@@ -45,16 +45,15 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
     query, restricted = oq.restrict_to_scanner_type(state.current_query(), scanner.scanner_type)
     notices += picked + restricted
     try:
-        with st.spinner("Loading stats…"):
-            stats = state.stats(query)
+        stats = state.stats(query)
     except VisionAPIError as error:
         # The filters stay drawn (and so keep their values) while the stats are unavailable.
         panels.filter_bar(scanner, query, list(query.tags), [query.bucket] if query.bucket else [])
         panels.show_notices(notices)
         show_api_error(error, "load this scanner's observation stats")
         return query
-    buckets = stats_frames.histogram_frame(stats)
-    labels = list(buckets["bucket"]) if buckets is not None else []
+    summary = state.stats_summary(query, stats)
+    buckets, labels = summary.buckets, list(summary.labels)
     if query.bucket is not None and query.bucket not in labels:
         notices.append(Notice(oq.P_BUCKET, "no such score bucket in this set; showing all."))
         state.set_fields(bucket=None)
@@ -64,7 +63,7 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
         if buckets is not None and query.bucket
         else None
     )
-    total = window[1] if window else int(stats_frames.status_metrics(stats)["total"] or 0)
+    total = window[1] if window else summary.total
     pages = paging.page_count(total, query.page_size)
     if query.page > pages:
         notices.append(
@@ -72,10 +71,10 @@ def explore(notice_area: st.delta_generator.DeltaGenerator) -> ObservationQuery 
         )
         state.set_fields(page=pages)
         query = replace(query, page=pages)
-    panels.filter_bar(scanner, query, stats_frames.available_tags(stats), labels)
+    panels.filter_bar(scanner, query, summary.tags, labels)
     with notice_area:
         panels.show_notices(notices)
-    if stats_frames.status_metrics(stats)["total"] == 0 and not query.has_filters():
+    if summary.total == 0 and not query.has_filters():
         st.info(
             "No observations yet. They appear once the scanner runs on its schedule, or "
             "when you apply it to a session from the Scanners page.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -209,3 +210,24 @@ def bucket_window(buckets: pd.DataFrame, bucket: str, descending: bool) -> tuple
     counts = [int(count) for count in buckets["count"]]
     before = sum(counts[position + 1 :]) if descending else sum(counts[:position])
     return before, counts[position]
+
+
+@dataclass(frozen=True)
+class StatsSummary:
+    """What the page reads from one stats answer on every run, derived once per answer."""
+
+    buckets: pd.DataFrame | None
+    labels: tuple[str, ...]
+    total: int
+    tags: tuple[str, ...]
+
+
+def summarise(stats: Any) -> StatsSummary:
+    """The score buckets (scorers), their labels, the set's size and its tag vocabulary."""
+    buckets = histogram_frame(stats)
+    return StatsSummary(
+        buckets=buckets,
+        labels=tuple(buckets["bucket"]) if buckets is not None else (),
+        total=int(status_metrics(stats)["total"] or 0),
+        tags=tuple(available_tags(stats)),
+    )

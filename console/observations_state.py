@@ -24,7 +24,9 @@ import streamlit as st
 from console import connection, data
 from console import observation_paging as paging
 from console import observation_query as oq
+from console import observation_stats as stats_frames
 from console.observation_query import Notice, ObservationQuery
+from console.observation_stats import StatsSummary
 from vision_api import Observation, ObservationStats, Page, Scanner
 
 T = TypeVar("T")
@@ -185,7 +187,8 @@ def select_row(key: str, position: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _memo(slot: str, key: tuple[Any, ...], fetch: Callable[[], T]) -> T:
+def _memo(slot: str, key: tuple[Any, ...], fetch: Callable[[], T], spinner: str = "") -> T:
+    """The slot's value for ``key``; ``spinner`` is shown only while it is being fetched."""
     memo: dict[str, tuple[tuple[Any, ...], Any]] = st.session_state.setdefault(_MEMO, {})
     conn = connection.current()
     full_key = (conn.fingerprint, data.generation(conn.fingerprint), *key)
@@ -193,7 +196,11 @@ def _memo(slot: str, key: tuple[Any, ...], fetch: Callable[[], T]) -> T:
     if held is not None and held[0] == full_key:
         value: T = held[1]
         return value
-    value = fetch()
+    if spinner:
+        with st.spinner(spinner):
+            value = fetch()
+    else:
+        value = fetch()
     memo[slot] = (full_key, value)
     return value
 
@@ -220,6 +227,16 @@ def stats(query: ObservationQuery) -> ObservationStats:
         "stats",
         (scanner_id, query.filter_key(), query.recent_days),
         lambda: data.observation_stats(scanner_id, recent_days=query.recent_days, **filters),
+        spinner="Loading stats…",
+    )
+
+
+def stats_summary(query: ObservationQuery, stats: ObservationStats) -> StatsSummary:
+    """What every run reads from the stats (buckets, total, tags), derived once per answer."""
+    return _memo(
+        "stats_summary",
+        (query.scanner_id, query.filter_key(), query.recent_days),
+        lambda: stats_frames.summarise(stats),
     )
 
 
@@ -233,6 +250,7 @@ def page(query: ObservationQuery, order_by: str, offset: int, limit: int) -> Pag
         lambda: data.list_observations(
             scanner_id, order_by=order_by, limit=limit, offset=offset, **filters
         ),
+        spinner="Loading observations…",
     )
 
 

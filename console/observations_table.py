@@ -8,7 +8,7 @@ so paging and previous/next cost nothing; a larger one is fetched a page at a ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 import pandas as pd
@@ -42,8 +42,7 @@ def render(
     if plan.order_by != query.order_by:
         st.caption(f"Sorted by score ({oq.sort_label(plan.order_by)}) inside the score bucket.")
     try:
-        with st.spinner("Loading observations…"):
-            result = state.page(query, plan.order_by, plan.offset, plan.limit)
+        result = state.page(query, plan.order_by, plan.offset, plan.limit)
     except VisionAPIError as error:
         show_api_error(error, "load the observations")
         return query
@@ -53,13 +52,17 @@ def render(
         (query.scanner_id, query.filter_key(), plan.order_by, plan.offset, plan.limit),
         lambda: obs_records.observation_records(result.items, link),
     )
-    rows = window.iloc[plan.start : plan.start + query.page_size]
+    page_rows = state.memoised(
+        "page_rows",
+        (query.scanner_id, query.filter_key(), plan, query.page_size, scanner.scanner_type),
+        lambda: _page_rows(window, plan.start, query.page_size, scanner.scanner_type),
+    )
     size = len(window) if plan.whole_set else total
     pages = paging.page_count(size, query.page_size)
     if query.page > pages:  # fewer rows arrived than the stats counted
         state.set_fields(page=pages)
         query = replace(query, page=pages)
-    page_ids = list(rows["id"])
+    page_ids = page_rows.ids
     key = state.table_key(query)
     target = state.pending()
     position = {paging.FIRST: 0, paging.LAST: len(page_ids) - 1}.get(target or "")
@@ -68,16 +71,9 @@ def render(
     if position is not None and page_ids:
         state.select_row(key, position)
         state.clear_pending()
-    table = state.memoised(
-        "table",
-        (key, plan),
-        lambda: pa.Table.from_pandas(
-            obs_records.table_frame(rows, scanner.scanner_type), preserve_index=False
-        ),
-    )
-    selected = panels.observation_table(table, scanner, key)
+    selected = panels.observation_table(page_rows.table, scanner, key)
     first = (query.page - 1) * query.page_size
-    panels.pagination(query.page, pages, first + 1, first + len(rows), size)
+    panels.pagination(query.page, pages, first + 1, first + len(page_ids), size)
     shown = _detail(
         scanner,
         query,
@@ -94,6 +90,20 @@ def render(
     )
     analysis.render(scanner, query, base, size, window if plan.whole_set else None)
     return replace(query, observation_id=shown.id if shown is not None else None)
+
+
+@dataclass(frozen=True)
+class PageRows:
+    """One table page, derived once per response: its observation ids and its grid."""
+
+    ids: list[str]
+    table: pa.Table
+
+
+def _page_rows(window: pd.DataFrame, start: int, size: int, scanner_type: str) -> PageRows:
+    rows = window.iloc[start : start + size]
+    table = pa.Table.from_pandas(obs_records.table_frame(rows, scanner_type), preserve_index=False)
+    return PageRows(list(rows["id"]), table)
 
 
 def _detail(

@@ -148,6 +148,20 @@ def test_tag_frame_marks_kinds_and_shares_of_tagged(stats: Factory) -> None:
     assert stats_frames.tag_frame(stats("monitor")) is None
 
 
+def test_summary_holds_what_the_page_reads_on_every_run(stats: Factory) -> None:
+    payload = stats(
+        "scorer",
+        scorer={"summary": None, "histogram": {"labels": ["0–4", "5–9"], "counts": [3, 5]}},
+    )
+    summary = stats_frames.summarise(payload)
+    assert summary.labels == ("0–4", "5–9")
+    assert summary.buckets is not None and summary.buckets["count"].tolist() == [3, 5]
+    assert (summary.total, summary.tags) == (40, ())
+    tagged = stats_frames.summarise(stats("classifier"))
+    assert (tagged.buckets, tagged.labels) == (None, ())
+    assert tagged.tags == ("bug", "checkout", "confusion", "rage-click")
+
+
 def test_bucket_window_ascending_and_descending(stats: Factory) -> None:
     buckets = stats_frames.histogram_frame(stats("scorer"))
     assert buckets is not None
