@@ -22,6 +22,7 @@ run: $(STAMP)
 ## test: lint, types and the whole suite, browser tests included
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy vision_api console app_pages app.py bench
 	$(PY) -m pytest
 
