@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pyarrow as pa
+import pandas as pd
 import streamlit as st
 
 from console import cost, estimate_view, forms, models_catalog, query_builder, render
@@ -125,7 +125,10 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
             key=_key(prefix, "levels"),
         )
         rows = st.data_editor(
-            _property_table(state.properties),
+            pd.DataFrame(
+                query_builder.property_records(state.properties),
+                columns=list(query_builder.PROPERTY_COLUMNS),
+            ).astype("string"),
             num_rows="dynamic",
             key=_key(prefix, "properties"),
             hide_index=True,
@@ -154,7 +157,7 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
     if submitted:
         table_error: str | None = None
         try:
-            properties = tuple(query_builder.rows_from_records(rows.to_pylist()))
+            properties = tuple(query_builder.rows_from_records(rows.to_dict("records")))
         except QueryInputError as exc:
             properties, table_error = state.properties, f"{forms.QUERY_INVALID} {exc}"
         edited = BuilderState(
@@ -177,21 +180,6 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
     for warning in query_builder.scannable_warnings(query_builder.split_query(applied)[0]):
         st.warning(render.escape_markdown(warning), icon=":material/filter_alt_off:")
     return applied, st.session_state.get(error_key)
-
-
-def _property_table(properties: tuple[query_builder.PropertyRow, ...]) -> pa.Table:
-    """The editable property rows as an Arrow table of strings.
-
-    Arrow, not pandas: Streamlit ships tables as Arrow, so a frame would be converted again on
-    every rerun; the edited rows come back as an Arrow table too.
-    """
-    records = query_builder.property_records(properties)
-    return pa.table(
-        {
-            column: pa.array([record[column] for record in records], pa.string())
-            for column in query_builder.PROPERTY_COLUMNS
-        }
-    )
 
 
 def rate_keys(prefix: str) -> tuple[str, str]:
