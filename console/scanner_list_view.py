@@ -62,7 +62,8 @@ def _list_view(page: Page[Scanner]) -> ListView:
 
 
 def _freshness() -> int:
-    """Changes once per shared-cache lifetime: a kept page is never older than a cached one."""
+    """Changes once per shared-cache lifetime, so a kept page is read again at least that often
+    (what it shows is never more than two lifetimes old, other viewers' writes included)."""
     return int(time.time() // data.READ_TTL_SECONDS)
 
 
@@ -70,7 +71,7 @@ def _fetch(values: dict[str, Any]) -> ListView:
     """The page for ``values``, from the session while its inputs are unchanged."""
     kwargs = scanner_list.list_kwargs(values)
     return session_memo.remember(
-        "scanners.list",
+        "scanners:list",
         (_freshness(), sorted(kwargs.items())),
         lambda: _list_view(data.list_scanners(**kwargs)),
     )
@@ -78,7 +79,7 @@ def _fetch(values: dict[str, Any]) -> ListView:
 
 def creators() -> list[User]:
     """Everyone who created a scanner, kept like the list (one request per cache lifetime)."""
-    return session_memo.remember("scanners.creators", (_freshness(),), data.creators)
+    return session_memo.remember("scanners:creators", (_freshness(),), data.creators)
 
 
 def sync_from_url() -> None:
