@@ -11,7 +11,15 @@ import time
 
 import streamlit as st
 
-from console import connection, cost, data, estimate_inputs, estimate_view, render
+from console import (
+    connection,
+    cost,
+    data,
+    estimate_inputs,
+    estimate_view,
+    render,
+    session_memo,
+)
 from console import estimate_panels as panels
 from console.estimate_view import EstimateMemory, EstimateRequest
 from vision_api import Scanner, VisionAPIError
@@ -23,7 +31,9 @@ st.caption(
 )
 
 try:
-    scanners = {scanner.id: scanner for scanner in data.all_scanners()}
+    scanners = session_memo.remember(
+        "estimate:scanners", (), lambda: {scanner.id: scanner for scanner in data.all_scanners()}
+    )
 except VisionAPIError as error:
     render.show_api_error(error, "load the scanners to start from")
     scanners = {}
