@@ -5,7 +5,7 @@ thread pool must not share the viewer's client. ``per_thread(client)`` hands eac
 its own client with the same host, project, key, timeout and retry policy, and closes them all
 when the block ends, as ``vision_api``'s own ``fetch_all`` does with one session per worker.
 
-The key is copied from the viewer's client straight into the new client's constructor: it is
+Each copy comes from ``VisionClient.copy()``: the key moves between the clients' settings and is
 never returned, stored elsewhere, logged or put in an error message.
 """
 
@@ -16,21 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from vision_api import VisionClient
-
-
-def _sibling(client: VisionClient) -> VisionClient:
-    """A new client with ``client``'s settings and its own HTTP session.
-
-    ``VisionClient`` has no public way to copy itself yet, so the key is read from the
-    client's settings, the only place the console keeps it (see ``console.connection``).
-    """
-    return VisionClient(
-        base_url=client.base_url,
-        project_id=client.project_id,
-        api_key=client._settings.api_key.reveal(),
-        timeout=client.timeout,
-        max_retries=client.max_retries,
-    )
 
 
 @contextmanager
@@ -46,7 +31,7 @@ def per_thread(client: VisionClient) -> Iterator[Callable[[], VisionClient]]:
     def client_for_this_thread() -> VisionClient:
         own: VisionClient | None = getattr(local, "client", None)
         if own is None:
-            own = _sibling(client)
+            own = client.copy()
             local.client = own
             with lock:
                 opened.append(own)

@@ -106,6 +106,23 @@ class VisionClient:
             "VisionClient holds an API key and cannot be pickled; cache the models it returns."
         )
 
+    def copy(self) -> VisionClient:
+        """A new client with the same settings and its own HTTP session.
+
+        For thread pools: a ``requests.Session`` is not guaranteed thread-safe, so each worker
+        thread should use its own copy (and close it). The key moves from settings to settings
+        and is never exposed.
+        """
+        twin = VisionClient.__new__(VisionClient)
+        twin._settings = self._settings
+        twin._max_retries = self._max_retries
+        twin._sleep = self._sleep
+        twin._api_root = self._api_root
+        twin._session = new_session()
+        twin.scanners = Scanners(twin)
+        twin.observations = Observations(twin)
+        return twin
+
     # Lifecycle ----------------------------------------------------------------------------
     def close(self) -> None:
         """Release pooled connections."""

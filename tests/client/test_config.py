@@ -150,3 +150,21 @@ def test_misconfiguration_error_never_echoes_the_key(caplog: pytest.LogCaptureFi
         VisionClient(base_url="gopher://x", project_id=1, api_key=KEY)
     assert KEY not in str(caught.value)
     assert KEY not in caplog.text
+
+
+def test_copy_has_the_same_settings_and_its_own_session() -> None:
+    original = VisionClient(base_url="https://h.example", project_id=3, api_key="phx_secret_copy")
+    twin = original.copy()
+    try:
+        assert twin is not original
+        assert (twin.base_url, twin.project_id, twin.timeout, twin.max_retries) == (
+            original.base_url,
+            original.project_id,
+            original.timeout,
+            original.max_retries,
+        )
+        assert twin._session is not original._session
+        assert "phx_secret_copy" not in repr(twin)
+    finally:
+        twin.close()
+        original.close()
