@@ -126,8 +126,7 @@ def run_session(
     counts: dict[str, int] = {}
     actions = script.naive if naive else script.console
     started = time.perf_counter()
-    at.run()  # the app's default page: resolves the connection, as a first visit does
-    kit.check(at, f"{script.page}: entry")
+    # A new session opening this page directly (as a shared link does), on cold caches.
     kit.clear_shared_caches()
     for name, value in script.query_params.items():
         at.query_params[name] = value

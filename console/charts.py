@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 VERDICT_ORDER: tuple[str, ...] = ("yes", "no", "inconclusive")
 VERDICT_COLORS: Mapping[str, str] = {"yes": "#2f9e44", "no": "#e03131", "inconclusive": "#868e96"}
@@ -454,3 +455,24 @@ def version_tag_chart(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.LayerChart(
         layer=[cells, labels], title=title, height=BAR_ROW_HEIGHT * rows, autosize=_AUTOSIZE
     )
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite dict to draw, built (and validated) once, cheap to send on every rerun.
+
+    Altair's default 300px view size is dropped (as ``st.altair_chart`` does), and each
+    inline dataset becomes an Arrow table: Streamlit ships datasets as Arrow, and handing it
+    a table skips a pandas round trip per dataset on every rerun.
+    """
+    spec: dict[str, Any] = chart.to_dict()
+    config = spec.get("config", {})
+    config.pop("view", None)
+    if not config:
+        spec.pop("config", None)
+    datasets = spec.get("datasets", {})
+    for name, rows in datasets.items():
+        try:
+            datasets[name] = pa.Table.from_pylist(rows)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            continue  # mixed-type column: let Streamlit convert the rows itself
+    return spec

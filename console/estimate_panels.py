@@ -27,8 +27,8 @@ from console import (
     scanner_form_view,
     session_memo,
 )
+from console.charts import chart_spec
 from console.forms import ScannerForm
-from console.observations_panels import chart_spec
 from vision_api import Estimate, Scanner, VisionAPIError
 
 _STATUS_BADGES = {

@@ -21,8 +21,9 @@ from console import charts, connection, data, export
 from console import observation_paging as paging
 from console import observation_records as obs_records
 from console import observations_state as state
+from console.charts import chart_spec
 from console.observation_query import ObservationQuery
-from console.observations_panels import chart_spec, draw_chart, score_label
+from console.observations_panels import draw_chart, score_label
 from console.render import show_api_error
 from vision_api import Scanner, VisionAPIError
 

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -32,27 +31,6 @@ TYPE_COLORS: Mapping[str, Any] = {
     "scorer": "orange",
     "summarizer": "green",
 }
-
-
-def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The Vega-Lite dict to draw, built (and validated) once, cheap to send on every rerun.
-
-    Altair's default 300px view size is dropped (as ``st.altair_chart`` does), and each
-    inline dataset becomes an Arrow table: Streamlit ships datasets as Arrow, and handing it
-    a table skips a pandas round trip per dataset on every rerun.
-    """
-    spec: dict[str, Any] = chart.to_dict()
-    config = spec.get("config", {})
-    config.pop("view", None)
-    if not config:
-        spec.pop("config", None)
-    datasets = spec.get("datasets", {})
-    for name, rows in datasets.items():
-        try:
-            datasets[name] = pa.Table.from_pylist(rows)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            continue  # mixed-type column: let Streamlit convert the rows itself
-    return spec
 
 
 def draw_chart(
@@ -256,18 +234,18 @@ def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, Any]:
     days = int(str(coverage.loc[0, "window"]).split()[1])
     rate = metrics["success_rate"]
     specs: dict[str, Any] = {
-        "status": chart_spec(
+        "status": charts.chart_spec(
             charts.status_chart(
                 stats_frames.status_frame(stats),
                 None if rate is None else round(rate),
                 int(metrics["total"] or 0),
             )
         ),
-        "coverage": chart_spec(charts.coverage_chart(coverage, days)),
+        "coverage": charts.chart_spec(charts.coverage_chart(coverage, days)),
     }
     verdicts = stats_frames.verdict_frame(stats)
     if verdicts is not None:
-        specs["verdict"] = chart_spec(charts.verdict_chart(verdicts))
+        specs["verdict"] = charts.chart_spec(charts.verdict_chart(verdicts))
     buckets, summary = stats_frames.histogram_frame(stats), stats_frames.summary_frame(stats)
     if summary is not None:
         specs["summary_caption"] = " · ".join(
@@ -275,14 +253,16 @@ def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, Any]:
         )
     if buckets is not None:
         empty = pd.DataFrame(columns=["stat", "value"])
-        specs["histogram"] = chart_spec(
+        specs["histogram"] = charts.chart_spec(
             charts.score_histogram(
                 buckets, summary if summary is not None else empty, score_label(scanner)
             )
         )
     tags = stats_frames.tag_frame(stats)
     if tags is not None and not tags.empty:
-        specs["tags"] = chart_spec(charts.tag_ranking_chart(tags, stats_frames.tagged_count(stats)))
+        specs["tags"] = charts.chart_spec(
+            charts.tag_ranking_chart(tags, stats_frames.tagged_count(stats))
+        )
     return specs
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from console import connection, data
+from console import data, session_memo
 from console import observation_paging as paging
 from console import observation_query as oq
 from console import observation_stats as stats_frames
@@ -36,7 +36,7 @@ W_TRIGGER, W_SESSION, W_DAYS, W_SORT = "obs_trigger", "obs_session", "obs_days",
 W_PAGE, W_SIZE, W_BUCKET = "obs_page", "obs_size", "obs_bucket"
 _URL_WRITTEN = "obs_url_written"
 _PENDING = "obs_pending_detail"
-_MEMO = "obs_memo"
+MEMO_PREFIX = "observations:"
 _VIEW = "obs_view"
 
 # Query field -> the widget key holding it.
@@ -189,20 +189,14 @@ def select_row(key: str, position: int) -> None:
 
 def _memo(slot: str, key: tuple[Any, ...], fetch: Callable[[], T], spinner: str = "") -> T:
     """The slot's value for ``key``; ``spinner`` is shown only while it is being fetched."""
-    memo: dict[str, tuple[tuple[Any, ...], Any]] = st.session_state.setdefault(_MEMO, {})
-    conn = connection.current()
-    full_key = (conn.fingerprint, data.generation(conn.fingerprint), *key)
-    held = memo.get(slot)
-    if held is not None and held[0] == full_key:
-        value: T = held[1]
-        return value
-    if spinner:
+
+    def compute() -> T:
+        if not spinner:
+            return fetch()
         with st.spinner(spinner):
-            value = fetch()
-    else:
-        value = fetch()
-    memo[slot] = (full_key, value)
-    return value
+            return fetch()
+
+    return session_memo.remember(f"{MEMO_PREFIX}{slot}", key, compute)
 
 
 def memoised(slot: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

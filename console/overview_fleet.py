@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from console import cost_charts, overview_view, worker_clients
-from console.observations_panels import chart_spec
+from console.charts import chart_spec
 from vision_api import Scanner, VisionClient
 
 DAYS = overview_view.RECENT_DAYS

@@ -555,9 +555,8 @@ def test_export_holds_every_row_of_the_filtered_set(
     total = client.observations.stats(scanner.id).status_counts.total
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Parquet"]
-    window = next(
-        value for slot, (_k, value) in at.session_state["obs_memo"].items() if slot == "window"
-    )
+    memo = at.session_state["_session_memo"]
+    window = next(value for slot, (_k, value) in memo.items() if slot == "observations:window")
     assert len(window) == total
     csv = pd.read_csv(io.BytesIO(export.to_csv_bytes(window)), encoding="utf-8-sig")
     assert len(csv) == total
