@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -24,6 +25,23 @@ from .worker import Worker
 
 SeedName = Literal["demo", "empty"]
 _STARTUP_TIMEOUT_S = 15.0
+
+
+def _warning_or_worse(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
+def _quiet_uvicorn() -> None:
+    """Keep uvicorn's per-request and lifecycle INFO lines out of the host process's output.
+
+    ``access_log=False`` is not enough inside Streamlit: Streamlit re-attaches handlers to the
+    ``uvicorn.*`` loggers at INFO, and uvicorn logs access whenever its logger has handlers.
+    A filter on the logger survives both (the sandbox's own request log keeps the record).
+    """
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if _warning_or_worse not in logger.filters:
+            logger.addFilter(_warning_or_worse)
 
 
 class Sandbox:
@@ -108,6 +126,7 @@ class Sandbox:
         faults, log = Faults(), RequestLog()
         worker = Worker(db, scan_delay)
         app = create_app(db, faults, log, on_enqueue=worker.wake)
+        _quiet_uvicorn()
         config = uvicorn.Config(
             app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
         )
