@@ -24,7 +24,7 @@ def render_frame() -> Connection:
             "POSTHOG_PERSONAL_API_KEY, or connect from the sidebar.",
             icon=":material/error:",
         )
-        sidebar.render_connect_form(settings)
+        sidebar.render_connect_form(settings, expanded=True)
         st.stop()
     current = connection.activate(credentials, settings)
     sidebar.render(current, settings, notices)

@@ -56,13 +56,25 @@ def render(current: Connection, settings: Settings, notices: Sequence[str]) -> N
     render_connect_form(settings)
 
 
-def render_connect_form(settings: Settings) -> None:
-    """Let a viewer use their own host, project and key, kept in their session only."""
-    with (
-        st.sidebar,
-        st.expander("Connect to PostHog", icon=":material/key:"),
-        st.form("connect_form", border=False),
-    ):
+CONNECT_EXPANDER_KEY = "connect_expander"
+
+
+def render_connect_form(settings: Settings, *, expanded: bool = False) -> None:
+    """Let a viewer use their own host, project and key, kept in their session only.
+
+    The form is built only while its expander is open: closed, it costs no widgets on the
+    runs of every page.
+    """
+    box = st.sidebar.expander(
+        "Connect to PostHog",
+        expanded=expanded,
+        icon=":material/key:",
+        key=CONNECT_EXPANDER_KEY,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box, st.form("connect_form", border=False):
         host = st.text_input("Host", value=settings.default_host, key="connect_host")
         default_project = str(settings.default_project_id or "")
         project = st.text_input("Project id", value=default_project, key="connect_project")

@@ -10,6 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from console.sidebar import CONNECT_EXPANDER_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 APP_TIMEOUT_SECONDS = 60
@@ -49,10 +51,12 @@ def make_app(
     """The console on ``page`` (e.g. "scanners"), connected to ``sandbox`` through secrets.
 
     ``secrets`` overrides or extends the ``[posthog]`` table (e.g. ``{"read_only": True}``).
-    ``frame_only`` runs just the connection frame and sidebar, without any page's requests.
+    ``frame_only`` runs just the connection frame and sidebar (connect form open), without
+    any page's requests.
     """
     if frame_only:
         at = AppTest.from_string(FRAME_SCRIPT, default_timeout=APP_TIMEOUT_SECONDS)
+        at.session_state[CONNECT_EXPANDER_KEY] = True  # the connect form is built only when open
     else:
         at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS)
     table: dict[str, Any] = {

@@ -186,3 +186,12 @@ def test_clearing_caches_never_starts_a_second_demo_sandbox(
     at.run()
     assert not at.exception
     assert _sidebar_markdown(at) == before
+
+
+def test_the_connect_form_is_built_only_while_its_expander_is_open(sandbox: Any) -> None:
+    at = make_app(sandbox)
+    assert not at.sidebar.text_input, "a closed expander costs no widgets on every run"
+    at.session_state["connect_expander"] = True
+    at.run()
+    labels = [t.label for t in at.sidebar.text_input]
+    assert labels == ["Host", "Project id", "Personal API key"]
