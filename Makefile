@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 ## run: the console on the embedded demo sandbox (or on PostHog when credentials are set)
 run: $(STAMP)
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless false
 
 ## test: lint, types and the whole suite, browser tests included
 test: $(STAMP) chromium
