@@ -7,21 +7,9 @@ from datetime import UTC, datetime, timedelta
 import altair as alt
 import pandas as pd
 import streamlit as st
-
-from vision_api import VisionClient
+from naive_common import naive_client
 
 DAYS = 14
-
-
-def naive_client() -> VisionClient:
-    """A new client on every run, from secrets when present, else the environment."""
-    try:
-        table = dict(st.secrets["posthog"])
-    except (KeyError, FileNotFoundError):
-        return VisionClient()
-    return VisionClient(
-        base_url=table["host"], project_id=table["project_id"], api_key=table["personal_api_key"]
-    )
 
 
 client = naive_client()
