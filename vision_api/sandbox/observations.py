@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from . import filters
 from .catalog import OBSERVATION_STATUSES, TRIGGERS, VERDICTS
 from .errors import not_found
@@ -175,7 +177,7 @@ def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[di
         for snap in conn.execute(
             f"SELECT id, body FROM snapshots WHERE id IN ({marks})", snapshot_ids
         ):
-            snapshots[snap["id"]] = json.loads(snap["body"])
+            snapshots[snap["id"]] = orjson.loads(snap["body"])
     users = users_by_id(conn, (row["triggered_by_user"] for row in rows))
     return [
         {
@@ -187,7 +189,7 @@ def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[di
             "workflow_id": row["workflow_id"],
             "scanner_snapshot": snapshots.get(row["snapshot_id"]),
             "scanner_result": (
-                json.loads(row["scanner_result"])
+                orjson.loads(row["scanner_result"])
                 if row["status"] == "succeeded" and row["scanner_result"]
                 else None
             ),

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -106,6 +107,15 @@ async def read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
+class FastJSONResponse(Response):
+    """JSON rendered by orjson: a page of observations is mostly serialisation, ~5x faster."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
 def error_response(error: ApiError) -> JSONResponse:
     """The contract-shaped response for ``error``."""
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
@@ -162,7 +172,7 @@ def endpoint(
             return error_response(error)
         if body is None:
             return Response(status_code=status)
-        return JSONResponse(body, status_code=status)
+        return FastJSONResponse(body, status_code=status)
 
     return route
 
