@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from console.state import split_csv
+
 STATUSES: tuple[str, ...] = ("succeeded", "failed", "ineligible", "running", "pending")
 VERDICTS: tuple[str, ...] = ("yes", "no", "inconclusive")
 TRIGGERS: tuple[str, ...] = ("schedule", "on_demand")
@@ -164,20 +166,10 @@ def _first(raw: Mapping[str, str | Sequence[str]], name: str) -> str | None:
     return value[-1] if value else None
 
 
-def _csv(text: str) -> list[str]:
-    """Comma-separated values, trimmed, blanks dropped, duplicates removed in order."""
-    seen: dict[str, None] = {}
-    for part in text.split(","):
-        part = part.strip()
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
-
-
 def _choices(
     text: str, allowed: Sequence[str], param: str, notices: list[Notice]
 ) -> tuple[str, ...]:
-    values = list(dict.fromkeys(value.lower() for value in _csv(text)))
+    values = list(dict.fromkeys(value.lower() for value in split_csv(text)))
     bad = [value for value in values if value not in allowed]
     if bad:
         notices.append(
@@ -231,7 +223,7 @@ def parse_params(raw: Mapping[str, str | Sequence[str]]) -> tuple[ObservationQue
         if (text := _first(raw, param)) is not None:
             fields[field] = _choices(text, allowed, param, notices)
     if (text := _first(raw, P_TAGS)) is not None:
-        tags = _csv(text)
+        tags = list(split_csv(text))
         too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
         if too_long:
             notices.append(

@@ -49,7 +49,7 @@ def csv_choices(options: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
     """A comma-separated subset of ``options`` (order kept, duplicates and blanks dropped)."""
 
     def parse(raw: str) -> tuple[str, ...]:
-        values = _csv(raw)
+        values = split_csv(raw)
         unknown = [v for v in values if v not in options]
         if unknown:
             raise ParamError(f"{', '.join(unknown)} not among {', '.join(options)}")
@@ -62,7 +62,7 @@ def csv_text(max_items: int = 50, max_length: int = 200) -> Callable[[str], tupl
     """A comma-separated list of free strings (tags), bounded in count and length."""
 
     def parse(raw: str) -> tuple[str, ...]:
-        values = _csv(raw)
+        values = split_csv(raw)
         if len(values) > max_items or any(len(v) > max_length for v in values):
             raise ParamError(f"at most {max_items} values of {max_length} characters")
         return values
@@ -123,7 +123,8 @@ def encode_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _csv(raw: str) -> tuple[str, ...]:
+def split_csv(raw: str) -> tuple[str, ...]:
+    """Comma-separated values, trimmed, blanks dropped, duplicates removed in order."""
     seen: dict[str, None] = {}
     for part in raw.split(","):
         value = part.strip()
