@@ -6,8 +6,9 @@ nothing changed, round-robin with an empty Streamlit page so that load from othe
 all of them alike. Reported per page: median wall and CPU time of a rerun, each as a multiple
 of the empty page's (target: under 3x), the requests those reruns sent (target 0), and how many
 Altair specs each rerun built (``to_dict`` calls: a chart rebuilt on every rerun costs far more
-than drawing a spec built once). Also measured: the console's shell alone (connection and
-sidebar, which every page runs), and the naive app's pages on the demo data.
+than drawing a spec built once). Also measured: the console's floor (``app.py`` with its
+navigation, connection and sidebar, the page body skipped: what every page pays before drawing
+anything of its own), and the naive app's pages on the demo data.
 
     python bench/app_rerun.py [--repeats 15] [--sizes 0,1000,10000]
 """
@@ -21,7 +22,7 @@ import pstats
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import altair as alt
 from benchkit import apptest as kit
+from streamlit.navigation.page import StreamlitPage
 from streamlit.testing.v1 import AppTest
 
 from vision_api.sandbox import Sandbox
@@ -71,6 +73,20 @@ class SpecCounter:
             setattr(alt.TopLevelMixin, "to_dict", original)  # noqa: B010
 
 
+FLOOR = "console frame, no page body"
+
+
+@contextmanager
+def page_body_skipped() -> Iterator[None]:
+    """Run ``app.py`` as it is, but let ``navigation.run()`` execute no page."""
+    original = StreamlitPage.run
+    setattr(StreamlitPage, "run", lambda _page: None)  # noqa: B010 - patched for measuring
+    try:
+        yield
+    finally:
+        setattr(StreamlitPage, "run", original)  # noqa: B010
+
+
 def open_pages(sandbox: Sandbox, explored: str, naive: bool) -> dict[str, AppTest]:
     """One warm session per page (each loaded once, so its caches hold what it needs)."""
     sessions = {}
@@ -95,9 +111,11 @@ def measure(
         for name, at in apps.items():
             sandbox.requests.clear()
             counter.calls = 0
-            cpu, wall = time.process_time(), time.perf_counter()
-            at.run()
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            skip = page_body_skipped() if name == FLOOR else nullcontext()
+            with skip:
+                cpu, wall = time.process_time(), time.perf_counter()
+                at.run()
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             kit.check(at, name)
             got = samples[name]
             got.wall.append(wall)
@@ -111,7 +129,7 @@ def measure(
 def print_profile(apps: dict[str, AppTest], reruns: int = 5) -> None:
     """The project's own functions and the library calls costing most in idle reruns."""
     for name, at in apps.items():
-        if not name.startswith("console"):
+        if not name.startswith("console") or name == FLOOR:
             continue
         profiler = cProfile.Profile()
         with kit.profiled_script_runs(profiler):
@@ -133,9 +151,10 @@ def run_size(
         explored = kit.scanner_id_named(sandbox, EXPLORED_SCANNER)
         empty = AppTest.from_string(EMPTY_PAGE, default_timeout=kit.TIMEOUT_S)
         empty.run()
-        shell = kit.open_shell(sandbox)
-        shell.run()
-        apps: dict[str, AppTest] = {"empty page": empty, "console shell only": shell}
+        floor = kit.open_console(sandbox)
+        with page_body_skipped():
+            floor.run()
+        apps: dict[str, AppTest] = {"empty page": empty, FLOOR: floor}
         apps |= {f"console {p}": at for p, at in open_pages(sandbox, explored, False).items()}
         if with_naive:
             apps |= {f"naive {p}": at for p, at in open_pages(sandbox, explored, True).items()}

@@ -51,16 +51,6 @@ def open_console(sandbox: Any) -> AppTest:
     return at
 
 
-SHELL_SCRIPT = "from console.frame import render_frame\n\nrender_frame()\n"
-"""The console's frame alone (connection and sidebar), what every page pays for."""
-
-
-def open_shell(sandbox: Any) -> AppTest:
-    at = AppTest.from_string(SHELL_SCRIPT, default_timeout=TIMEOUT_S)
-    at.secrets["posthog"] = secrets_for(sandbox)
-    return at
-
-
 def open_naive(sandbox: Any) -> AppTest:
     at = AppTest.from_file(str(NAIVE_APP), default_timeout=TIMEOUT_S)
     at.secrets["posthog"] = secrets_for(sandbox)
