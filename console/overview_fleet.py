@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import streamlit as st
 
-from console import cost_charts, overview_view, worker_clients
+from console import connection, cost_charts, data, overview_view, worker_clients
 from console.charts import chart_spec
 from vision_api import Scanner, VisionClient
 
@@ -54,6 +55,55 @@ def load_activity(
                 .items
             ),
         )
+
+
+class _IncompleteActivity(Exception):
+    """Carries a fleet load that met errors out of the shared cache, which then stores nothing.
+
+    A failed scanner is usually a passing fault (a 503, a timeout): another viewer should try
+    it again rather than be served the failure until the cache entry expires.
+    """
+
+    def __init__(self, activity: overview_view.FleetActivity) -> None:
+        super().__init__(f"{len(activity.errors)} scanners failed to load")
+        self.activity = activity
+
+
+@st.cache_data(ttl=data.READ_TTL_SECONDS, max_entries=64, show_spinner=False)
+def _cached_activity(
+    fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
+    write_generation: int,  # noqa: ARG001 - part of the cache key: bumped by writes
+    scanner_versions: tuple[tuple[str, int], ...],
+    days: int,
+    _client: VisionClient,
+) -> overview_view.FleetActivity:
+    """``load_activity`` for these scanners, kept only when every scanner loaded."""
+    activity = load_activity(_client, [scanner_id for scanner_id, _ in scanner_versions], days)
+    if activity.errors:
+        raise _IncompleteActivity(activity)
+    return activity
+
+
+def shared_activity(scanners: Sequence[Scanner], days: int = DAYS) -> overview_view.FleetActivity:
+    """This viewer's fleet activity, shared with every viewer of the same credentials.
+
+    Keyed like ``console.data``'s reads: by the connection's credential fingerprint (never the
+    key) and its write generation, so a write through ``console.data`` makes it stale, plus the
+    scanners' ids and versions, so a scanner list read afresh gets activity to match. Fetched
+    with this viewer's own client; a load in which any scanner failed is returned to this viewer
+    but not shared, so the next viewer tries again.
+    """
+    conn = connection.current()
+    try:
+        return _cached_activity(
+            conn.fingerprint,
+            data.generation(conn.fingerprint),
+            tuple((scanner.id, scanner.scanner_version) for scanner in scanners),
+            days,
+            _client=connection.client(),
+        )
+    except _IncompleteActivity as incomplete:
+        return incomplete.activity
 
 
 def build_fleet(
