@@ -1,27 +1,17 @@
-"""Debian's chromium driven by Playwright, set up as the e2e harness does (tests/e2e/conftest.py).
+"""Debian's chromium driven by Playwright, launched exactly as the browser tests launch it.
 
-Kept separate from the test harness so the benches type-check and run on their own; the
-launch arguments and the "script finished" signal are the same ones the browser tests use.
+The executable, launch arguments and viewport come from ``tests/e2e/chromium.py``, a plain
+module without pytest (the benches put the project root on ``sys.path``); the "script finished"
+signal below is the same one the browser tests wait for.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from playwright.sync_api import Browser, Page, Playwright, expect
 
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
+from tests.e2e import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = ViewportSize(width=1440, height=900)
+VIEWPORT = chromium.VIEWPORT
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
@@ -33,9 +23,10 @@ FIRST_MARK = f'{CHART} g[class*="mark-"] path'
 
 
 def launch(playwright: Playwright) -> Browser:
-    if not CHROMIUM.exists():
-        raise SystemExit(f"{CHROMIUM} is missing: run `make chromium`")
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    """The browser tests' chromium; exits the bench with the install hint when it is missing."""
+    if not chromium.CHROMIUM.exists():
+        raise SystemExit(chromium.MISSING)
+    return chromium.launch(playwright)
 
 
 def wait_idle(page: Page, timeout_ms: float) -> None:

@@ -34,21 +34,11 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.e2e import chromium
+from tests.e2e.chromium import VIEWPORT
 from vision_api.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1440, "height": 900}
 # Assertions retry up to this long: the machine is shared, and a rerun can take seconds.
 expect.set_options(timeout=15_000)
 SERVER_START_TIMEOUT_S = 90
@@ -254,17 +244,15 @@ def unique() -> Callable[[str], str]:
 # --- browser ------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
+    if not chromium.CHROMIUM.exists():
+        pytest.fail(chromium.MISSING)
     with sync_playwright() as instance:
         yield instance
 
 
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    launched = playwright_instance.chromium.launch(
-        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-    )
+    launched = chromium.launch(playwright_instance)
     try:
         yield launched
     finally:
