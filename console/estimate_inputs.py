@@ -63,57 +63,106 @@ def source_picker(scanners: Mapping[str, Scanner]) -> str:
     return source
 
 
+_DURATION_FIELDS = (
+    ("duration_min", "Min duration (s)"),
+    ("duration_max", "Max duration (s)"),
+    ("active_min", "Min active (s)"),
+    ("active_max", "Max active (s)"),
+)
+
+
+def _inputs_from(base: Mapping[str, Any]) -> dict[str, Any]:
+    """The recordings form's widget values for ``base``, by widget name."""
+    state, remainder = query_builder.split_query(base)
+    return {
+        "tests": state.filter_test_accounts,
+        "operand": state.operand,
+        **{slot: getattr(state, slot) for slot, _label in _DURATION_FIELDS},
+        "events": list(state.events),
+        "levels": list(state.console_levels),
+        "properties": query_builder.property_records(state.properties),
+        "extra": query_builder.remainder_to_text(remainder),
+    }
+
+
 def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     """The applied recordings query (starting at ``base``), and an error for a rejected edit.
 
+    The form lives in an expander built only while open; its label summarises the applied
+    query, so a collapsed editor still says what is estimated, and a rejected edit opens it.
     A submitted query that cannot be built keeps the previously applied one, so the estimate
-    on screen always belongs to a valid query; the error says what to correct.
+    on screen always belongs to a valid query; the error says what to correct. What was
+    submitted, valid or not, is kept beside the widgets and given back to them when the
+    expander is opened again (Streamlit drops a widget's state on a run that does not draw it).
     """
-    applied_key, error_key = _key(prefix, "applied_query"), _key(prefix, "query_error")
-    state, remainder = query_builder.split_query(base)
-    if _key(prefix, "operand") not in st.session_state:  # widgets (re)created: start from base
+    open_key, applied_key = _key(prefix, "query_open"), _key(prefix, "applied_query")
+    error_key, inputs_key = _key(prefix, "query_error"), _key(prefix, "query_inputs")
+    if open_key not in st.session_state or applied_key not in st.session_state:
+        # This source's widgets are new (first visit, another source or page in between).
         st.session_state[applied_key] = dict(base)
+        st.session_state[inputs_key] = _inputs_from(base)
         st.session_state.pop(error_key, None)
-    with st.form(_key(prefix, "query_form"), border=True):
-        st.markdown("**Recordings to scan**")
-        left, right = st.columns([3, 2])
-        exclude_tests = left.toggle(
-            "No test accounts",
-            value=state.filter_test_accounts,
-            key=_key(prefix, "tests"),
-            help="Leave out recordings of internal and test users.",
-        )
-        operand = right.segmented_control(
-            "Match",
-            ["AND", "OR"],
-            default=state.operand,
-            key=_key(prefix, "operand"),
-            help="AND: every filter must match. OR: any filter may match.",
-        )
-        durations = st.columns(4)
-        bounds = {}
-        for column, (slot, label) in zip(
-            durations,
-            [
-                ("duration_min", "Min duration (s)"),
-                ("duration_max", "Max duration (s)"),
-                ("active_min", "Min active (s)"),
-                ("active_max", "Max active (s)"),
-            ],
-            strict=True,
-        ):
-            bounds[slot] = column.number_input(
-                label,
-                min_value=0.0,
-                value=getattr(state, slot),
-                step=1.0,
-                key=_key(prefix, slot),
-                placeholder="any",
+
+    def label() -> str:
+        rejected = error_key in st.session_state
+        return estimate_view.query_label(st.session_state[applied_key], rejected_edit=rejected)
+
+    shown = label()
+    box = st.expander(
+        shown,
+        expanded=bool(st.session_state.get(open_key)) or error_key in st.session_state,
+        key=open_key,
+        on_change="rerun",
+        icon=":material/filter_alt:",
+    )
+    if box.open:
+        with box:
+            _query_form(prefix, base)
+        if label() != shown:  # an applied or rejected edit: redraw with its summary
+            st.rerun()
+    applied: dict[str, Any] = st.session_state[applied_key]
+    for warning in query_builder.scannable_warnings(query_builder.split_query(applied)[0]):
+        st.warning(render.escape_markdown(warning), icon=":material/filter_alt_off:")
+    return applied, st.session_state.get(error_key)
+
+
+def _query_form(prefix: str, base: Mapping[str, Any]) -> None:
+    """The recordings form, from the kept inputs; an "Update estimate" applies or rejects it."""
+    inputs_key, table_key = _key(prefix, "query_inputs"), _key(prefix, "query_table")
+    inputs: dict[str, Any] = st.session_state[inputs_key]
+    if _key(prefix, "properties") not in st.session_state or table_key not in st.session_state:
+        # The table editor's identity includes its data: keep it fixed while the editor lives.
+        st.session_state[table_key] = inputs["properties"]
+    with st.form(_key(prefix, "query_form"), border=False):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            exclude_tests = st.toggle(
+                "No test accounts",
+                value=inputs["tests"],
+                key=_key(prefix, "tests"),
+                help="Leave out recordings of internal and test users.",
             )
+            operand = st.segmented_control(
+                "Match",
+                ["AND", "OR"],
+                default=inputs["operand"],
+                key=_key(prefix, "operand"),
+                help="AND: every filter must match. OR: any filter may match.",
+            )
+        bounds: dict[str, float | None] = {}
+        with st.container(horizontal=True):
+            for slot, label in _DURATION_FIELDS:
+                bounds[slot] = st.number_input(
+                    label,
+                    min_value=0.0,
+                    value=inputs[slot],
+                    step=1.0,
+                    key=_key(prefix, slot),
+                    placeholder="any",
+                )
         events = st.multiselect(
             "Recordings containing events",
-            list(state.events),
-            default=list(state.events),
+            list(inputs["events"]),
+            default=list(inputs["events"]),
             accept_new_options=True,
             key=_key(prefix, "events"),
             placeholder="Type an event name",
@@ -121,13 +170,12 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
         levels = st.multiselect(
             "Console log levels",
             list(query_builder.CONSOLE_LEVELS),
-            default=list(state.console_levels),
+            default=list(inputs["levels"]),
             key=_key(prefix, "levels"),
         )
         rows = st.data_editor(
             pd.DataFrame(
-                query_builder.property_records(state.properties),
-                columns=list(query_builder.PROPERTY_COLUMNS),
+                st.session_state[table_key], columns=list(query_builder.PROPERTY_COLUMNS)
             ).astype("string"),
             num_rows="dynamic",
             key=_key(prefix, "properties"),
@@ -148,38 +196,49 @@ def query_editor(prefix: str, base: Mapping[str, Any]) -> tuple[dict[str, Any], 
         )
         extra = st.text_area(
             "Other filters (RecordingsQuery JSON)",
-            query_builder.remainder_to_text(remainder),
+            inputs["extra"],
             key=_key(prefix, "extra"),
             height=90,
             help="Anything the builder above does not cover, kept as is.",
         )
         submitted = st.form_submit_button("Update estimate", icon=":material/refresh:")
+    records = rows.to_dict("records")
+    st.session_state[inputs_key] = {
+        "tests": bool(exclude_tests),
+        "operand": operand,
+        **bounds,
+        "events": list(events),
+        "levels": list(levels),
+        "properties": records,
+        "extra": extra,
+    }
     if submitted:
-        table_error: str | None = None
-        try:
-            properties = tuple(query_builder.rows_from_records(rows.to_dict("records")))
-        except QueryInputError as exc:
-            properties, table_error = state.properties, f"{forms.QUERY_INVALID} {exc}"
-        edited = BuilderState(
-            filter_test_accounts=bool(exclude_tests),
-            operand="OR" if operand == "OR" else "AND",
-            events=tuple(str(name) for name in events),
-            console_levels=tuple(levels),
-            properties=properties,
-            **bounds,
-        )
-        form = forms.ScannerForm(query=edited, query_extra=extra, query_base=dict(base))
-        query, error = forms.build_query(form)
-        error = table_error or error
-        if error:
-            st.session_state[error_key] = error
-        else:
-            st.session_state[applied_key] = query
-            st.session_state.pop(error_key, None)
-    applied: dict[str, Any] = st.session_state[applied_key]
-    for warning in query_builder.scannable_warnings(query_builder.split_query(applied)[0]):
-        st.warning(render.escape_markdown(warning), icon=":material/filter_alt_off:")
-    return applied, st.session_state.get(error_key)
+        _apply(prefix, base, st.session_state[inputs_key])
+
+
+def _apply(prefix: str, base: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+    """Build the query from submitted ``inputs``: applied if valid, else the error is kept."""
+    applied_key, error_key = _key(prefix, "applied_query"), _key(prefix, "query_error")
+    try:
+        properties = tuple(query_builder.rows_from_records(inputs["properties"]))
+    except QueryInputError as exc:
+        st.session_state[error_key] = f"{forms.QUERY_INVALID} {exc}"
+        return
+    edited = BuilderState(
+        filter_test_accounts=bool(inputs["tests"]),
+        operand="OR" if inputs["operand"] == "OR" else "AND",
+        events=tuple(str(name) for name in inputs["events"]),
+        console_levels=tuple(inputs["levels"]),
+        properties=properties,
+        **{slot: inputs[slot] for slot, _label in _DURATION_FIELDS},
+    )
+    form = forms.ScannerForm(query=edited, query_extra=inputs["extra"], query_base=dict(base))
+    query, error = forms.build_query(form)
+    if error:
+        st.session_state[error_key] = error
+    else:
+        st.session_state[applied_key] = query
+        st.session_state.pop(error_key, None)
 
 
 def rate_keys(prefix: str) -> tuple[str, str]:
@@ -244,20 +303,44 @@ def model_picker(prefix: str, current: str) -> str:
     return picked
 
 
-def budget_inputs(prefix: str) -> float | None:
-    """ "At most N credits (or $) a month": the budget in credits, or None until one is typed."""
-    left, right = st.columns([3, 2])
-    unit = right.segmented_control(
-        "Unit", ["credits", "$"], default="credits", key=_key(prefix, "budget_unit"), required=True
+def budget_choice(prefix: str) -> tuple[float | None, str]:
+    """The monthly budget typed (None until one is) and its unit, "credits" or "$".
+
+    Read from the budget widgets while they exist (this run's value, before they are drawn),
+    else from the copy kept beside them, so a collapsed calculator still knows the last budget.
+    """
+    amount_key, unit_key, kept_key = (
+        _key(prefix, "budget"),
+        _key(prefix, "budget_unit"),
+        _key(prefix, "budget_kept"),
     )
-    amount = left.number_input(
-        f"Monthly budget ({unit})",
-        min_value=0.0,
-        value=None,
-        step=100.0 if unit == "credits" else 1.0,
-        key=_key(prefix, "budget"),
-        placeholder="e.g. 1000",
-    )
+    amount, unit = st.session_state.get(kept_key, (None, "credits"))
+    if amount_key in st.session_state:
+        amount = st.session_state[amount_key]
+    if unit_key in st.session_state:
+        unit = st.session_state[unit_key]
+    st.session_state[kept_key] = (amount, unit)
+    return amount, unit
+
+
+def budget_credits(amount: float | None, unit: str) -> float | None:
+    """The budget in credits (a $ amount converted exactly), or None without one."""
     if amount is None:
         return None
     return float(cost.credits_from_dollars(amount)) if unit == "$" else float(amount)
+
+
+def budget_inputs(prefix: str, amount: float | None, unit: str) -> None:
+    """ "At most N credits (or $) a month": the budget widgets, starting from ``budget_choice``."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.number_input(
+            f"Monthly budget ({unit})",
+            min_value=0.0,
+            value=amount,
+            step=100.0 if unit == "credits" else 1.0,
+            key=_key(prefix, "budget"),
+            placeholder="e.g. 1000",
+        )
+        st.segmented_control(
+            "Unit", ["credits", "$"], default=unit, key=_key(prefix, "budget_unit"), required=True
+        )

@@ -12,7 +12,7 @@ import math
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -31,69 +31,97 @@ from console.charts import chart_spec
 from console.forms import ScannerForm
 from vision_api import Estimate, Scanner, VisionAPIError
 
-_STATUS_BADGES = {
-    "ok": ":green-badge[within quota]",
-    "warning": ":orange-badge[over 85 % of the quota]",
-    "over": ":red-badge[projected over the quota]",
+NoteColour = Literal["off", "green", "orange", "red"]
+"""Colours of a metric's note: grey, or the quota's traffic light."""
+
+METRIC_WIDTH = 170
+"""Pixels per metric: six fit one row of the results column, and wrap on a narrow screen."""
+_QUOTA_COLOURS: dict[str, NoteColour] = {"ok": "green", "warning": "orange", "over": "red"}
+_QUOTA_WORDS = {
+    "ok": "within the quota",
+    "warning": "over 85 % of the quota",
+    "over": "projected over the quota",
 }
 
 
+def _metric(
+    label: str, value: str, note: str, *, help: str | None = None, colour: NoteColour = "off"
+) -> None:
+    """A bordered metric with ``note`` in grey (or ``colour``) under it, no arrow."""
+    st.metric(
+        label,
+        value,
+        note,
+        delta_color=colour,
+        delta_arrow="off",
+        help=help,
+        border=True,
+        width=METRIC_WIDTH,
+    )
+
+
 def show_numbers(estimate: Estimate, month: cost.MonthlyCost) -> None:
-    """What the endpoint says, scaled to the chosen rate, beside the fleet and the quota."""
+    """What the endpoint says, scaled to the chosen rate, beside the fleet and the quota.
+
+    One row of bordered metrics (wrapping on narrow screens); each secondary figure sits
+    under its metric as a grey note rather than in a caption of its own.
+    """
     if month.paused:
         st.error(
             "Sampling is 0 %: the scanner is paused and will not produce any observations.",
             icon=":material/pause_circle:",
         )
-    top = st.columns(3)
-    top[0].metric(
-        "Matching sessions",
-        f"{estimate.matched_sessions_in_window:,}",
-        help=f"Recordings matching the filters in the last {estimate.window_days} days "
-        "that a scan would accept.",
-        border=True,
-    )
-    top[1].metric("Observations / month", f"{month.observations:,}", border=True)
-    top[2].metric(
-        "Credits / month",
-        f"{month.credits:,}",
-        help=f"{month.credits_per_observation} credits per observation; 1 credit = $0.01.",
-        border=True,
-    )
-    st.caption(
-        f"Based on **{estimate.matched_sessions_in_window:,}** matching recordings in the last "
-        f"**{estimate.window_days}** days, projected to 30 days at "
-        f"{cost.format_rate(month.sampling_rate)}: ≈ **{cost.format_dollars(month.dollars)}** "
-        f"a month at {month.credits_per_observation} credits per observation."
-    )
-    fleet = st.columns(3)
     others_credits = estimate.other_enabled_scanners_monthly_credits
-    fleet[0].metric(
-        "Other scanners",
-        f"{month.other_enabled_observations:,}",
-        help="Observations a month the project's other enabled scanners are expected to make"
-        + (f" ({others_credits:,} credits)." if others_credits is not None else "."),
-        border=True,
-    )
     share = "—" if month.share_of_total is None else f"{month.share_of_total:.1%}"
-    fleet[1].metric(
-        "Share",
-        share,
-        help="This scanner's share of all enabled scanners' observations.",
-        border=True,
-    )
     used = "—" if month.quota_share is None else f"{month.quota_share:.0%}"
-    fleet[2].metric(
-        "Quota used",
-        used,
-        help="This scanner plus the others, against the API's default quota of "
-        f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
-        border=True,
-    )
-    if month.quota_status is not None and month.monthly_quota is not None:
-        st.markdown(
-            f"{_STATUS_BADGES[month.quota_status]} {month.total_observations:,} of "
-            f"{month.monthly_quota:,} observations a month, this scanner and the others together"
+    with st.container(horizontal=True):
+        _metric(
+            "Matching sessions",
+            f"{estimate.matched_sessions_in_window:,}",
+            f"in the last {estimate.window_days} days",
+            help="Recordings matching the filters that a scan would accept; the month ahead "
+            f"is projected from these {estimate.window_days} days.",
+        )
+        _metric(
+            "Observations / month",
+            f"{month.observations:,}",
+            f"at {cost.format_rate(month.sampling_rate)}",
+        )
+        _metric(
+            "Credits / month",
+            f"{month.credits:,}",
+            f"≈ {cost.format_dollars(month.dollars)} a month",
+            help=f"{month.credits_per_observation} credits per observation; 1 credit = $0.01.",
+        )
+        _metric(
+            "Other scanners",
+            f"{month.other_enabled_observations:,}",
+            "observations a month"
+            + (f", {others_credits:,} credits" if others_credits is not None else ""),
+            help="What the project's other enabled scanners are expected to make a month.",
+        )
+        _metric(
+            "Share",
+            share,
+            "of all enabled scanners",
+            help="This scanner's share of all enabled scanners' observations.",
+        )
+        quota_colour: NoteColour = "off"
+        if month.quota_status is not None and month.monthly_quota is not None:
+            quota_colour = _QUOTA_COLOURS[month.quota_status]
+            quota_text = (
+                f"{month.total_observations:,} of {month.monthly_quota:,}: "
+                f"{_QUOTA_WORDS[month.quota_status]}"
+            )
+        else:
+            quota_text = f"{month.total_observations:,} observations a month"
+        _metric(
+            "Quota used",
+            used,
+            quota_text,
+            help="This scanner plus the others, against the API's default quota of "
+            f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
+            colour=quota_colour,
         )
 
 
@@ -102,14 +130,27 @@ def budget_section(
 ) -> tuple[float | None, cost.BudgetAnswer | None]:
     """ "At most N credits (or $) a month" -> the highest rate that fits, with a button to use it.
 
-    Also says how much of the monthly quota the other enabled scanners leave to this one.
+    Built only while its expander is open; the label gives the answer to the last budget
+    typed, which the curve keeps marking while the calculator is collapsed. Also says how much
+    of the monthly quota the other enabled scanners leave to this one.
     Returns the budget in credits and the answer, for the curve to mark.
     """
-    answer = None
-    with st.expander("Budget calculator: the highest rate that fits", expanded=True):
-        budget = estimate_inputs.budget_inputs(prefix)
-        if budget is not None:
-            answer = cost.highest_rate_within(basis, budget, price)
+    amount, unit = estimate_inputs.budget_choice(prefix)
+    budget = estimate_inputs.budget_credits(amount, unit)
+    answer = None if budget is None else cost.highest_rate_within(basis, budget, price)
+    open_key = f"{prefix}:budget_open"
+    box = st.expander(
+        estimate_view.budget_label(answer, budget),
+        expanded=bool(st.session_state.get(open_key)),
+        key=open_key,
+        on_change="rerun",
+        icon=":material/savings:",
+    )
+    if not box.open:
+        return budget, answer
+    with box:
+        estimate_inputs.budget_inputs(prefix, amount, unit)
+        if budget is not None and answer is not None:
             st.markdown(estimate_view.describe_budget(answer, budget, price))
             st.button(
                 f"Use {cost.format_rate(answer.sampling_rate)}",

@@ -8,6 +8,8 @@
 - ``save_changes`` / ``before_after`` prepare the PATCH of changed fields and the confirmation's
   before/after cost.
 - ``draft_form`` is what the page hands to the Scanners page's create form.
+- ``query_label`` / ``budget_label`` are the labels of the page's two collapsible sections, so
+  a collapsed section still says what it holds.
 """
 
 from __future__ import annotations
@@ -240,3 +242,75 @@ def describe_quota_room(basis: cost.VolumeBasis, quota: int = cost.ERA_S_MONTHLY
         f"To stay within the {quota:,}-observation monthly quota beside the other enabled "
         f"scanners ({others:,} a month): at most {cost.format_rate(answer.sampling_rate)}."
     )
+
+
+QUERY_SECTION = "Recordings to scan"
+BUDGET_SECTION = "Budget calculator"
+_DATE_KEYS = ("date_from", "date_to")
+_NOT_FILTERS = frozenset({"kind", *_DATE_KEYS})
+"""Remainder keys that do not narrow the recordings (the estimate and the schedule own time)."""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def _bounds(low: float | None, high: float | None, what: str) -> str | None:
+    """``duration 15–600 s``, ``duration > 15 s`` or ``duration < 600 s`` (None when unbounded)."""
+    if low is not None and high is not None:
+        return f"{what} {_seconds(low)}–{_seconds(high)} s"
+    if low is not None:
+        return f"{what} > {_seconds(low)} s"
+    if high is not None:
+        return f"{what} < {_seconds(high)} s"
+    return None
+
+
+def query_label(query: Mapping[str, Any], *, rejected_edit: bool = False) -> str:
+    """The recordings section's label: the applied query in plain words, counts only.
+
+    Event names, property values and other JSON come from the API or the user, so the label
+    (which Streamlit renders as Markdown) names none of them: it counts them. A rejected edit
+    is flagged so a collapsed section does not hide that the last "Update estimate" failed.
+    """
+    state, remainder = query_builder.split_query(query)
+    filters = [
+        _bounds(state.duration_min, state.duration_max, "duration"),
+        _bounds(state.active_min, state.active_max, "active"),
+        _plural(len(state.events), "event") if state.events else None,
+        ("console " + "/".join(state.console_levels)) if state.console_levels else None,
+        _plural(len(state.properties), "property filter") if state.properties else None,
+    ]
+    other = [key for key in remainder if key not in _NOT_FILTERS]
+    if other:
+        filters.append(_plural(len(other), "other filter"))
+    parts = [part for part in filters if part]
+    if not parts:
+        parts.append("all recordings")
+    elif state.operand == "OR" and len(parts) > 1:
+        parts.append("any may match")
+    parts.append("without test accounts" if state.filter_test_accounts else "with test accounts")
+    if any(key in remainder for key in _DATE_KEYS):
+        parts.append("its dates are ignored")
+    if rejected_edit:
+        parts.append("last edit not applied")
+    return " · ".join([QUERY_SECTION, *parts])
+
+
+def budget_label(answer: cost.BudgetAnswer | None, budget_credits: float | None) -> str:
+    """The budget calculator's label: what it does, or the answer to the last budget typed.
+
+    Numbers only (no ``$``, which Markdown labels could take for LaTeX).
+    """
+    if answer is None or budget_credits is None:
+        return f"{BUDGET_SECTION}: the highest rate that fits a monthly budget"
+    budget = f"{budget_credits:,.0f} credits a month"
+    if answer.reason == "no_sessions":
+        return f"{BUDGET_SECTION}: {budget} · any rate (no recordings match)"
+    if answer.reason in ("no_budget", "below_floor"):
+        return f"{BUDGET_SECTION}: {budget} · only 0 % (paused) fits"
+    return f"{BUDGET_SECTION}: {budget} · at most {cost.format_rate(answer.sampling_rate)}"

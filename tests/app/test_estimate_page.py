@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import cost_charts, models_catalog, scanner_form_view
+from console import cost, cost_charts, models_catalog, scanner_form_view
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
 from vision_api.sandbox import Sandbox
@@ -66,6 +66,27 @@ def set_rate(at: AppTest, prefix: str, percent: float) -> AppTest:
     return at
 
 
+def section_label(at: AppTest, title: str) -> str:
+    """The label of the page's collapsible section whose label starts with ``title``."""
+    return next(e.label for e in at.expander if e.label.startswith(title))
+
+
+def toggle_section(at: AppTest, key: str, opened: bool = True) -> AppTest:
+    """Open (or close) a lazy section as a click would: its key's state, then a rerun."""
+    at.session_state[key] = opened
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_filters(at: AppTest, prefix: str, opened: bool = True) -> AppTest:
+    return toggle_section(at, f"{prefix}:query_open", opened)
+
+
+def open_budget(at: AppTest, prefix: str, opened: bool = True) -> AppTest:
+    return toggle_section(at, f"{prefix}:budget_open", opened)
+
+
 def submit_filters(at: AppTest, prefix: str) -> AppTest:
     at.button(key=f"FormSubmitter:{prefix}:query_form-Update estimate").click().run()
     assert not at.exception, at.exception
@@ -81,7 +102,11 @@ def test_numbers_equal_the_endpoints_at_any_rate(app: AppFactory, client: Vision
     assert number(at, "Other scanners") == full.other_enabled_scanners_monthly
     fleet = full.estimated_observations_per_month + (full.other_enabled_scanners_monthly or 0)
     assert next(m.value for m in at.metric if m.label == "Quota used") == f"{fleet / 3000:.0%}"
-    assert any(f"last **{full.window_days}** days" in c.value for c in at.caption)
+    sessions = next(m for m in at.metric if m.label == "Matching sessions")
+    assert sessions.proto.delta == f"in the last {full.window_days} days"
+    credits = next(m for m in at.metric if m.label == "Credits / month")
+    dollars = cost.format_dollars(cost.dollars_for(full.estimated_credits_per_month))
+    assert credits.proto.delta == f"≈ {dollars} a month"
     for percent in (37.37, 0.01, 0.0):
         set_rate(at, DRAFT, percent)
         server = client.scanners.estimate(
@@ -104,7 +129,7 @@ def test_moving_the_rate_sends_no_request(app: AppFactory, sandbox: Sandbox) -> 
 
 
 def test_a_new_query_or_model_is_estimated_once(app: AppFactory, sandbox: Sandbox) -> None:
-    at = open_page(app)
+    at = open_filters(open_page(app), DRAFT)
     sandbox.requests.clear()
     at.toggle(key=f"{DRAFT}:tests").set_value(True)
     submit_filters(at, DRAFT)
@@ -125,7 +150,11 @@ def test_a_scanner_is_prefilled_and_left_out_of_the_others(
     assert at.selectbox(key="estimate_source").value == own_scanner.id
     assert at.selectbox(key=f"{prefix}:model").value == LITE_MODEL
     assert at.number_input(key=f"{prefix}:rate_exact").value == pytest.approx(30.0)
-    assert at.toggle(key=f"{prefix}:tests").value is True
+    assert not at.toggle  # the filters start collapsed, summarised in their label
+    assert section_label(at, "Recordings to scan") == (
+        "Recordings to scan · all recordings · without test accounts"
+    )
+    assert open_filters(at, prefix).toggle(key=f"{prefix}:tests").value is True
     mine = client.scanners.estimate(
         query=own_scanner.query, sampling_rate=0.3, scanner_id=own_scanner.id, model=LITE_MODEL
     )
@@ -140,7 +169,7 @@ def test_a_scanner_is_prefilled_and_left_out_of_the_others(
 
 
 def test_a_429_keeps_the_last_estimate_marked_stale(app: AppFactory, sandbox: Sandbox) -> None:
-    at = open_page(app)
+    at = open_filters(open_page(app), DRAFT)
     shown = number(at, "Matching sessions")
     sandbox.faults.fail_next(5, status=429, path_contains=ESTIMATE_PATH, retry_after=60)
     at.toggle(key=f"{DRAFT}:tests").set_value(True)
@@ -159,7 +188,7 @@ def test_a_429_keeps_the_last_estimate_marked_stale(app: AppFactory, sandbox: Sa
 def test_the_page_retries_once_retry_after_has_passed(
     app: AppFactory, sandbox: Sandbox, client: VisionClient
 ) -> None:
-    at = open_page(app)
+    at = open_filters(open_page(app), DRAFT)
     sandbox.faults.fail_next(4, status=429, path_contains=ESTIMATE_PATH, retry_after=1)
     at.toggle(key=f"{DRAFT}:tests").set_value(True)
     submit_filters(at, DRAFT)  # the client waits out each 1 s Retry-After, then gives up
@@ -199,8 +228,8 @@ def test_save_applies_only_the_changed_rate_after_review(
 def test_save_applies_a_new_query(
     app: AppFactory, client: VisionClient, own_scanner: Scanner
 ) -> None:
-    at = open_page(app, own_scanner)
     prefix = f"estimate:{own_scanner.id}"
+    at = open_filters(open_page(app, own_scanner), prefix)
     at.toggle(key=f"{prefix}:tests").set_value(False)
     at.number_input(key=f"{prefix}:duration_min").set_value(60.0)
     submit_filters(at, prefix)
@@ -218,7 +247,7 @@ def test_save_applies_a_new_query(
 def test_budget_calculator_moves_the_rate_without_a_request(
     app: AppFactory, sandbox: Sandbox
 ) -> None:
-    at = open_page(app)
+    at = open_budget(open_page(app), DRAFT)
     sandbox.requests.clear()
     at.number_input(key=f"{DRAFT}:budget").set_value(1000.0).run()
     assert any("At most 1,000 credits" in m.value for m in at.markdown)
@@ -242,7 +271,7 @@ def test_the_sampling_floor_is_explained_and_blocks_saving(
 
 
 def test_invalid_filters_keep_the_estimate_and_say_why(app: AppFactory, sandbox: Sandbox) -> None:
-    at = open_page(app)
+    at = open_filters(open_page(app), DRAFT)
     shown = number(at, "Matching sessions")
     sandbox.requests.clear()
     at.text_area(key=f"{DRAFT}:extra").input('{"not_a_filter": 1}')
@@ -253,7 +282,7 @@ def test_invalid_filters_keep_the_estimate_and_say_why(app: AppFactory, sandbox:
 
 
 def test_a_draft_is_handed_to_the_create_form(app: AppFactory) -> None:
-    at = set_rate(open_page(app), DRAFT, 7.5)
+    at = open_filters(set_rate(open_page(app), DRAFT, 7.5), DRAFT)
     at.toggle(key=f"{DRAFT}:tests").set_value(True)
     submit_filters(at, DRAFT)
     at.selectbox(key=f"{DRAFT}:model").set_value(LITE_MODEL).run()
@@ -299,3 +328,91 @@ def test_an_idle_rerun_builds_no_chart_and_a_rate_change_marks_the_new_rate(
     assert not at.exception, at.exception
     assert chosen[1:] == [0.55]  # one new spec, marking the new rate
     assert sandbox.requests.count() == 0
+
+
+def test_the_filters_are_summarised_collapsed_and_keep_what_was_applied(
+    app: AppFactory, sandbox: Sandbox, client: VisionClient
+) -> None:
+    at = open_page(app)
+    everything = number(at, "Matching sessions")
+    assert section_label(at, "Recordings to scan") == (
+        "Recordings to scan · all recordings · with test accounts"
+    )
+    assert not at.toggle and not at.text_area  # collapsed: the form is not built at all
+    open_filters(at, DRAFT)
+    at.toggle(key=f"{DRAFT}:tests").set_value(True)
+    at.number_input(key=f"{DRAFT}:duration_min").set_value(60.0)
+    at.multiselect(key=f"{DRAFT}:levels").set_value(["error"])
+    submit_filters(at, DRAFT)
+    summary = "Recordings to scan · duration > 60 s · console error · without test accounts"
+    assert section_label(at, "Recordings to scan") == summary
+    assert at.toggle(key=f"{DRAFT}:tests").value is True  # still open after the update
+
+    applied = {
+        "filter_test_accounts": True,
+        "having_predicates": [
+            {"key": "duration", "type": "recording", "operator": "gt", "value": 60}
+        ],
+        "console_log_filters": [
+            {"key": "level", "type": "log_entry", "operator": "exact", "value": ["error"]}
+        ],
+    }
+    fresh = client.scanners.estimate(query=applied, model=DEFAULT_MODEL)
+    assert fresh.matched_sessions_in_window != everything  # so the check below can tell
+    sandbox.requests.clear()
+    open_filters(at, DRAFT, opened=False)
+    assert not at.toggle
+    assert section_label(at, "Recordings to scan") == summary
+    assert number(at, "Matching sessions") == fresh.matched_sessions_in_window
+    assert sandbox.requests.count(path_contains=ESTIMATE_PATH) == 0  # collapsing sends nothing
+
+    open_filters(at, DRAFT)
+    assert at.toggle(key=f"{DRAFT}:tests").value is True
+    assert at.number_input(key=f"{DRAFT}:duration_min").value == 60.0
+    assert at.multiselect(key=f"{DRAFT}:levels").value == ["error"]
+
+
+def test_a_rejected_edit_is_flagged_and_kept_while_collapsed(app: AppFactory) -> None:
+    at = open_filters(open_page(app), DRAFT)
+    typed = '{"not_a_filter": 1}'
+    at.text_area(key=f"{DRAFT}:extra").input(typed)
+    at.toggle(key=f"{DRAFT}:tests").set_value(True)
+    submit_filters(at, DRAFT)
+    flagged = "Recordings to scan · all recordings · with test accounts · last edit not applied"
+    assert section_label(at, "Recordings to scan") == flagged
+    assert at.text_area(key=f"{DRAFT}:extra").value == typed  # open beside its error
+
+    open_filters(at, DRAFT, opened=False)
+    assert any("Recording filter is invalid" in e.value for e in at.error)
+    assert section_label(at, "Recordings to scan") == flagged
+    open_filters(at, DRAFT)
+    assert at.text_area(key=f"{DRAFT}:extra").value == typed
+    assert at.toggle(key=f"{DRAFT}:tests").value is True
+
+    at.text_area(key=f"{DRAFT}:extra").input("{}")
+    submit_filters(at, DRAFT)
+    assert not at.error
+    assert section_label(at, "Recordings to scan") == (
+        "Recordings to scan · all recordings · without test accounts"
+    )
+
+
+def test_the_budget_calculator_collapsed_keeps_its_answer(app: AppFactory) -> None:
+    at = open_page(app)
+    idle = "Budget calculator: the highest rate that fits a monthly budget"
+    assert section_label(at, "Budget calculator") == idle
+    assert not [n for n in at.number_input if n.key == f"{DRAFT}:budget"]
+    open_budget(at, DRAFT)
+    at.segmented_control(key=f"{DRAFT}:budget_unit").set_value("$").run()
+    at.number_input(key=f"{DRAFT}:budget").set_value(10.0).run()
+    answer = next(m.value for m in at.markdown if "At most 1,000 credits" in m.value)
+    rate = answer.split("**")[1]
+    label = f"Budget calculator: 1,000 credits a month · at most {rate}"
+    assert section_label(at, "Budget calculator") == label
+
+    open_budget(at, DRAFT, opened=False)
+    assert section_label(at, "Budget calculator") == label
+    assert not any("At most" in m.value for m in at.markdown)
+    open_budget(at, DRAFT)
+    assert at.number_input(key=f"{DRAFT}:budget").value == 10.0
+    assert at.segmented_control(key=f"{DRAFT}:budget_unit").value == "$"

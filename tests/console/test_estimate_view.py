@@ -198,3 +198,87 @@ def test_retry_after_counts_from_when_the_429_arrived() -> None:
         request(), slow, EstimateMemory(), clock=lambda: now[0]
     )
     assert outcome.retry_at == 4.0
+
+
+@pytest.mark.parametrize(
+    ("query", "summary"),
+    [
+        ({}, "all recordings · with test accounts"),
+        ({"filter_test_accounts": True}, "all recordings · without test accounts"),
+        (
+            {
+                "operand": "OR",
+                "having_predicates": [
+                    {"key": "duration", "type": "recording", "operator": "gt", "value": 15},
+                    {"key": "duration", "type": "recording", "operator": "lt", "value": 600},
+                    {"key": "active_seconds", "type": "recording", "operator": "gt", "value": 2.5},
+                ],
+                "events": [
+                    {"id": "$pageview", "name": "$pageview", "type": "events"},
+                    {"id": "$rageclick", "name": "$rageclick", "type": "events"},
+                ],
+                "properties": [
+                    {"key": "$browser", "type": "event", "operator": "exact", "value": ["Safari"]}
+                ],
+            },
+            "duration 15–600 s · active > 2.5 s · 2 events · 1 property filter · any may match"
+            " · with test accounts",
+        ),
+        (
+            {
+                "console_log_filters": [
+                    {
+                        "key": "level",
+                        "type": "log_entry",
+                        "operator": "exact",
+                        "value": ["error", "warn"],
+                    }
+                ],
+                "date_from": "-7d",
+                "kind": "RecordingsQuery",
+                "person_uuid": "x",
+                "actions": [],
+            },
+            "console error/warn · 2 other filters · with test accounts · its dates are ignored",
+        ),
+    ],
+)
+def test_query_label_summarises_in_plain_words(query: dict[str, Any], summary: str) -> None:
+    assert estimate_view.query_label(query) == f"Recordings to scan · {summary}"
+
+
+def test_query_label_names_no_user_text_and_flags_a_rejected_edit() -> None:
+    hostile = "[click](https://evil.example) :red[boo] $x$"
+    query = {
+        "events": [{"id": hostile, "name": hostile, "type": "events"}],
+        "properties": [
+            {"key": "email", "type": "person", "operator": "icontains", "value": hostile}
+        ],
+        hostile: 1,
+    }
+    label = estimate_view.query_label(query, rejected_edit=True)
+    assert label == (
+        "Recordings to scan · 1 event · 1 property filter · 1 other filter · with test accounts"
+        " · last edit not applied"
+    )
+
+
+def test_budget_label_says_what_it_does_then_the_last_answer() -> None:
+    basis = cost.VolumeBasis.from_estimate(make_estimate(matched=300, window=30))
+    assert estimate_view.budget_label(None, None) == (
+        "Budget calculator: the highest rate that fits a monthly budget"
+    )
+    answer = cost.highest_rate_within(basis, 100, 2)
+    assert answer.reason == "fits"
+    assert estimate_view.budget_label(answer, 100) == (
+        f"Budget calculator: 100 credits a month · at most {cost.format_rate(answer.sampling_rate)}"
+    )
+    assert estimate_view.budget_label(cost.highest_rate_within(basis, 0, 2), 0).endswith(
+        "only 0 % (paused) fits"
+    )
+    full = cost.highest_rate_within(basis, 10**9, 2)
+    assert estimate_view.budget_label(full, 10**9).endswith("at most 100.0 %")
+    nothing = cost.VolumeBasis.from_estimate(make_estimate(matched=0))
+    assert estimate_view.budget_label(cost.highest_rate_within(nothing, 5, 2), 5).endswith(
+        "any rate (no recordings match)"
+    )
