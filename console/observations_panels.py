@@ -9,6 +9,7 @@ rerun neither rebuilds nor re-validates them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
@@ -24,6 +25,12 @@ from console import observations_state as state
 from console.observation_query import Notice, ObservationQuery
 from console.render import escape_markdown
 from vision_api import ObservationStats, Scanner
+
+SORT_WIDTH = 300
+"""Pixels for the sort box: its longest choice fits, the row keeps room for the buttons."""
+
+TYPE_CHARTS = ("verdict", "histogram", "tags")
+"""The chart specs that show a scanner type's distribution (at most one per scanner)."""
 
 TYPE_COLORS: Mapping[str, Any] = {
     "monitor": "blue",
@@ -98,22 +105,21 @@ def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
                 Notice(oq.P_SCANNER, "no scanner with this id or name; showing the first scanner.")
             )
         st.session_state[state.W_SCANNER] = (named or scanners[0]).id
-    left, right = st.columns([5, 1], vertical_alignment="bottom")
-    scanner_id = left.selectbox(
-        "Scanner",
-        options=list(by_id),
-        key=state.W_SCANNER,
-        format_func=lambda sid: scanner_label(by_id[sid]),
-        on_change=state.on_scanner_changed,
-    )
-    right.button(
-        "Refresh",
-        icon=":material/refresh:",
-        key="obs_refresh",
-        width="stretch",
-        on_click=state.refresh,
-        help="Fetch the latest observations and stats",
-    )
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        scanner_id = st.selectbox(
+            "Scanner",
+            options=list(by_id),
+            key=state.W_SCANNER,
+            format_func=lambda sid: scanner_label(by_id[sid]),
+            on_change=state.on_scanner_changed,
+        )
+        st.button(
+            "Refresh",
+            icon=":material/refresh:",
+            key="obs_refresh",
+            on_click=state.refresh,
+            help="Fetch the latest observations and stats",
+        )
     scanner = by_id[scanner_id]
     st.markdown(scanner_badges(scanner))
     return scanner, notices
@@ -122,88 +128,124 @@ def pick_scanner(scanners: Sequence[Scanner]) -> tuple[Scanner, list[Notice]]:
 def filter_bar(
     scanner: Scanner, query: ObservationQuery, tags: Sequence[str], buckets: Sequence[str]
 ) -> None:
-    """Every filter, the sort and the page size; each change starts again at page 1."""
-    changed = state.on_filters_changed
-    kind = scanner.scanner_type
+    """The filters in one row; the sort, the rarely changed view options (behind a popover
+    that names their values) and "Clear filters" in a second. Each change starts at page 1."""
     with st.container(border=True):
-        top = st.columns(4)
-        top[0].multiselect(
-            "Status",
-            oq.STATUSES,
-            key=state.W_STATUS,
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            _filters(scanner.scanner_type, tags, buckets)
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.selectbox(
+                "Sort by",
+                oq.ORDER_BY_CHOICES,
+                key=state.W_SORT,
+                on_change=state.on_filters_changed,
+                format_func=oq.sort_label,
+                width=SORT_WIDTH,
+            )
+            view_options(query)
+            st.button(
+                "Clear filters",
+                icon=":material/filter_alt_off:",
+                key="obs_clear",
+                on_click=state.clear_filters,
+                disabled=not query.has_filters(),
+            )
+
+
+def _filters(kind: str, tags: Sequence[str], buckets: Sequence[str]) -> None:
+    """Status, the scanner type's own filter, trigger and session id."""
+    changed = state.on_filters_changed
+    st.multiselect(
+        "Status",
+        oq.STATUSES,
+        key=state.W_STATUS,
+        on_change=changed,
+        format_func=str.capitalize,
+        placeholder="Any status",
+    )
+    if kind == "monitor":
+        st.multiselect(
+            "Verdict",
+            oq.VERDICTS,
+            key=state.W_VERDICT,
             on_change=changed,
             format_func=str.capitalize,
-            placeholder="Any status",
+            placeholder="Any verdict",
         )
-        if kind == "monitor":
-            top[1].multiselect(
-                "Verdict",
-                oq.VERDICTS,
-                key=state.W_VERDICT,
-                on_change=changed,
-                format_func=str.capitalize,
-                placeholder="Any verdict",
-            )
-        elif kind == "classifier":
-            selected = st.session_state.get(state.W_TAGS) or []
-            options = list(dict.fromkeys([*tags, *selected]))
-            top[1].multiselect(
-                "Tags",
-                options,
-                key=state.W_TAGS,
-                on_change=changed,
-                placeholder="Any tag",
-                help="Fixed or freeform tags",
-            )
-        elif kind == "scorer":
-            top[1].selectbox(
-                "Score bucket",
-                [None, *buckets],
-                key=state.W_BUCKET,
-                on_change=changed,
-                format_func=lambda b: "Any score" if b is None else str(b),
-                placeholder="Any score",
-                help="Or click a bar of the score histogram",
-            )
-        top[2].multiselect(
-            "Triggered by",
-            oq.TRIGGERS,
-            key=state.W_TRIGGER,
+    elif kind == "classifier":
+        selected = st.session_state.get(state.W_TAGS) or []
+        options = list(dict.fromkeys([*tags, *selected]))
+        st.multiselect(
+            "Tags",
+            options,
+            key=state.W_TAGS,
             on_change=changed,
-            format_func=lambda t: t.replace("_", " ").capitalize(),
-            placeholder="Schedule or on demand",
+            placeholder="Any tag",
+            help="Fixed or freeform tags",
         )
-        top[3].text_input(
-            "Session id",
-            key=state.W_SESSION,
+    elif kind == "scorer":
+        st.selectbox(
+            "Score bucket",
+            [None, *buckets],
+            key=state.W_BUCKET,
             on_change=changed,
-            max_chars=oq.MAX_SESSION_ID_LENGTH,
-            placeholder="Exact session id",
+            format_func=lambda b: "Any score" if b is None else str(b),
+            placeholder="Any score",
+            help="Or click a bar of the score histogram",
         )
-        bottom = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
-        bottom[0].number_input(
+    st.multiselect(
+        "Triggered by",
+        oq.TRIGGERS,
+        key=state.W_TRIGGER,
+        on_change=changed,
+        format_func=lambda t: t.replace("_", " ").capitalize(),
+        placeholder="Schedule or on demand",
+    )
+    st.text_input(
+        "Session id",
+        key=state.W_SESSION,
+        on_change=changed,
+        max_chars=oq.MAX_SESSION_ID_LENGTH,
+        placeholder="Exact session id",
+    )
+
+
+def view_options_label(query: ObservationQuery) -> str:
+    """The view options popover's label: the values inside it, so nothing is hidden."""
+    return f"{query.page_size} rows · {query.recent_days} days"
+
+
+def view_options(query: ObservationQuery) -> None:
+    """Rows per page and the coverage window, built only while the popover is open.
+
+    Both keep their value while the popover is closed (``persist_state``), so the URL and
+    the label stay right without drawing the widgets on every run.
+    """
+    box = st.popover(
+        view_options_label(query),
+        icon=":material/tune:",
+        key=state.VIEW_OPTIONS_KEY,
+        on_change="rerun",
+        help="Rows per page and the coverage window",
+    )
+    if not box.open:
+        return
+    with box:
+        st.selectbox(
+            "Rows per page",
+            oq.PAGE_SIZES,
+            key=state.W_SIZE,
+            on_change=state.on_filters_changed,
+            persist_state="session",
+        )
+        st.number_input(
             "Coverage window (days)",
             min_value=oq.MIN_RECENT_DAYS,
             max_value=oq.MAX_RECENT_DAYS,
             step=1,
             key=state.W_DAYS,
-            help="'Recent' sessions in the coverage chart",
-        )
-        bottom[1].selectbox(
-            "Sort by",
-            oq.ORDER_BY_CHOICES,
-            key=state.W_SORT,
-            on_change=changed,
-            format_func=oq.sort_label,
-        )
-        bottom[2].selectbox("Rows per page", oq.PAGE_SIZES, key=state.W_SIZE, on_change=changed)
-        bottom[3].button(
-            "Clear filters",
-            icon=":material/filter_alt_off:",
-            key="obs_clear",
-            on_click=state.clear_filters,
-            width="stretch",
-            disabled=not query.has_filters(),
+            help="What counts as a recent session in the coverage chart and metric",
+            persist_state="session",
         )
 
 
@@ -224,8 +266,9 @@ def metric_strip(stats: ObservationStats, query: ObservationQuery) -> None:
         (query.scanner_id, query.filter_key(), query.recent_days),
         lambda: stats_frames.metric_cells(stats),
     )
-    for column, (label, value, help_text) in zip(st.columns(len(cells)), cells, strict=True):
-        column.metric(label, value, help=help_text)
+    with st.container(horizontal=True):
+        for label, value, help_text in cells:
+            st.metric(label, value, help=help_text)
 
 
 def _stats_specs(stats: ObservationStats, scanner: Scanner) -> dict[str, Any]:
@@ -280,45 +323,61 @@ def stats_charts(stats: ObservationStats, scanner: Scanner, query: ObservationQu
         lambda: _stats_specs(stats, scanner),
     )
     suffix = f"{query.scanner_id}:{hash(query.filter_key())}"
-    left, right = st.columns(2)
-    with left:
+    distribution = any(name in specs for name in TYPE_CHARTS)
+    # Status beside the type's distribution, coverage below; without a distribution,
+    # status beside coverage and the reason below.
+    with st.container(horizontal=True):
         draw_chart(
             specs["status"],
             f"obs_chart_status:{suffix}",
             "Observations by status, click a bar to filter",
             charts.STATUS_SELECTION,
         )
+        if distribution:
+            _type_chart(specs, query, suffix)
+        else:
+            _coverage_chart(specs)
+    if distribution:
+        _coverage_chart(specs)
+    else:
+        _type_chart_empty(scanner, stats)
+
+
+def _coverage_chart(specs: dict[str, Any]) -> None:
+    draw_chart(
+        specs["coverage"],
+        "obs_chart_coverage",
+        "Distinct sessions scanned recently and in total",
+    )
+
+
+def _type_chart(specs: dict[str, Any], query: ObservationQuery, suffix: str) -> None:
+    """The scanner type's clickable distribution (the scorer's with its summary below)."""
+    if "verdict" in specs:
         draw_chart(
-            specs["coverage"],
-            "obs_chart_coverage",
-            "Distinct sessions scanned recently and in total",
+            specs["verdict"],
+            f"obs_chart_verdict:{suffix}",
+            "Verdict distribution, click a bar to filter",
+            charts.VERDICT_SELECTION,
         )
-    with right:
-        if "verdict" in specs:
-            draw_chart(
-                specs["verdict"],
-                f"obs_chart_verdict:{suffix}",
-                "Verdict distribution, click a bar to filter",
-                charts.VERDICT_SELECTION,
-            )
-        elif "histogram" in specs:
+    elif "histogram" in specs:
+        caption = specs.get("summary_caption")
+        with st.container() if caption else nullcontext():
             draw_chart(
                 specs["histogram"],
                 f"obs_chart_bucket:{suffix}:{query.bucket}",
                 "Score histogram with summary statistics, click a bucket to filter",
                 charts.BUCKET_SELECTION,
             )
-            if specs.get("summary_caption"):
-                st.caption(specs["summary_caption"])
-        elif "tags" in specs:
-            draw_chart(
-                specs["tags"],
-                f"obs_chart_tags:{suffix}",
-                "Tags ranked by count, click a tag to filter",
-                charts.TAG_SELECTION,
-            )
-        else:
-            _type_chart_empty(scanner, stats)
+            if caption:
+                st.caption(caption)
+    else:
+        draw_chart(
+            specs["tags"],
+            f"obs_chart_tags:{suffix}",
+            "Tags ranked by count, click a tag to filter",
+            charts.TAG_SELECTION,
+        )
 
 
 def _type_chart_empty(scanner: Scanner, stats: ObservationStats) -> None:
@@ -401,27 +460,31 @@ def observation_table(table: pa.Table, scanner: Scanner, key: str) -> int | None
 
 
 def pagination(page: int, pages: int, first_row: int, last_row: int, total: int) -> None:
-    """Rows shown, previous/next page buttons and a page number box."""
-    left, middle, right, box = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-    left.caption(f"Rows {first_row:,}–{last_row:,} of {total:,} · page {page} of {pages}")
-    middle.button(
-        "Previous page",
-        icon=":material/chevron_left:",
-        key="obs_prev_page",
-        disabled=page <= 1,
-        on_click=state.go_to,
-        args=(page - 1,),
-        width="stretch",
-    )
-    right.button(
-        "Next page",
-        icon=":material/chevron_right:",
-        key="obs_next_page",
-        disabled=page >= pages,
-        on_click=state.go_to,
-        args=(page + 1,),
-        width="stretch",
-    )
-    box.number_input(
-        "Page", min_value=1, max_value=pages, step=1, key=state.W_PAGE, label_visibility="collapsed"
-    )
+    """Rows shown, previous/next page buttons and a page number box, in one row."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f"Rows {first_row:,}–{last_row:,} of {total:,} · page {page} of {pages}")
+        st.button(
+            "Previous page",
+            icon=":material/chevron_left:",
+            key="obs_prev_page",
+            disabled=page <= 1,
+            on_click=state.go_to,
+            args=(page - 1,),
+        )
+        st.button(
+            "Next page",
+            icon=":material/chevron_right:",
+            key="obs_next_page",
+            disabled=page >= pages,
+            on_click=state.go_to,
+            args=(page + 1,),
+        )
+        st.number_input(
+            "Page",
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=state.W_PAGE,
+            label_visibility="collapsed",
+            width=140,
+        )

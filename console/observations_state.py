@@ -34,6 +34,8 @@ T = TypeVar("T")
 W_SCANNER, W_STATUS, W_VERDICT, W_TAGS = "obs_scanner", "obs_status", "obs_verdict", "obs_tags"
 W_TRIGGER, W_SESSION, W_DAYS, W_SORT = "obs_trigger", "obs_session", "obs_days", "obs_sort"
 W_PAGE, W_SIZE, W_BUCKET = "obs_page", "obs_size", "obs_bucket"
+VIEW_OPTIONS_KEY = "obs_view_options"
+"""The popover holding rows per page and the coverage window (True while open)."""
 _URL_WRITTEN = "obs_url_written"
 _PENDING = "obs_pending_detail"
 MEMO_PREFIX = "observations:"

@@ -131,6 +131,27 @@ def texts(at: AppTest) -> list[str]:
     return [t.value for t in at.text] + [c.value for c in at.code]
 
 
+def popover_labels(at: AppTest) -> list[str]:
+    """The labels of the page's popovers (AppTest has no popover accessor)."""
+
+    def walk(node: Any) -> Iterator[str]:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "popover") and proto.HasField("popover"):
+            yield proto.popover.label
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    return list(walk(at.main))
+
+
+def open_view_options(at: AppTest, is_open: bool = True) -> AppTest:
+    """Open (or close) the popover holding rows per page and the coverage window."""
+    at.session_state[obs_state.VIEW_OPTIONS_KEY] = is_open
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def messages(at: AppTest) -> str:
     """Every info, warning and error, with Markdown escapes removed."""
     return " ".join(str(m.value) for m in [*at.info, *at.warning, *at.error]).replace("\\", "")
@@ -225,10 +246,35 @@ def test_session_and_recent_days_filters(app: AppFactory, client: VisionClient, 
     at = open_page(app, scanner=scanner.id)
     sent.clear()
     at.text_input(key=obs_state.W_SESSION).set_value(session_id).run()
-    at.number_input(key=obs_state.W_DAYS).set_value(30).run()
+    open_view_options(at).number_input(key=obs_state.W_DAYS).set_value(30).run()
     assert sent.lists()[-1]["session_id"] == session_id
     assert sent.stats()[-1]["recent_days"] == "30"
     assert list(table(at)["Session"]) == [session_id]
+
+
+def test_view_options_are_summarised_and_drawn_only_when_open(
+    app: AppFactory, client: VisionClient, sent: Sent
+) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id, size="25", days="30")
+    assert popover_labels(at) == ["25 rows · 30 days"]
+    drawn = {widget.key for widget in [*at.selectbox, *at.number_input]}
+    assert not {obs_state.W_SIZE, obs_state.W_DAYS} & drawn
+    sent.clear()
+    open_view_options(at)
+    assert sent.requests == []
+    assert at.selectbox(key=obs_state.W_SIZE).value == 25
+    assert at.number_input(key=obs_state.W_DAYS).value == 30
+    at.number_input(key=obs_state.W_DAYS).set_value(7).run()
+    assert [q["recent_days"] for q in sent.stats()] == ["7"]
+    assert popover_labels(at) == ["25 rows · 7 days"]
+    assert "Sessions, last 7 days" in metrics(at)
+    sent.clear()
+    open_view_options(at, False).run()
+    assert sent.requests == []
+    assert (at.query_params["size"], at.query_params["days"]) == ("25", "7")
+    assert popover_labels(at) == ["25 rows · 7 days"]
+    assert len(table(at)) == 25
 
 
 def test_every_sort_key_reaches_the_api(app: AppFactory, client: VisionClient, sent: Sent) -> None:
@@ -342,8 +388,8 @@ def explored_view(app: AppFactory, client: VisionClient) -> AppTest:
     assert at.selectbox(key=obs_state.W_SCANNER).value == scanner.id
     at.multiselect(key=obs_state.W_STATUS).set_value(["succeeded"]).run()
     at.selectbox(key=obs_state.W_SORT).set_value("completed_at").run()
-    at.selectbox(key=obs_state.W_SIZE).set_value(25).run()
-    at.button(key="obs_next_page").click().run()
+    open_view_options(at).selectbox(key=obs_state.W_SIZE).set_value(25).run()
+    open_view_options(at, False).button(key="obs_next_page").click().run()
     key = obs_state.table_key(
         oq.ObservationQuery(
             scanner_id=scanner.id,
@@ -373,11 +419,12 @@ def test_going_to_another_page_and_back_restores_the_view_without_requests(
     assert at.selectbox(key=obs_state.W_SCANNER).value == view["scanner"]
     assert at.multiselect(key=obs_state.W_STATUS).value == ["succeeded"]
     assert at.selectbox(key=obs_state.W_SORT).value == "completed_at"
-    assert at.selectbox(key=obs_state.W_SIZE).value == 25
+    assert "25 rows" in popover_labels(at)[0]
     assert at.number_input(key=obs_state.W_PAGE).value == 2
     assert list(table(at)["Session"]) == rows
     observation = client.observations.retrieve(view["scanner"], view["obs"])
     assert any(observation.session_id in c.value.replace("\\", "") for c in at.caption)
+    assert open_view_options(at).selectbox(key=obs_state.W_SIZE).value == 25
 
 
 def test_a_link_with_params_wins_over_the_remembered_view(
@@ -397,7 +444,7 @@ def test_a_link_with_params_wins_over_the_remembered_view(
 def test_widget_changes_are_written_to_the_url(app: AppFactory, client: VisionClient) -> None:
     at = open_page(app, scanner=demo_scanner(client, "scorer").id)
     at.selectbox(key=obs_state.W_SORT).set_value("-result_score").run()
-    at.selectbox(key=obs_state.W_SIZE).set_value(100).run()
+    open_view_options(at).selectbox(key=obs_state.W_SIZE).set_value(100).run()
     assert at.query_params["sort"] == "-result_score"
     assert at.query_params["size"] == "100"
     assert "page" not in at.query_params
@@ -411,7 +458,8 @@ def test_invalid_url_values_fall_back_with_a_notice(app: AppFactory, client: Vis
     warnings = messages(at)
     for param in ("days", "sort", "status", "verdict", "page"):
         assert f"'{param}'" in warnings, param
-    assert at.number_input(key=obs_state.W_DAYS).value == 14
+    assert popover_labels(at) == ["50 rows · 14 days"]
+    assert open_view_options(at).number_input(key=obs_state.W_DAYS).value == 14
     assert at.selectbox(key=obs_state.W_SORT).value == "-created_at"
     assert at.multiselect(key=obs_state.W_STATUS).value == []
     assert "sort" not in at.query_params and "days" not in at.query_params
