@@ -235,7 +235,7 @@ def view_options(query: ObservationQuery) -> None:
             "Rows per page",
             oq.PAGE_SIZES,
             key=state.W_SIZE,
-            on_change=state.on_filters_changed,
+            on_change=state.on_page_size_changed,
             persist_state="session",
         )
         st.number_input(
@@ -245,6 +245,7 @@ def view_options(query: ObservationQuery) -> None:
             step=1,
             key=state.W_DAYS,
             help="What counts as a recent session in the coverage chart and metric",
+            on_change=state.on_coverage_window_changed,
             persist_state="session",
         )
 

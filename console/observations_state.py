@@ -129,6 +129,18 @@ def on_filters_changed() -> None:
     st.session_state[_PENDING] = None
 
 
+def on_page_size_changed() -> None:
+    """Rows per page changed: back to page 1, and the view options popover stays open."""
+    on_filters_changed()
+    on_coverage_window_changed()
+
+
+def on_coverage_window_changed() -> None:
+    """Keep the view options popover open: its label names the values, so a change gives it
+    a new identity that would otherwise start closed."""
+    st.session_state[VIEW_OPTIONS_KEY] = True
+
+
 def on_scanner_changed() -> None:
     """A different scanner: type-specific filters no longer apply."""
     set_fields(verdict=(), tags=(), bucket=None, page=1)

@@ -268,6 +268,7 @@ def test_view_options_are_summarised_and_drawn_only_when_open(
     at.number_input(key=obs_state.W_DAYS).set_value(7).run()
     assert [q["recent_days"] for q in sent.stats()] == ["7"]
     assert popover_labels(at) == ["25 rows · 7 days"]
+    assert at.number_input(key=obs_state.W_DAYS).value == 7  # still open under its new label
     assert "Sessions, last 7 days" in metrics(at)
     sent.clear()
     open_view_options(at, False).run()
