@@ -90,37 +90,38 @@ def show_numbers(estimate: Estimate, month: cost.MonthlyCost) -> None:
         _metric(
             "Credits / month",
             f"{month.credits:,}",
-            f"≈ {cost.format_dollars(month.dollars)} a month",
-            help=f"{month.credits_per_observation} credits per observation; 1 credit = $0.01.",
+            f"≈ {cost.format_dollars(month.dollars)}",
+            help=f"≈ {cost.format_dollars(month.dollars)} a month at "
+            f"{month.credits_per_observation} credits per observation; 1 credit is one cent.",
         )
         _metric(
             "Other scanners",
             f"{month.other_enabled_observations:,}",
-            "observations a month"
-            + (f", {others_credits:,} credits" if others_credits is not None else ""),
-            help="What the project's other enabled scanners are expected to make a month.",
+            "observations" if others_credits is None else f"{others_credits:,} credits",
+            help="Observations (and credits) a month the project's other enabled scanners "
+            "are expected to make.",
         )
         _metric(
             "Share",
             share,
-            "of all enabled scanners",
+            "of all scanners",
             help="This scanner's share of all enabled scanners' observations.",
         )
         quota_colour: NoteColour = "off"
+        quota_note = f"{month.total_observations:,} a month"
+        quota_help = (
+            "This scanner plus the others, against the API's default quota of "
+            f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month"
+        )
         if month.quota_status is not None and month.monthly_quota is not None:
             quota_colour = _QUOTA_COLOURS[month.quota_status]
-            quota_text = (
-                f"{month.total_observations:,} of {month.monthly_quota:,}: "
-                f"{_QUOTA_WORDS[month.quota_status]}"
-            )
-        else:
-            quota_text = f"{month.total_observations:,} observations a month"
+            quota_help += f": {_QUOTA_WORDS[month.quota_status]}"
+            quota_note = f"{month.total_observations:,} of {month.monthly_quota:,}"
         _metric(
             "Quota used",
             used,
-            quota_text,
-            help="This scanner plus the others, against the API's default quota of "
-            f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
+            quota_note,
+            help=quota_help + ".",
             colour=quota_colour,
         )
 

@@ -106,7 +106,9 @@ def test_numbers_equal_the_endpoints_at_any_rate(app: AppFactory, client: Vision
     assert sessions.proto.delta == f"in the last {full.window_days} days"
     credits = next(m for m in at.metric if m.label == "Credits / month")
     dollars = cost.format_dollars(cost.dollars_for(full.estimated_credits_per_month))
-    assert credits.proto.delta == f"≈ {dollars} a month"
+    assert credits.proto.delta == f"≈ {dollars}"
+    quota = next(m for m in at.metric if m.label == "Quota used")
+    assert quota.proto.delta == f"{fleet:,} of 3,000"
     for percent in (37.37, 0.01, 0.0):
         set_rate(at, DRAFT, percent)
         server = client.scanners.estimate(
@@ -416,3 +418,19 @@ def test_the_budget_calculator_collapsed_keeps_its_answer(app: AppFactory) -> No
     open_budget(at, DRAFT)
     assert at.number_input(key=f"{DRAFT}:budget").value == 10.0
     assert at.segmented_control(key=f"{DRAFT}:budget_unit").value == "$"
+
+
+def test_switching_source_and_back_starts_from_the_scanners_own_filters(
+    app: AppFactory, own_scanner: Scanner
+) -> None:
+    prefix = f"estimate:{own_scanner.id}"
+    at = open_filters(open_page(app, own_scanner), prefix)
+    at.toggle(key=f"{prefix}:tests").set_value(False)
+    submit_filters(at, prefix)
+    assert section_label(at, "Recordings to scan").endswith("· with test accounts")
+    at.selectbox(key="estimate_source").set_value("draft").run()
+    at.selectbox(key="estimate_source").set_value(own_scanner.id).run()
+    assert not at.exception, at.exception
+    assert section_label(at, "Recordings to scan").endswith("· without test accounts")
+    assert not at.toggle  # collapsed again, as on a first visit
+    assert open_filters(at, prefix).toggle(key=f"{prefix}:tests").value is True
