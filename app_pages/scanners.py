@@ -12,8 +12,6 @@ from console import connection, scanner_actions, scanner_list, templates
 from console import scanner_form_save as form_save
 from console import scanner_form_view as form_view
 from console import scanner_list_view as list_view
-from console.render import show_api_error
-from vision_api import VisionAPIError
 
 conn = connection.current()
 read_only = conn.read_only
@@ -74,13 +72,7 @@ if session is not None and not read_only:
     list_view.write_url()
     st.stop()
 
-try:
-    creators = list_view.creators()
-except VisionAPIError as exc:
-    show_api_error(exc, "load the scanner creators")
-    creators = []
-
-list_view.render_filters(creators)
+list_view.render_filters(*list_view.creators_or_problem())
 view = list_view.load_page()
 if view is not None:
     list_view.render_table(view)

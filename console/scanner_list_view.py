@@ -24,7 +24,7 @@ import pyarrow as pa
 import streamlit as st
 
 from console import data, forms, scanner_list, session_memo, state
-from console.render import escape_markdown, show_api_error
+from console.render import ErrorMessage, escape_markdown, explain, show_api_error
 from console.scanner_list import PARAMS, SORTS
 from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
 
@@ -43,6 +43,9 @@ PICK_KEY = "scanners.table_pick"
 URL_SEEN_KEY = "scanners.url_seen"
 NOTICES_KEY = "scanners.notices"
 VIEW_KEY = "scanners.view"
+NARROW_FILTER_WIDTH = 130
+"""Pixels for the short-choice filters (status, signals); the others share the rest."""
+SORT_WIDTH = 220
 ARRIVAL_MARK = WIDGETS["sort"]
 """A widget drawn on every run that shows the list: its state is gone after a run without it."""
 
@@ -80,6 +83,15 @@ def _fetch(values: dict[str, Any]) -> ListView:
 def creators() -> list[User]:
     """Everyone who created a scanner, kept like the list (one request per cache lifetime)."""
     return session_memo.remember("scanners:creators", (_freshness(),), data.creators)
+
+
+def creators_or_problem() -> tuple[list[User], ErrorMessage | None]:
+    """The creators, or none and why: the creator filter then degrades quietly, since the
+    list's own error (if it fails too) is the one message the page shows."""
+    try:
+        return creators(), None
+    except VisionAPIError as exc:
+        return [], explain(exc, "load the scanner creators")
 
 
 def sync_from_url() -> None:
@@ -157,59 +169,69 @@ def _clear_filters() -> None:
     _filters_changed()
 
 
-def render_filters(creators: Sequence[User]) -> None:
-    """Search, status, type, creator, signals and sort, each bound to the URL."""
+def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | None = None) -> None:
+    """Search, status, type, creator and signals in one row; the sort, "Clear filters" and
+    "Refresh" in a second. Each is bound to the URL.
+
+    Without the creators (``creators_problem``), "Created by" is disabled and its help says
+    why; a creator the URL names still filters the list.
+    """
     for notice in st.session_state.get(NOTICES_KEY) or []:
         st.warning(escape_markdown(notice), icon=":material/link_off:")
     names = {user.id: user.display_name for user in creators}
     wanted = st.session_state.get(WIDGETS["creator"]) or []
     creator_ids = list(dict.fromkeys([*names, *wanted]))
-    search, status, types, by, signals, sort = st.columns([3, 1.4, 2, 2, 1.4, 1.8])
-    search.text_input(
-        "Search",
-        key=WIDGETS["q"],
-        placeholder="Name, description or prompt",
-        on_change=_filters_changed,
-        max_chars=200,
-    )
-    status.selectbox(
-        "Status",
-        list(scanner_list.ENABLED_CHOICES),
-        key=WIDGETS["enabled"],
-        format_func=scanner_list.ENABLED_CHOICES.__getitem__,
-        on_change=_filters_changed,
-    )
-    types.multiselect(
-        "Type",
-        list(forms.SCANNER_TYPES),
-        key=WIDGETS["type"],
-        format_func=forms.TYPE_LABELS.__getitem__,
-        on_change=_filters_changed,
-        placeholder="Any type",
-    )
-    by.multiselect(
-        "Created by",
-        creator_ids,
-        key=WIDGETS["creator"],
-        format_func=lambda uid: names.get(uid, f"User {uid}"),
-        on_change=_filters_changed,
-        placeholder="Anyone",
-    )
-    signals.selectbox(
-        "Signals",
-        list(scanner_list.SIGNALS_CHOICES),
-        key=WIDGETS["signals"],
-        format_func=scanner_list.SIGNALS_CHOICES.__getitem__,
-        on_change=_filters_changed,
-    )
-    sort.selectbox(
-        "Sort by",
-        list(SORTS),
-        key=WIDGETS["sort"],
-        format_func=SORTS.__getitem__,
-        on_change=_filters_changed,
-    )
-    with st.container(horizontal=True):
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input(
+            "Search",
+            key=WIDGETS["q"],
+            placeholder="Name, description or prompt",
+            on_change=_filters_changed,
+            max_chars=200,
+        )
+        st.selectbox(
+            "Status",
+            list(scanner_list.ENABLED_CHOICES),
+            key=WIDGETS["enabled"],
+            format_func=scanner_list.ENABLED_CHOICES.__getitem__,
+            on_change=_filters_changed,
+            width=NARROW_FILTER_WIDTH,
+        )
+        st.multiselect(
+            "Type",
+            list(forms.SCANNER_TYPES),
+            key=WIDGETS["type"],
+            format_func=forms.TYPE_LABELS.__getitem__,
+            on_change=_filters_changed,
+            placeholder="Any type",
+        )
+        st.multiselect(
+            "Created by",
+            creator_ids,
+            key=WIDGETS["creator"],
+            format_func=lambda uid: names.get(uid, f"User {uid}"),
+            on_change=_filters_changed,
+            placeholder="Unavailable" if creators_problem else "Anyone",
+            disabled=creators_problem is not None,
+            help=escape_markdown(creators_problem.as_text()) if creators_problem else None,
+        )
+        st.selectbox(
+            "Signals",
+            list(scanner_list.SIGNALS_CHOICES),
+            key=WIDGETS["signals"],
+            format_func=scanner_list.SIGNALS_CHOICES.__getitem__,
+            on_change=_filters_changed,
+            width=NARROW_FILTER_WIDTH,
+        )
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox(
+            "Sort by",
+            list(SORTS),
+            key=WIDGETS["sort"],
+            format_func=SORTS.__getitem__,
+            on_change=_filters_changed,
+            width=SORT_WIDTH,
+        )
         if scanner_list.has_filters(current_values()):
             st.button(
                 "Clear filters",
@@ -281,25 +303,24 @@ def _column_config() -> dict[str, Any]:
 
 
 def _pager(page: int, shown: int, total: int) -> None:
-    caption, back, forward = st.columns([6, 1, 1])
-    caption.caption(scanner_list.page_caption(page, shown, total))
+    """Rows shown, then Previous and Next, in one row."""
     last = scanner_list.page_count(total)
-    back.button(
-        "Previous",
-        disabled=page <= 1,
-        key="scanners.prev",
-        width="stretch",
-        on_click=_go_to,
-        args=(page - 1,),
-    )
-    forward.button(
-        "Next",
-        disabled=page >= last,
-        key="scanners.next",
-        width="stretch",
-        on_click=_go_to,
-        args=(page + 1,),
-    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(scanner_list.page_caption(page, shown, total))
+        st.button(
+            "Previous",
+            disabled=page <= 1,
+            key="scanners.prev",
+            on_click=_go_to,
+            args=(page - 1,),
+        )
+        st.button(
+            "Next",
+            disabled=page >= last,
+            key="scanners.next",
+            on_click=_go_to,
+            args=(page + 1,),
+        )
 
 
 def _go_to(page: int) -> None:

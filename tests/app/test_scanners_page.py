@@ -16,6 +16,8 @@ from console import scanner_form_view as form_view
 from console.render import escape_markdown
 from vision_api import NotFoundError, Scanner, VisionClient
 
+from .conftest import make_app
+
 MONITOR_CONFIG = {"prompt": "Did the user hit an error page?", "allow_inconclusive": False}
 
 
@@ -594,6 +596,37 @@ def test_creator_filter_uses_the_creators_endpoint(app: Any, client: VisionClien
     assert set(at.multiselect(key="scanners.f_creator").options) >= {
         c.display_name for c in creators
     }
+
+
+def test_a_rejected_key_shows_one_error_and_a_quiet_creator_filter(sandbox: Any) -> None:
+    at = make_app(sandbox, "scanners", api_key=f"phx_rejected_{uuid.uuid4().hex}")
+    assert not at.exception, at.exception
+    errors = texts(at, "error")
+    assert len(errors) == 1, errors
+    assert "Could not load the scanners." in errors[0]
+    assert "The API key was rejected." in errors[0]
+    creator = at.multiselect(key="scanners.f_creator")
+    assert creator.disabled
+    assert "Could not load the scanner creators." in plain(creator.help)
+    assert "The API key was rejected." in plain(creator.help)
+
+
+def test_creators_failing_alone_leave_the_list_and_its_creator_filter_working(
+    app: Any, client: VisionClient, sandbox: Any
+) -> None:
+    chosen = client.scanners.creators()[-1]
+    sandbox.faults.fail_next(1, status=403, path_contains="/creators")
+    at = app("scanners", query_params={"creator": str(chosen.id)})
+    assert not at.exception, at.exception
+    assert texts(at, "error", "warning") == []
+    creator = at.multiselect(key="scanners.f_creator")
+    assert creator.disabled and creator.value == [chosen.id]
+    assert "Could not load the scanner creators." in plain(creator.help)
+    assert set(at.dataframe[0].value["Created by"]) == {chosen.display_name}
+    at.run()  # a failed read is not kept: the next run asks again
+    creator = at.multiselect(key="scanners.f_creator")
+    assert not creator.disabled and creator.value == [chosen.id]
+    assert chosen.display_name in creator.options
 
 
 def test_query_builder_edits_keep_what_it_cannot_show(
