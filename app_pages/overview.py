@@ -38,14 +38,14 @@ types = session_memo.remember(
     (type_counts,),
     lambda: list(overview_view.type_summary_frame(type_counts).itertuples(index=False)),
 )
-strip = st.columns(1 + len(types))
-strip[0].metric("Enabled scanners", f"{type_counts.enabled} / {type_counts.total}", border=True)
-for column, row in zip(strip[1:], types, strict=True):
-    column.metric(
-        render.escape_markdown(row.scanner_type.capitalize()),
-        f"{row.enabled} / {row.total}",
-        border=True,
-    )
+with st.container(horizontal=True):
+    st.metric("Enabled scanners", f"{type_counts.enabled} / {type_counts.total}", border=True)
+    for row in types:
+        st.metric(
+            render.escape_markdown(row.scanner_type.capitalize()),
+            f"{row.enabled} / {row.total}",
+            border=True,
+        )
 names = ", ".join(render.escape_markdown(user.display_name) for user in creators)
 st.caption(
     f"**{len(creators)} creators**: {names}" if creators else "No scanner has a creator yet."
@@ -73,23 +73,23 @@ today = datetime.now(UTC).date()
 result = session_memo.remember("overview:fleet", (DAYS, today, tuple(scanners)), load_fleet)
 fleet, totals = result.table, result.totals
 
-load = st.columns(3)
-load[0].metric("Estimated observations / month", f"{totals['est_observations']:,}", border=True)
-load[1].metric(
-    "Estimated credits / month",
-    f"{totals['est_credits']:,}",
-    help=f"≈ {cost.format_dollars(cost.dollars_for(totals['est_credits']))} a month "
-    "(1 credit = $0.01), enabled scanners only.",
-    border=True,
-)
 quota_share = totals["est_observations"] / cost.ERA_S_MONTHLY_QUOTA
-load[2].metric(
-    "Share of the monthly quota",
-    f"{quota_share:.0%}",
-    help=f"Estimated observations against the API's default quota of "
-    f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
-    border=True,
-)
+with st.container(horizontal=True):
+    st.metric("Estimated observations / month", f"{totals['est_observations']:,}", border=True)
+    st.metric(
+        "Estimated credits / month",
+        f"{totals['est_credits']:,}",
+        help=f"≈ {cost.format_dollars(cost.dollars_for(totals['est_credits']))} a month "
+        "(1 credit = $0.01), enabled scanners only.",
+        border=True,
+    )
+    st.metric(
+        "Share of the monthly quota",
+        f"{quota_share:.0%}",
+        help=f"Estimated observations against the API's default quota of "
+        f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
+        border=True,
+    )
 
 # -- the fleet table --------------------------------------------------------------------------
 st.subheader("Scanners")
@@ -151,18 +151,20 @@ if picked:
 else:
     st.caption("Select a row to open its observations here, or use the ↗ link for a new tab.")
 
-# -- charts -----------------------------------------------------------------------------------
-left, right = st.columns(2)
-if result.cost_spec is None:
-    left.info("No enabled scanner has an estimate yet.", icon=":material/payments:")
-else:
-    left.vega_lite_chart(result.cost_spec, width="stretch")
-if result.daily_spec is None:
-    right.info(f"No observations in the last {DAYS} days.", icon=":material/timeline:")
-else:
-    right.vega_lite_chart(result.daily_spec, width="stretch")
-    if result.capped_names:
-        right.caption(
-            f"Counts only the newest {overview_view.RECENT_OBSERVATIONS_CAP:,} observations of: "
-            + render.escape_markdown(", ".join(result.capped_names))
-        )
+# -- charts: cost beside daily activity, one row ----------------------------------------------
+with st.container(horizontal=True):
+    if result.cost_spec is None:
+        st.info("No enabled scanner has an estimate yet.", icon=":material/payments:")
+    else:
+        st.vega_lite_chart(result.cost_spec, width="stretch")
+    if result.daily_spec is None:
+        st.info(f"No observations in the last {DAYS} days.", icon=":material/timeline:")
+    elif not result.capped_names:
+        st.vega_lite_chart(result.daily_spec, width="stretch")
+    else:
+        with st.container():
+            st.vega_lite_chart(result.daily_spec, width="stretch")
+            st.caption(
+                f"Counts only the newest {overview_view.RECENT_OBSERVATIONS_CAP:,} observations "
+                "of: " + render.escape_markdown(", ".join(result.capped_names))
+            )
