@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e import ui
 from tests.e2e.conftest import ConsoleServer, Viewer
@@ -54,4 +54,56 @@ def test_moving_the_slider_rescales_the_cost_without_a_new_estimate(
     expect(ui.main(page).get_by_text("the scanner is paused")).to_be_visible()
 
     assert e2e_sandbox.requests.count(path_contains="/estimate") == estimates
+    ui.assert_no_exception(page)
+
+
+def filters_section(page: Page) -> Locator:
+    return ui.main(page).locator(ui.EXPANDER).filter(has_text="Recordings to scan")
+
+
+def click_section(section: Locator, page: Page) -> None:
+    section.locator("summary").click()
+    ui.settle(page)
+
+
+def test_the_filters_open_apply_and_keep_their_inputs_across_collapse(
+    console: ConsoleServer, viewer: Viewer, e2e_sandbox: Sandbox
+) -> None:
+    page = viewer.page
+    ui.open_page(page, console.url, "Estimate")
+    section = filters_section(page)
+    summary = section.locator("summary")
+    expect(summary).to_contain_text("Recordings to scan · all recordings · with test accounts")
+    tests_switch = ui.main(page).get_by_role("switch", name="No test accounts")
+    expect(tests_switch).to_have_count(0)  # collapsed: the form is not drawn
+    sessions = metric_number(page, "Matching sessions")
+
+    click_section(section, page)
+    section.get_by_text("No test accounts", exact=True).click()  # the switch sits under its label
+    ui.field(section, "Min duration (s)").fill("60")
+    estimates = e2e_sandbox.requests.count(path_contains="/estimate")
+    section.get_by_role("button", name="Update estimate").click()
+    ui.settle(page)
+    expect(summary).to_contain_text("duration > 60 s · without test accounts")
+    expect(tests_switch).to_be_checked()  # still open after the update
+    assert e2e_sandbox.requests.count(path_contains="/estimate") == estimates + 1
+    narrowed = metric_number(page, "Matching sessions")
+    assert narrowed < sessions
+
+    click_section(section, page)
+    expect(tests_switch).to_have_count(0)
+    assert metric_number(page, "Matching sessions") == narrowed  # still the applied query
+    click_section(section, page)
+    expect(tests_switch).to_be_checked()
+    expect(ui.field(section, "Min duration (s)")).to_have_value("60.00")
+
+    json_box = ui.field(section, "Other filters (RecordingsQuery JSON)")
+    json_box.fill("{oops")
+    section.get_by_role("button", name="Update estimate").click()
+    ui.settle(page)
+    expect(summary).to_contain_text("last edit not applied")
+    expect(ui.main(page).locator(ui.ALERT_ERROR)).to_contain_text("not valid JSON")
+    click_section(section, page)
+    click_section(section, page)
+    expect(json_box).to_have_value("{oops")
     ui.assert_no_exception(page)
