@@ -6,6 +6,10 @@ form (``console.query_builder`` via ``console.forms.build_query``), inside an ``
 query is applied, and estimated, once per "Update estimate", not once per keystroke. Every key
 is prefixed by the source being estimated (a scanner id or the draft), so switching source
 starts from that scanner's own settings.
+
+The filters and the budget sit in expanders built only while open (an idle rerun draws their
+labels, not their widgets). Streamlit forgets a widget's value on a run that does not draw it,
+so what they hold is also kept in plain session keys and handed back when they reopen.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Rendering only. Numbers come from ``console.cost`` and decisions from ``console.estimate_view``;
 scanner names and other API text are escaped before any Markdown-rendering element sees them.
 The cost curve's spec is kept per set of inputs (``console.session_memo``), so an idle rerun
-draws it without rebuilding it.
+draws it without rebuilding it. The budget calculator is built only while its expander is
+open; the numbers are one row of metrics, their secondary figures as notes under them.
 """
 
 from __future__ import annotations
