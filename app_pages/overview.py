@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from console import connection, cost, data, overview_fleet, overview_view, render, session_memo
+from console import cost, data, overview_fleet, overview_view, render, session_memo
 from vision_api import VisionAPIError
 
 DAYS = overview_view.RECENT_DAYS
@@ -61,9 +61,7 @@ if not scanners:
 def load_fleet() -> overview_fleet.Fleet:
     """Fetch every scanner's activity concurrently and build the table and chart specs."""
     with st.spinner(f"Loading the activity of {len(scanners)} scanners…"):
-        activity = overview_fleet.load_activity(
-            connection.client(), [scanner.id for scanner in scanners]
-        )
+        activity = overview_fleet.shared_activity(scanners)
     return overview_fleet.build_fleet(
         scanners, activity, datetime.now(UTC), lambda sid: f"observations?scanner={sid}"
     )
