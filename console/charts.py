@@ -16,6 +16,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 import pyarrow as pa
+from streamlit.dataframe_util import convert_arrow_table_to_arrow_bytes
 
 VERDICT_ORDER: tuple[str, ...] = ("yes", "no", "inconclusive")
 VERDICT_COLORS: Mapping[str, str] = {"yes": "#2f9e44", "no": "#e03131", "inconclusive": "#868e96"}
@@ -461,8 +462,9 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The Vega-Lite dict to draw, built (and validated) once, cheap to send on every rerun.
 
     Altair's default 300px view size is dropped (as ``st.altair_chart`` does), and each
-    inline dataset becomes an Arrow table: Streamlit ships datasets as Arrow, and handing it
-    a table skips a pandas round trip per dataset on every rerun.
+    inline dataset becomes Arrow IPC bytes, the form Streamlit ships datasets in: handed
+    bytes, Streamlit sends them as they are, where rows or a table would be converted again
+    on every rerun.
     """
     spec: dict[str, Any] = chart.to_dict()
     config = spec.get("config", {})
@@ -472,7 +474,7 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     datasets = spec.get("datasets", {})
     for name, rows in datasets.items():
         try:
-            datasets[name] = pa.Table.from_pylist(rows)
+            datasets[name] = convert_arrow_table_to_arrow_bytes(pa.Table.from_pylist(rows))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             continue  # mixed-type column: let Streamlit convert the rows itself
     return spec
