@@ -8,7 +8,8 @@ of the empty page's (target: under 3x), the requests those reruns sent (target 0
 Altair specs each rerun built (``to_dict`` calls: a chart rebuilt on every rerun costs far more
 than drawing a spec built once). Also measured: the console's floor (``app.py`` with its
 navigation, connection and sidebar, the page body skipped: what every page pays before drawing
-anything of its own), and the naive app's pages on the demo data.
+anything of its own; each console page's CPU is also shown as a multiple of it), and the naive
+app's pages on the demo data.
 
     python bench/app_rerun.py [--repeats 15] [--sizes 0,1000,10000]
 """
@@ -165,6 +166,7 @@ def run_size(
             print_profile(apps)
     base_wall = kit.median(samples["empty page"].wall)
     base_cpu = kit.median(samples["empty page"].cpu)
+    floor_cpu = kit.median(samples[FLOOR].cpu)
     for name, got in samples.items():
         wall, cpu = kit.median(got.wall), kit.median(got.cpu)
         rows.append(
@@ -175,6 +177,7 @@ def run_size(
                 f"{wall / base_wall:.1f}x",
                 f"{cpu * 1000:.1f}",
                 f"{cpu / base_cpu:.1f}x",
+                f"{cpu / floor_cpu:.1f}x" if name.startswith("console") else "",
                 f"{got.requests / got.runs:g}",
                 f"{got.specs / got.runs:g}",
             ]
@@ -203,6 +206,7 @@ def main() -> int:
         "× empty",
         "CPU ms",
         "CPU × empty",
+        "CPU × console floor",
         "requests / rerun",
         "specs built / rerun",
     ]
