@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from console import charts
+from console import charts, content_memo
 from console import observation_query as oq
 from console import observation_records as obs_records
 from console import observation_stats as stats_frames
@@ -321,7 +321,11 @@ def stats_charts(stats: ObservationStats, scanner: Scanner, query: ObservationQu
     specs = state.memoised(
         "stats_specs",
         (query.scanner_id, query.filter_key(), query.recent_days, scanner.scanner_version),
-        lambda: _stats_specs(stats, scanner),
+        lambda: content_memo.remember(
+            "observations:stats_specs",
+            (stats.raw, scanner.raw),
+            lambda: _stats_specs(stats, scanner),
+        ),
     )
     suffix = f"{query.scanner_id}:{hash(query.filter_key())}"
     distribution = any(name in specs for name in TYPE_CHARTS)

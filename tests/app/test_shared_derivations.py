@@ -1,0 +1,105 @@
+"""A new viewer of the same data reuses the stats chart specs an earlier viewer built.
+
+Building Altair specs was most of what a new session's first run of the Observations page
+cost once reads are cached; ``console.content_memo`` shares them by content, so the second
+viewer builds no stats chart, and different content (another filter) still gets its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import altair as alt
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from console import content_memo, observations_panels
+from tests.app.conftest import make_app
+from vision_api import VisionClient
+from vision_api.sandbox import Sandbox
+
+
+class SpecBuilds:
+    """Counts Altair ``to_dict`` calls (each builds and validates one chart spec), and
+    how many of them the stats charts (status, coverage, the type's distribution) made."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        self.stats_charts = 0
+        original = alt.TopLevelMixin.to_dict
+
+        def counting(chart: Any, *args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(chart, *args, **kwargs)
+
+        build_stats_specs = observations_panels._stats_specs
+
+        def counting_stats(*args: Any, **kwargs: Any) -> Any:
+            before = self.count
+            try:
+                return build_stats_specs(*args, **kwargs)
+            finally:
+                self.stats_charts += self.count - before
+
+        monkeypatch.setattr(alt.TopLevelMixin, "to_dict", counting)
+        monkeypatch.setattr(observations_panels, "_stats_specs", counting_stats)
+
+    def reset(self) -> None:
+        self.count = self.stats_charts = 0
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[SpecBuilds]:
+    content_memo._shared.clear()
+    yield SpecBuilds(monkeypatch)
+    content_memo._shared.clear()
+
+
+def scorer_id(sandbox: Sandbox) -> str:
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as client:
+        return next(s.id for s in client.scanners.iter() if s.name == "UX quality")
+
+
+def chart_specs(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
+
+
+def open_observations(sandbox: Sandbox, **params: str) -> AppTest:
+    at = make_app(sandbox, "observations", query_params=params)
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_second_viewer_reuses_the_specs_and_sees_the_same_charts(
+    sandbox: Sandbox, builds: SpecBuilds
+) -> None:
+    scanner = scorer_id(sandbox)
+    first = open_observations(sandbox, scanner=scanner)
+    assert builds.stats_charts >= 3  # status, coverage and the score histogram
+    built_by_first = builds.count
+    builds.reset()
+    second = open_observations(sandbox, scanner=scanner)
+    assert builds.stats_charts == 0
+    assert builds.count < built_by_first
+    assert chart_specs(second) == chart_specs(first)
+
+
+def test_other_content_gets_its_own_specs(sandbox: Sandbox, builds: SpecBuilds) -> None:
+    scanner = scorer_id(sandbox)
+    everything = open_observations(sandbox, scanner=scanner)
+    builds.reset()
+    failed_only = open_observations(sandbox, scanner=scanner, status="failed")
+    assert builds.stats_charts >= 2
+    assert chart_specs(failed_only) != chart_specs(everything)
+
+
+def test_the_digest_ignores_key_order_and_sees_every_value() -> None:
+    assert content_memo.digest([{"a": 1, "b": [1, 2]}]) == content_memo.digest(
+        [{"b": [1, 2], "a": 1}]
+    )
+    assert content_memo.digest([{"a": 1}]) != content_memo.digest([{"a": 2}])
+    assert content_memo.digest([{"a": 1}, {}]) != content_memo.digest([{}, {"a": 1}])
