@@ -3,7 +3,8 @@
 These need every row, not one page. When the filtered set fits in the table's single list
 request it is already in hand and nothing more is fetched; otherwise the viewer loads it on
 demand through the client's concurrent ``fetch_all`` with a progress bar. Either way the rows
-are kept for this session, keyed by the filtered set, and charts are built once per load.
+are kept for this session, keyed by the filtered set, and each tab's charts are built once
+per load, the first time the tab shows.
 
 Version comparison is computed here from those rows, grouped by the ``scanner_version`` each
 observation's snapshot recorded: the stats endpoint has no version filter.
@@ -78,12 +79,10 @@ def _load(query: ObservationQuery, plan: paging.PageRequest, total: int) -> pd.D
     return records
 
 
-def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
-    """Chart specs and the version table, built once per loaded set."""
-    kind = scanner.scanner_type
+def _over_time_specs(records: pd.DataFrame, kind: str) -> dict[str, Any]:
+    """The Over time tab's charts, built once per loaded set, when the tab is first shown."""
     outcomes, unit = obs_records.over_time_frame(records)
     specs: dict[str, Any] = {
-        "version_summary": obs_records.version_summary(records, kind),
         "over_time": chart_spec(
             charts.over_time_chart(
                 outcomes,
@@ -92,7 +91,23 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
                 charts.OUTCOME_ORDER,
                 "Observations over time by outcome",
             )
-        ),
+        )
+    }
+    if kind == "monitor":
+        verdicts, unit = obs_records.over_time_frame(records, by="verdict")
+        specs["verdicts_over_time"] = chart_spec(
+            charts.over_time_chart(
+                verdicts, unit, charts.VERDICT_COLORS, charts.VERDICT_ORDER, "Verdicts over time"
+            )
+        )
+    return specs
+
+
+def _version_specs(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
+    """The Versions tab's table and charts, built once per loaded set, when first shown."""
+    kind = scanner.scanner_type
+    specs: dict[str, Any] = {
+        "version_summary": obs_records.version_summary(records, kind),
         "version_outcomes": chart_spec(
             charts.version_mix_chart(
                 obs_records.version_mix_frame(records),
@@ -103,12 +118,6 @@ def _prepare(records: pd.DataFrame, scanner: Scanner) -> dict[str, Any]:
         ),
     }
     if kind == "monitor":
-        verdicts, unit = obs_records.over_time_frame(records, by="verdict")
-        specs["verdicts_over_time"] = chart_spec(
-            charts.over_time_chart(
-                verdicts, unit, charts.VERDICT_COLORS, charts.VERDICT_ORDER, "Verdicts over time"
-            )
-        )
         specs["version_detail"] = chart_spec(
             charts.version_mix_chart(
                 obs_records.version_mix_frame(records, by="verdict"),
@@ -158,14 +167,17 @@ def render(
         records = _load(query, plan, total)
         if records is None:
             return
-    specs = state.memoised(
-        "analysis", (_key(query), len(records), id(records)), lambda: _prepare(records, scanner)
-    )
-    # Only the open tab's body runs: hidden charts cost nothing on a rerun.
+    loaded = (_key(query), len(records), id(records))
+    # Only the open tab's body runs, and a tab's charts are built the first time it shows.
     over_time, versions, exports = st.tabs(
         ["Over time", "Versions", "Export"], key=TABS_KEY, on_change="rerun"
     )
     if over_time.open:
+        specs = state.memoised(
+            "analysis_over_time",
+            loaded,
+            lambda: _over_time_specs(records, scanner.scanner_type),
+        )
         with over_time:
             draw_chart(
                 specs["over_time"], "obs_chart_over_time", "Observations per period by outcome"
@@ -178,7 +190,12 @@ def render(
                 )
     if versions.open:
         with versions:
-            _versions(records, specs)
+            _versions(
+                records,
+                state.memoised(
+                    "analysis_versions", loaded, lambda: _version_specs(records, scanner)
+                ),
+            )
     if exports.open:
         with exports:
             _export(records, scanner, total)
