@@ -254,6 +254,8 @@ def test_estimate_query_fields(
 ) -> None:
     at = page_session(fuzz_sandbox, "estimate")
     prefix = "estimate:draft"
+    at.session_state[f"{prefix}:query_open"] = True  # the filters form is built only while open
+    at.run()
     at.number_input(key=f"{prefix}:duration_min").set_value(low)
     at.number_input(key=f"{prefix}:duration_max").set_value(high)
     at.text_area(key=f"{prefix}:extra").set_value(extra)
