@@ -155,7 +155,8 @@ COLUMNS = {
     "Type": "Monitor, classifier, scorer or summarizer.",
     "Sampling": "Share of matching recordings scanned on schedule.",
     "Model · price": "The model, and the credits one succeeded observation costs ($0.01 each).",
-    "Est. obs/month": "The server's estimate of observations a month at this sampling rate.",
+    "Est. obs/month": "The server's estimate of observations a month at this sampling rate; "
+    "empty while disabled (a disabled scanner runs on demand only).",
     "Est. credits/month": "Estimated observations a month × price per observation.",
     "Version": "Bumped by every change to what the scanner does.",
     "Created by": "Who created the scanner.",
@@ -178,8 +179,11 @@ def _row(scanner: Scanner) -> dict[str, Any]:
         "Type": forms.TYPE_LABELS.get(scanner.scanner_type, scanner.scanner_type),
         "Sampling": format_sampling(scanner.sampling_rate),
         "Model · price": model_and_price(scanner),
-        "Est. obs/month": scanner.estimated_monthly_observations,
-        "Est. credits/month": models_catalog.estimated_monthly_credits(raw),
+        # A disabled scanner only runs on demand: no monthly estimate (PostHog shows "—").
+        "Est. obs/month": scanner.estimated_monthly_observations if scanner.enabled else None,
+        "Est. credits/month": (
+            models_catalog.estimated_monthly_credits(raw) if scanner.enabled else None
+        ),
         "Version": scanner.scanner_version,
         "Created by": creator_label(scanner.created_by),
         "Updated (UTC)": _naive(scanner.updated_at or scanner.created_at),

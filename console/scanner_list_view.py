@@ -276,6 +276,7 @@ def render_table(view: ListView) -> None:
         hide_index=True,
         width="stretch",
         column_config=_column_config(),
+        placeholder="—",
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(view.scanners):

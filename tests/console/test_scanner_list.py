@@ -128,11 +128,11 @@ def test_sampling_is_shown_like_posthog(rate, text):
 
 def test_table_rows_carry_the_official_columns():
     frame = scanner_list.table_frame(
-        [scanner(), scanner(estimated_monthly_observations=None, created_by=None)]
+        [scanner(enabled=True), scanner(estimated_monthly_observations=None, created_by=None)]
     )
     assert list(frame.columns) == list(scanner_list.COLUMNS)
     first = frame.iloc[0].to_dict()
-    assert first["Name"] == "Checkout errors" and first["Enabled"] is False
+    assert first["Name"] == "Checkout errors" and first["Enabled"] is True
     assert first["Type"] == "Classifier" and first["Sampling"] == "5.25%"
     assert first["Model · price"] == "Gemini 3 Flash Lite (preview) · 2 cr/obs"
     assert (first["Est. obs/month"], first["Est. credits/month"]) == (1200, 2400)
@@ -143,8 +143,16 @@ def test_table_rows_carry_the_official_columns():
     assert second["Created by"] == "—"
 
 
+def test_a_disabled_scanner_has_no_monthly_estimate_like_posthog():
+    enabled, disabled = scanner_list.table_frame(
+        [scanner(enabled=True), scanner(enabled=False, estimated_monthly_credits=2400)]
+    ).to_dict("records")
+    assert (enabled["Est. obs/month"], enabled["Est. credits/month"]) == (1200, 2400)
+    assert pd.isna(disabled["Est. obs/month"]) and pd.isna(disabled["Est. credits/month"])
+
+
 def test_api_reported_prices_win_in_the_table():
     row = scanner_list.table_frame(
-        [scanner(credits_per_observation=9, estimated_monthly_credits=777)]
+        [scanner(enabled=True, credits_per_observation=9, estimated_monthly_credits=777)]
     ).iloc[0]
     assert row["Model · price"].endswith("· 9 cr/obs") and row["Est. credits/month"] == 777
