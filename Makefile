@@ -23,7 +23,7 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy vision_api console app_pages app.py bench
+	$(PY) -m mypy vision_api vision_sandbox vision_console pages app.py bench
 	$(PY) -m pytest
 
 ## test-fast: everything but the browser tests
@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy vision_api console app_pages app.py bench
+	$(PY) -m mypy vision_api vision_sandbox vision_console pages app.py bench
 
 ## bench: every benchmark, each printing its table beside a naive baseline
 bench: $(STAMP)
@@ -51,7 +51,7 @@ bench: $(STAMP)
 
 ## sandbox: the local Vision API alone, for scripts and notebooks
 sandbox: $(STAMP)
-	$(PY) -m vision_api.sandbox --seed demo --db data/sandbox.sqlite3
+	$(PY) -m vision_sandbox --seed demo --db data/sandbox.sqlite3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchkit import apptest as kit
 from streamlit.testing.v1 import AppTest
 
-from console import estimate_view
-from vision_api.sandbox import Sandbox
+from vision_console.estimate import decisions as estimate_view
+from vision_sandbox import Sandbox
 
 FLEET_SIZE = 60
 EXPLORED_SCANNER = "Checkout friction"

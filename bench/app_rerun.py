@@ -35,7 +35,7 @@ from benchkit import apptest as kit
 from streamlit.navigation.page import StreamlitPage
 from streamlit.testing.v1 import AppTest
 
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 PAGES = ("overview", "scanners", "observations", "estimate")
 EXPLORED_SCANNER = "UX quality"  # the demo scorer the sandbox adds bulk observations to

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vision_api import Observation, VisionClient
 from vision_api._constants import BULK_MAX_WORKERS, BULK_PAGE_SIZE
-from vision_api.sandbox import DEMO_API_KEY
+from vision_sandbox import DEMO_API_KEY
 
 TARGET_SPEEDUP = 4.0
 BULK_SCANNER = "UX quality"  # the demo scorer the sandbox adds bulk rows to
@@ -51,13 +51,13 @@ class Result:
 
 
 class SandboxProcess:
-    """`python -m vision_api.sandbox` in a child process, on a free loopback port."""
+    """`python -m vision_sandbox` in a child process, on a free loopback port."""
 
     def __init__(self, observations: int, db_path: Path) -> None:
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [
-            sys.executable, "-m", "vision_api.sandbox", "--seed", "demo",
+            sys.executable, "-m", "vision_sandbox", "--seed", "demo",
             "--observations", str(observations), "--port", str(self.port), "--db", str(db_path),
         ]  # fmt: skip
         self.process = subprocess.Popen(

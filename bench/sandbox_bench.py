@@ -30,10 +30,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vision_api.sandbox import Sandbox, demo, observations, stats
-from vision_api.sandbox.bulk import add_bulk_observations
-from vision_api.sandbox.db import Database
-from vision_api.sandbox.schema import INDEXES
+from vision_sandbox import Sandbox, demo, observations, stats
+from vision_sandbox.bulk import add_bulk_observations
+from vision_sandbox.db import Database
+from vision_sandbox.schema import INDEXES
 
 LIST_PARAMS = {"status": "succeeded", "order_by": "-result_score", "limit": "100"}
 NAIVE_BUDGET_S = 8.0

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from vision_api import VisionClient
+from vision_console import navigation
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE_APP = ROOT / "app.py"
@@ -58,7 +59,7 @@ def open_naive(sandbox: Any) -> AppTest:
 
 
 def console_page(page: str) -> str:
-    return f"app_pages/{page}.py"
+    return navigation.by_name(page).path
 
 
 def naive_page(page: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vision_api.sandbox import DEMO_API_KEY
+from vision_sandbox import DEMO_API_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120.0
@@ -51,7 +51,7 @@ def clean_environment() -> dict[str, str]:
 
 @dataclass
 class SandboxProcess:
-    """``python -m vision_api.sandbox`` on a free port, with its own database."""
+    """``python -m vision_sandbox`` on a free port, with its own database."""
 
     process: subprocess.Popen[str]
     base_url: str
@@ -62,7 +62,7 @@ class SandboxProcess:
     def start(cls, db_path: Path, observations: int = 0) -> SandboxProcess:
         port = free_port()
         command = [
-            sys.executable, "-m", "vision_api.sandbox", "--seed", "demo", "--port", str(port),
+            sys.executable, "-m", "vision_sandbox", "--seed", "demo", "--port", str(port),
             "--db", str(db_path), "--observations", str(observations), "--scan-delay", "0.5",
         ]  # fmt: skip
         process = subprocess.Popen(

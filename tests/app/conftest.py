@@ -10,7 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from console.sidebar import CONNECT_EXPANDER_KEY
+from vision_console import navigation
+from vision_console.sidebar import CONNECT_EXPANDER_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -35,7 +36,7 @@ def _isolated_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     st.cache_data.clear()
 
 
-FRAME_SCRIPT = "from console.frame import render_frame\n\nrender_frame()\n"
+FRAME_SCRIPT = "from vision_console.frame import render_frame\n\nrender_frame()\n"
 
 
 def make_app(
@@ -69,7 +70,7 @@ def make_app(
     for name, value in (query_params or {}).items():
         at.query_params[name] = value
     if page:
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(navigation.by_name(page).path)
     if run:
         at.run()
     return at

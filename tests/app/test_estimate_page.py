@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import cost, cost_charts, models_catalog, scanner_form_view
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import cost, cost_charts, models_catalog
+from vision_console.scanners import form_panel as scanner_form_view
+from vision_sandbox import Sandbox
 
 DEFAULT_MODEL = models_catalog.DEFAULT_MODEL
 LITE_MODEL = "gemini-3.1-flash-lite-preview"

@@ -20,12 +20,13 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from console import export
-from console import observation_query as oq
-from console import observation_text as obs_text
-from console import observations_state as obs_state
 from vision_api import Scanner, VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import navigation
+from vision_console.observations import export
+from vision_console.observations import query as oq
+from vision_console.observations import state as obs_state
+from vision_console.observations import text as obs_text
+from vision_sandbox import Sandbox
 
 from .conftest import AppFactory, make_app
 
@@ -377,7 +378,7 @@ def navigate(at: AppTest, page: str, **params: str) -> AppTest:
     """Go to another page as the sidebar does: the URL keeps only the params a link gives."""
     at.query_params.clear()
     at.query_params.update(params)
-    at.switch_page(f"app_pages/{page}.py").run()
+    at.switch_page(navigation.by_name(page).path).run()
     assert not at.exception, at.exception
     return at
 

@@ -14,10 +14,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import connection, cost_charts, data, overview_view
 from tests.app.conftest import make_app
 from vision_api import VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import cache as data
+from vision_console import connection, cost_charts
+from vision_console.overview import fleet_table as overview_view
+from vision_sandbox import Sandbox
 
 STATS_PATH = "/observations/stats/"
 
@@ -159,7 +161,7 @@ def test_selecting_a_row_links_to_its_observations(fleet_sandbox: Sandbox) -> No
     first = fleet_table(at).iloc[0]
     at.session_state["overview_fleet"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
-    link = at.get("page_link")[0]
+    link = at.main.get("page_link")[0]
     assert link.proto.page.endswith("observations")
     assert f"scanner={first['id']}" in link.proto.query_string
 

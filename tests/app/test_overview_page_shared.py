@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.app.conftest import make_app
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 STATS_PATH = "/observations/stats/"
 

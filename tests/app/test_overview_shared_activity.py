@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from console import connection, data
 from tests.app.conftest import APP_TIMEOUT_SECONDS
-from vision_api.sandbox import Sandbox
+from vision_console import cache as data
+from vision_console import connection
+from vision_sandbox import Sandbox
 
 STATS_PATH = "/observations/stats/"
 
 VIEWER_SCRIPT = """
 import streamlit as st
 
-from console import data, overview_fleet
-from console.frame import render_frame
+from vision_console import cache as data
+from vision_console.overview import fleet as overview_fleet
+from vision_console.frame import render_frame
 
 render_frame()
 scanners = data.all_scanners()
@@ -68,7 +70,9 @@ def test_a_second_viewer_with_the_same_credentials_fetches_no_activity(sandbox: 
     assert sandbox.requests.count(path_contains=STATS_PATH) == scanners
     sandbox.requests.clear()
     second = viewer(sandbox)
-    assert sandbox.requests.count() == 0  # the lists are shared by console.data, activity here
+    assert (
+        sandbox.requests.count() == 0
+    )  # the lists are shared by vision_console.cache, activity here
     assert shown(second) == shown(first)
     assert shown(second)[2] == "0 failed"
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import data
-from console import scanner_form_view as form_view
-from console.render import escape_markdown
 from vision_api import NotFoundError, Scanner, VisionClient
+from vision_console import cache as data
+from vision_console import navigation
+from vision_console.render import escape_markdown
+from vision_console.scanners import form_panel as form_view
 
 from .conftest import make_app
 
@@ -413,7 +414,9 @@ def test_observe_follows_the_scan_to_its_result(app: Any, client: VisionClient) 
     verdict = next(m for m in at.metric if m.label == "Verdict")
     assert verdict.value in ("YES", "NO")
     assert at.progress[0].value == 100
-    result_link = [link for link in at.get("page_link") if link.value == "Open in Observations"]
+    result_link = [
+        link for link in at.main.get("page_link") if link.value == "Open in Observations"
+    ]
     assert result_link[0].proto.query_string == f"scanner={scanner.id}&session={session_id}"
     observation = client.observations.list(scanner.id, session_id=session_id).items[0]
     assert observation.status == "succeeded" and observation.triggered_by == "on_demand"
@@ -485,7 +488,7 @@ def test_picking_a_row_opens_its_panel_without_a_request(
     at.run()
     assert sandbox.requests.count() == 0
     assert texts(at, "subheader") == [second.name]
-    links = {link.value: link.proto.query_string for link in at.get("page_link")}
+    links = {link.value: link.proto.query_string for link in at.main.get("page_link")}
     assert links == {
         "Observations": f"scanner={second.id}",
         "Cost estimate": f"scanner={second.id}",
@@ -514,7 +517,7 @@ def navigate(at: AppTest, page: str, **params: str) -> AppTest:
     """Go to another page as the sidebar does: the URL keeps only the params a link gives."""
     at.query_params.clear()
     at.query_params.update(params)
-    at.switch_page(f"app_pages/{page}.py").run()
+    at.switch_page(navigation.by_name(page).path).run()
     assert not at.exception, at.exception
     return at
 

@@ -1,7 +1,7 @@
 """A new viewer of the same data reuses the stats chart specs an earlier viewer built.
 
 Building Altair specs was most of what a new session's first run of the Observations page
-cost once reads are cached; ``console.content_memo`` shares them by content, so the second
+cost once reads are cached; ``vision_console.content_memo`` shares them by content, so the second
 viewer builds no stats chart, and different content (another filter) still gets its own.
 """
 
@@ -15,10 +15,11 @@ import altair as alt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from console import content_memo, observations_panels
 from tests.app.conftest import make_app
 from vision_api import VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import content_memo
+from vision_console.observations import panels as observations_panels
+from vision_sandbox import Sandbox
 
 
 class SpecBuilds:

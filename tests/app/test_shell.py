@@ -142,8 +142,8 @@ def test_sidebar_refuses_a_host_outside_the_allow_list(sandbox: Any) -> None:
 
 READS_SCRIPT = """
 import streamlit as st
-from console import data
-from console.frame import render_frame
+from vision_console import cache as data
+from vision_console.frame import render_frame
 
 render_frame()
 for read in (data.creators, data.scanner_stats, data.all_scanners):
@@ -177,7 +177,7 @@ def test_clearing_caches_never_starts_a_second_demo_sandbox(
 
     monkeypatch.setenv("VISION_CONSOLE_DATA_DIR", str(tmp_path))
     at = AppTest.from_string(
-        "from console.frame import render_frame\n\nrender_frame()\n",
+        "from vision_console.frame import render_frame\n\nrender_frame()\n",
         default_timeout=APP_TIMEOUT_SECONDS,
     ).run()
     before = _sidebar_markdown(at)

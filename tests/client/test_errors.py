@@ -105,7 +105,7 @@ def test_invalid_filter_names_its_field(client: VisionClient) -> None:
 
 
 def test_quota_exhausted_is_a_quota_error() -> None:
-    from vision_api.sandbox import Sandbox
+    from vision_sandbox import Sandbox
 
     with Sandbox.start(seed="empty", monthly_quota=1, scan_delay=0.05) as sb:
         client = VisionClient(base_url=sb.base_url, project_id=sb.project_id, api_key=sb.api_key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.connection import (
+from vision_console.connection import (
     ConnectionSettingsError,
     Credentials,
     Settings,

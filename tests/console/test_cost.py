@@ -1,4 +1,5 @@
-"""Unit tests for console.cost: linear scaling of one estimate, money, quota, budget calculator."""
+"""Unit tests for vision_console.cost: linear scaling of one estimate, money, quota, budget
+calculator."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console import cost
-from console.cost import VolumeBasis
+from vision_console import cost
+from vision_console.cost import VolumeBasis
 
 
 def server_estimate(matched: int, window_days: int, rate: float) -> int:

@@ -1,4 +1,5 @@
-"""Unit tests for console.cost_charts: the specs carry the data and marks the pages rely on."""
+"""Unit tests for vision_console.cost_charts: the specs carry the data and marks the pages rely
+on."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from console import cost, cost_charts
-from console.cost import VolumeBasis
+from vision_console import cost, cost_charts
+from vision_console.cost import VolumeBasis
 
 
 def datasets(spec: dict[str, Any]) -> list[list[dict[str, Any]]]:

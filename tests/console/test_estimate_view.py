@@ -1,4 +1,5 @@
-"""Unit tests for console.estimate_view: one request per inputs, 429 handling, save diff."""
+"""Unit tests for vision_console.estimate.decisions: one request per inputs, 429 handling, save
+diff."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 
 import pytest
 
-from console import cost, estimate_view, forms
-from console.estimate_view import EstimateMemory, EstimateRequest
 from vision_api import BadRequestError, Estimate, RateLimitError, Scanner
+from vision_console import cost
+from vision_console.estimate import decisions as estimate_view
+from vision_console.estimate.decisions import EstimateMemory, EstimateRequest
+from vision_console.scanner_config import form as forms
 
 
 def make_estimate(matched: int = 300, window: int = 30, **extra: Any) -> Estimate:

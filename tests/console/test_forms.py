@@ -9,9 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console import forms, templates
-from console.forms import ScannerForm, build_payload, changed_fields, form_from_scanner
-from console.query_builder import BuilderState, PropertyRow
+from vision_console.scanner_config import form as forms
+from vision_console.scanner_config import templates
+from vision_console.scanner_config.form import (
+    ScannerForm,
+    build_payload,
+    changed_fields,
+    form_from_scanner,
+)
+from vision_console.scanner_config.query import BuilderState, PropertyRow
 
 
 def _form(**changes) -> ScannerForm:

@@ -18,8 +18,8 @@ import requests
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from console import forms
-from console.forms import ScannerForm
+from vision_console.scanner_config import form as forms
+from vision_console.scanner_config.form import ScannerForm
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 

@@ -1,6 +1,6 @@
 """The model catalog prices models like the server: table first, API figure wins, unknown = max."""
 
-from console import models_catalog as mc
+from vision_console import models_catalog as mc
 
 
 def test_known_models_have_the_contract_prices():

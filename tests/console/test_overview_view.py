@@ -1,4 +1,5 @@
-"""Unit tests for console.overview_view: fleet table assembly, concurrency, daily counts."""
+"""Unit tests for vision_console.overview.fleet_table: fleet table assembly, concurrency, daily
+counts."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from console import overview_view
 from vision_api import APIConnectionError, APITimeoutError
 from vision_api.models import Observation, ObservationStats, Scanner, ScannerStats
+from vision_console.overview import fleet_table as overview_view
 
 NOW = datetime(2026, 11, 28, 15, 30, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console import query_builder as qb
-from console.query_builder import BuilderState, PropertyRow
+from vision_console.scanner_config import query as qb
+from vision_console.scanner_config.query import BuilderState, PropertyRow
 
 FULL_QUERY = {
     "filter_test_accounts": True,

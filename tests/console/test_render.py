@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from console.data import ReadOnlyError
-from console.render import escape_markdown, explain, safe_url, truncate
+from vision_console.cache import ReadOnlyError
+from vision_console.render import escape_markdown, explain, safe_url, truncate
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from console import scan_run
-from console.scan_run import SessionInputError
 from vision_api import (
     BadRequestError,
     NotFoundError,
@@ -17,6 +15,8 @@ from vision_api import (
     RateLimitError,
     ServerError,
 )
+from vision_console.scanners import scan_run
+from vision_console.scanners.scan_run import SessionInputError
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.scanner_form_save import find_conflict
 from vision_api import Scanner
+from vision_console.scanners.form_save import find_conflict
 
 OPENED: dict[str, Any] = {
     "id": "0b7c2d4e-0000-4000-8000-000000000001",

@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from console import scanner_list
-from console.state import parse_params
 from vision_api import Scanner
+from vision_console.scanners import list_query as scanner_list
+from vision_console.url_state import parse_params
 
 
 def scanner(**overrides: Any) -> Scanner:

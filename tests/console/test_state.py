@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.state import (
+from vision_console.url_state import (
     Param,
     boolean,
     choice,

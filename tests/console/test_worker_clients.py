@@ -1,4 +1,5 @@
-"""console.worker_clients: one client per worker thread, same settings, all closed afterwards."""
+"""vision_console.worker_clients: one client per worker thread, same settings, all closed
+afterwards."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from console import worker_clients
 from vision_api import VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import worker_clients
+from vision_sandbox import Sandbox
 
 
 def test_each_thread_gets_its_own_client_with_the_viewers_settings(sandbox: Sandbox) -> None:

@@ -36,7 +36,7 @@ from playwright.sync_api import (
 
 from tests.e2e import chromium
 from tests.e2e.chromium import VIEWPORT
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 # Assertions retry up to this long: the machine is shared, and a rerun can take seconds.

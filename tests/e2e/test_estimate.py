@@ -7,7 +7,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e import ui
 from tests.e2e.conftest import ConsoleServer, Viewer
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

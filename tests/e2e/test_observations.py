@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e import ui
 from tests.e2e.conftest import ConsoleServer, SandboxAPI, Viewer
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.e2e import ui
 from tests.e2e.conftest import ConsoleServer, Viewer, env_for, start_console, stop_console
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -32,17 +32,29 @@ def fresh_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleS
             stop_console(server.process)
 
 
+@pytest.mark.parametrize("name", PAGES)
 def test_a_deep_link_works_as_the_first_request_after_a_restart(
-    fresh_console: ConsoleServer, viewer: Viewer
+    viewer: Viewer, tmp_path: Path, name: str
 ) -> None:
-    """A link shared before a redeploy is often the first request the new process serves."""
+    """A link shared before a redeploy is often the first request the new process serves:
+    every page draws its own frame (sidebar, connection, navigation) without ``app.py``."""
+    with Sandbox.start(seed="demo", scan_delay=0.3) as sandbox:
+        server = start_console(tmp_path, env_for(sandbox))
+        try:
+            _open_first(viewer, server.url, name)
+        finally:
+            stop_console(server.process)
+
+
+def _open_first(viewer: Viewer, url: str, name: str) -> None:
     page = viewer.page
-    ui.open_page(page, fresh_console.url, "Observations")
-    expect(ui.main(page).get_by_role("heading", name="Observations").first).to_be_visible()
+    ui.open_page(page, url, name)
+    expect(ui.main(page).get_by_role("heading", name=name, exact=True).first).to_be_visible()
     ui.assert_no_exception(page)
+    expect(ui.sidebar(page).get_by_text("Connected through environment variables.")).to_be_visible()
     nav = ui.sidebar(page).locator(ui.SIDEBAR_NAV)
-    for name in PAGES:
-        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+    for title in PAGES:
+        expect(nav.get_by_role("link", name=title, exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e import ui
 from tests.e2e.conftest import LOCKED_ALLOWED_HOST, ConsoleServer, SandboxAPI, Viewer
 from tests.e2e.secrets_probe import leaks, password_fields_hold
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -19,10 +19,10 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from console.render import unlink
 from tests.e2e import ui
 from tests.e2e.conftest import ConsoleServer, SandboxAPI, Viewer, new_viewer
-from vision_api.sandbox import Sandbox
+from vision_console.render import unlink
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -200,7 +200,7 @@ def test_scanner_details_show_hostile_text_literally(
     ui.open_page(page, console.url, "Scanners", query)
     body.locator(ui.EXPANDER).filter(has_text="Prompt and recordings filter").click()
     # Shown as written; Markdown-rendered spots carry invisible word joiners that stop
-    # bare URLs from being autolinked (console.render.unlink).
+    # bare URLs from being autolinked (vision_console.render.unlink).
     literal_name = body.get_by_text(unlink(scanner["name"]), exact=True).filter(visible=True)
     expect(literal_name.first).to_be_visible()
     expect(body).to_contain_text(hostile("prompt"))

@@ -24,7 +24,7 @@ APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 SKELETON = '[data-testid="stSkeleton"]'
 MAIN = '[data-testid="stMain"]'
 SIDEBAR = '[data-testid="stSidebar"]'
-SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+SIDEBAR_NAV = ".st-key-console_nav"  # vision_console.navigation.NAV_KEY
 EXCEPTION = '[data-testid="stException"]'
 ALERT = '[data-testid="stAlert"]'
 ALERT_ERROR = '[data-testid="stAlertContentError"]'

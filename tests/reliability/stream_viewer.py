@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -21,6 +22,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
+
+from vision_console import navigation
 
 RUN_TIMEOUT_S = 120.0
 FINISHED_SUCCESSFULLY = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
@@ -62,7 +65,7 @@ class StreamViewer:
         protocols = [Subprotocol("streamlit")]
         self._socket = connect(url, subprotocols=protocols, max_size=None, legacy=True)
         self.pages: dict[str, str] = {}
-        """Page title -> its script hash, which the server routes by (from its navigation)."""
+        """Page name (its script's stem) -> script hash, which the server routes by."""
 
     def run(self, page: str = "", query: str = "") -> PageRun:
         """Run ``page`` (a title such as "Scanners"; "" = the default page) with ``query``.
@@ -74,10 +77,11 @@ class StreamViewer:
             self.run()
         back = BackMsg()
         back.rerun_script.query_string = query
-        if page in self.pages:
-            back.rerun_script.page_script_hash = self.pages[page]
+        name = Path(navigation.by_name(page.lower()).path).stem if page else ""
+        if name in self.pages:
+            back.rerun_script.page_script_hash = self.pages[name]
         else:
-            back.rerun_script.page_name = page
+            back.rerun_script.page_name = name
         started = time.monotonic()
         self._socket.send(back.SerializeToString())
         run = PageRun(page)

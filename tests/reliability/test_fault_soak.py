@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from console import models_catalog
 from tests.reliability.conftest import RetryLog
 from tests.reliability.walk import SCANNERS_PATH, Viewer, form_key, metric
 from vision_api import VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import models_catalog
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from console import observation_query as oq
-from console import scanner_list
-from console import state as url_state
 from tests.app.conftest import make_app
 from tests.reliability.walk import assert_no_exception, form_key, plain
 from vision_api import NotFoundError, VisionClient
-from vision_api.sandbox import Sandbox
+from vision_console import url_state
+from vision_console.observations import query as oq
+from vision_console.scanners import list_query as scanner_list
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(300)
 

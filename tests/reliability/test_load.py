@@ -20,7 +20,7 @@ import pytest
 from tests.e2e.conftest import ConsoleServer, env_for, start_console, stop_console
 from tests.reliability.stream_viewer import PageRun, StreamViewer
 from vision_api import VisionClient
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -72,8 +72,8 @@ def console(
     load_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleServer]:
     server = start_console(tmp_path_factory.mktemp("load-console"), env_for(load_sandbox))
-    with StreamViewer(server.url) as first:  # the process's first session runs in legacy
-        first.run()  # pages/ mode until st.navigation has run once (see tests/e2e/conftest.py)
+    with StreamViewer(server.url) as first:  # warm the server: imports and the demo's reads
+        first.run()
     yield server
     stop_console(server.process)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from console import connection, data
 from tests.reliability.walk import (
     SCANNERS_PATH,
     Viewer,
@@ -26,7 +25,9 @@ from tests.reliability.walk import (
 )
 from vision_api import VisionClient
 from vision_api import _client as vision_client
-from vision_api.sandbox import Sandbox
+from vision_console import cache as data
+from vision_console import connection
+from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(240)
 

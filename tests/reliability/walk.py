@@ -13,19 +13,19 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from console import scanner_form_view as form_view
 from tests.app.conftest import make_app
+from vision_console import navigation
+from vision_console.scanners import form_panel as form_view
 
 TRANSIENT = ("temporary failure", "throttling", "did not answer in time", "unreachable")
-"""Phrases of ``console.render.explain`` for failures that go away by themselves."""
+"""Phrases of ``vision_console.render.explain`` for failures that go away by themselves."""
 
 SCANNERS_PATH = "/vision/scanners/"
-PAGES_DIR = "app_pages"
 
 
 def page_path(page: str) -> str:
     """A console page as AppTest switches to it (relative to app.py)."""
-    return f"{PAGES_DIR}/{page}.py"
+    return navigation.by_name(page).path
 
 
 def plain(value: object) -> str:

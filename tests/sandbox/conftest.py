@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import requests
 
-from vision_api.sandbox import Sandbox
-from vision_api.sandbox.observations import snapshot_id
+from vision_sandbox import Sandbox
+from vision_sandbox.observations import snapshot_id
 
 _names = itertools.count()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 from .conftest import Api, assert_error, scanner_body
 

@@ -1,4 +1,4 @@
-"""``python -m vision_api.sandbox`` prints a working URL and key and serves until stopped."""
+"""``python -m vision_sandbox`` prints a working URL and key and serves until stopped."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_cli_serves_and_keeps_its_database(tmp_path: Path) -> None:
     command = [
         sys.executable,
         "-m",
-        "vision_api.sandbox",
+        "vision_sandbox",
         "--port",
         "0",
         "--seed",

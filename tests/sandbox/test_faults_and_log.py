@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 from .conftest import Api, add_recording, assert_error
 

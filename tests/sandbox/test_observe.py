@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vision_api.sandbox import Sandbox
+from vision_sandbox import Sandbox
 
 from .conftest import Api, add_recording, assert_error, insert_observations
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import requests
 
-from vision_api.sandbox import running_sandbox, shared_sandbox
+from vision_sandbox import running_sandbox, shared_sandbox
 
 
 def test_one_running_sandbox_per_database_file(tmp_path: Path) -> None:

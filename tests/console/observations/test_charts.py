@@ -9,9 +9,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from console import charts
-from console import observation_records as obs_records
-from console import observation_stats as stats_frames
+from vision_console.observations import charts, stats_frames
+from vision_console.observations import records as obs_records
 
 Factory = Callable[..., dict[str, Any]]
 

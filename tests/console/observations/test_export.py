@@ -1,4 +1,5 @@
-"""console.export: CSV/Parquet bytes of the record frame, formula-safe CSV, safe file names."""
+"""vision_console.observations.export: CSV/Parquet bytes of the record frame, formula-safe CSV, safe
+file names."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from console import export
-from console import observation_records as obs_records
+from vision_console.observations import export
+from vision_console.observations import records as obs_records
 
 Factory = Callable[..., dict[str, Any]]
 

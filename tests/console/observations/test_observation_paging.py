@@ -1,13 +1,11 @@
-"""console.observation_paging: one request per page, previous/next, chart clicks."""
+"""vision_console.observations.paging: one request per page, previous/next, chart clicks."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from console import charts
-from console import observation_paging as paging
-from console import observation_stats as stats_frames
+from vision_console.observations import charts, paging, stats_frames
 
 Factory = Callable[..., dict[str, Any]]
 

@@ -1,4 +1,5 @@
-"""console.observation_query: URL parameters <-> the explorer's view, with fallback notices."""
+"""vision_console.observations.query: URL parameters <-> the explorer's view, with fallback
+notices."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console import observation_query as oq
+from vision_console.observations import query as oq
 
 SCANNER = "7d0c2f0e-1111-4a4a-9b9b-0123456789ab"
 OBS = "00000000-0000-4000-8000-000000000001"

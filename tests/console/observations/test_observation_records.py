@@ -1,4 +1,4 @@
-"""console.observation_records: rows -> records, the table, trends and versions."""
+"""vision_console.observations.records: rows -> records, the table, trends and versions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from console import observation_records as obs_records
+from vision_console.observations import records as obs_records
 
 Factory = Callable[..., dict[str, Any]]
 

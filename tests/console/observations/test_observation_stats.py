@@ -1,4 +1,4 @@
-"""console.observation_stats: the stats response reshaped into chart frames."""
+"""vision_console.observations.stats_frames: the stats response reshaped into chart frames."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from console import charts
-from console import observation_stats as stats_frames
+from vision_console.observations import charts, stats_frames
 
 Factory = Callable[..., dict[str, Any]]
 

@@ -1,0 +1,306 @@
+"""Which Vision API this viewer talks to, and the client that talks to it.
+
+Precedence, first complete source wins: the viewer's own sidebar credentials (kept in that
+viewer's session only) > the ``[posthog]`` table of ``st.secrets`` > environment variables > the
+embedded demo sandbox. The API key never leaves this module except inside the viewer's own
+``VisionClient``: the ``Connection`` value that pages and caches see carries only a fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
+
+import streamlit as st
+
+from vision_api import VisionClient
+
+Source = Literal["sidebar", "secrets", "env", "demo"]
+
+SIDEBAR_CREDENTIALS_KEY = "_posthog_sidebar_credentials"
+_CLIENT_KEY = "_vision_client"
+_CONNECTION_KEY = "_vision_connection"
+
+DATA_DIR_ENV = "VISION_CONSOLE_DATA_DIR"
+READ_ONLY_ENV = "VISION_CONSOLE_READ_ONLY"
+ALLOWED_HOSTS_ENV = "VISION_CONSOLE_ALLOWED_HOSTS"
+DEFAULT_HOST = "https://us.posthog.com"
+
+
+class ConnectionSettingsError(ValueError):
+    """A viewer-entered setting is unusable; ``field`` names the sidebar field to flag."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """One complete set of settings to build a client from. Its repr hides the key."""
+
+    host: str
+    project_id: int
+    api_key: str = field(repr=False)
+    source: Source
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment-wide switches from secrets or the environment."""
+
+    read_only: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    default_host: str = DEFAULT_HOST
+    default_project_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What pages and caches may know about the connection: never the key itself.
+
+    ``fingerprint`` is a SHA-256 digest of (host, project, key): every cached read is keyed by
+    it, so two viewers with different keys can never be served each other's data.
+    """
+
+    host: str
+    project_id: int
+    source: Source
+    fingerprint: str
+    read_only: bool
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == "demo"
+
+    def recording_url(self, session_id: str) -> str | None:
+        """Link to the recording in the PostHog app, or None when the host is not http(s)."""
+        if urlsplit(self.host).scheme not in ("http", "https") or not session_id:
+            return None
+        return f"{self.host}/project/{self.project_id}/replay/{quote(session_id, safe='')}"
+
+
+def fingerprint(host: str, project_id: int, api_key: str) -> str:
+    """A stable, non-reversible identity for one (host, project, key) triple."""
+    digest = hashlib.sha256(f"{host}\n{project_id}\n{api_key}".encode())
+    return digest.hexdigest()[:32]
+
+
+def normalize_host(raw: str) -> str:
+    """``https://x.posthog.com/api/`` -> ``https://x.posthog.com``; refuses non-http(s) hosts."""
+    text = raw.strip()
+    if not text:
+        raise ConnectionSettingsError(
+            "host", "Enter the PostHog host, e.g. https://us.posthog.com."
+        )
+    if "://" not in text:
+        text = f"https://{text}"
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConnectionSettingsError("host", "The host must be an http(s) URL.")
+    path = parts.path.rstrip("/")
+    if path.endswith("/api"):
+        path = path[: -len("/api")]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def parse_project_id(raw: object, *, field_name: str = "project_id") -> int:
+    """A positive integer project id from a form, secrets or the environment."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ConnectionSettingsError(
+            field_name, "The project id must be a whole number."
+        ) from None
+    if value <= 0:
+        raise ConnectionSettingsError(field_name, "The project id must be a positive number.")
+    return value
+
+
+def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """True when no allow-list is set, or when the host's name is on it."""
+    if not allowed_hosts:
+        return True
+    name = (urlsplit(host).hostname or "").lower()
+    allowed = {
+        (urlsplit(h if "://" in h else f"//{h}").hostname or "").lower() for h in allowed_hosts
+    }
+    return name in allowed
+
+
+def _secrets_table() -> tuple[Mapping[str, Any], str | None]:
+    """The ``[posthog]`` secrets table, or an empty one plus a notice when unreadable."""
+    try:
+        table = st.secrets.get("posthog", {})
+    except FileNotFoundError:
+        return {}, None
+    except Exception as exc:  # a malformed secrets.toml must not take the app down
+        return {}, f"The secrets file could not be read ({type(exc).__name__}); it was ignored."
+    if not isinstance(table, Mapping):
+        return {}, "The [posthog] secrets entry is not a table; it was ignored."
+    return table, None
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _as_hosts(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items: list[object] = list(value.split(","))
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        return ()
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def load_settings() -> tuple[Settings, Credentials | None, Credentials | None, list[str]]:
+    """Deployment settings, secrets credentials, environment credentials, and notices."""
+    notices: list[str] = []
+    table, notice = _secrets_table()
+    if notice:
+        notices.append(notice)
+    read_only = _as_bool(table.get("read_only", os.environ.get(READ_ONLY_ENV, False)))
+    allowed = _as_hosts(table.get("allowed_hosts", os.environ.get(ALLOWED_HOSTS_ENV, "")))
+    secret_creds = _credentials_from(table, "secrets", notices)
+    env_creds = _credentials_from(
+        {
+            "host": os.environ.get("POSTHOG_HOST", ""),
+            "project_id": os.environ.get("POSTHOG_PROJECT_ID", ""),
+            "personal_api_key": os.environ.get("POSTHOG_PERSONAL_API_KEY", ""),
+        },
+        "env",
+        notices,
+    )
+    defaults = secret_creds or env_creds
+    default_host = str(table.get("host") or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
+    default_project: int | None = defaults.project_id if defaults else None
+    settings = Settings(read_only, allowed, default_host, default_project)
+    return settings, secret_creds, env_creds, notices
+
+
+def _credentials_from(
+    values: Mapping[str, Any], source: Source, notices: list[str]
+) -> Credentials | None:
+    host, project, key = (values.get(k) for k in ("host", "project_id", "personal_api_key"))
+    if not (host and project and key):
+        return None
+    where = "secrets" if source == "secrets" else "environment"
+    try:
+        return Credentials(normalize_host(str(host)), parse_project_id(project), str(key), source)
+    except ConnectionSettingsError as exc:
+        notices.append(f"The PostHog settings in the {where} were ignored: {exc}")
+        return None
+
+
+def sidebar_credentials(
+    host: str, project_id: str, api_key: str, settings: Settings
+) -> Credentials:
+    """Validate what a viewer typed in the sidebar; raises ConnectionSettingsError per field."""
+    normalized = normalize_host(host)
+    if not host_allowed(normalized, settings.allowed_hosts):
+        raise ConnectionSettingsError(
+            "host", "This console may only connect to: " + ", ".join(settings.allowed_hosts) + "."
+        )
+    project = parse_project_id(project_id)
+    if not api_key.strip():
+        raise ConnectionSettingsError("api_key", "Enter a personal API key.")
+    return Credentials(normalized, project, api_key.strip(), "sidebar")
+
+
+def demo_data_dir() -> Path:
+    """Where the demo sandbox keeps its database, so demo edits survive restarts."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
+
+
+def _demo_sandbox() -> Any:
+    """One sandbox per server process, shared by every demo viewer (its key is public).
+
+    Held by ``vision_sandbox.shared_sandbox``, not ``st.cache_resource``: a viewer's
+    "clear cache" must not start a second server on the same database.
+    """
+    from vision_sandbox import running_sandbox, shared_sandbox
+
+    directory = demo_data_dir()
+    database = directory / "demo.sqlite3"
+    running = running_sandbox(database)
+    if running is not None:
+        return running
+    directory.mkdir(parents=True, exist_ok=True)
+    with st.spinner("Starting the demo sandbox…"):
+        return shared_sandbox(database)
+
+
+def _demo_credentials() -> Credentials:
+    sandbox = _demo_sandbox()
+    return Credentials(sandbox.base_url, int(sandbox.project_id), sandbox.api_key, "demo")
+
+
+def resolve(secret: Credentials | None, env: Credentials | None) -> Credentials:
+    """The first complete source by precedence: sidebar > secrets > environment > demo."""
+    typed = st.session_state.get(SIDEBAR_CREDENTIALS_KEY)
+    if isinstance(typed, Credentials):
+        return typed
+    if secret is not None:
+        return secret
+    if env is not None:
+        return env
+    return _demo_credentials()
+
+
+def activate(credentials: Credentials, settings: Settings) -> Connection:
+    """Make ``credentials`` this session's connection, reusing its client when unchanged."""
+    digest = fingerprint(credentials.host, credentials.project_id, credentials.api_key)
+    connection = Connection(
+        host=credentials.host,
+        project_id=credentials.project_id,
+        source=credentials.source,
+        fingerprint=digest,
+        read_only=settings.read_only,
+    )
+    held = st.session_state.get(_CLIENT_KEY)
+    if not (isinstance(held, tuple) and held[0] == digest):
+        if isinstance(held, tuple):
+            held[1].close()
+        client = VisionClient(
+            base_url=credentials.host,
+            project_id=credentials.project_id,
+            api_key=credentials.api_key,
+        )
+        st.session_state[_CLIENT_KEY] = (digest, client)
+    st.session_state[_CONNECTION_KEY] = connection
+    return connection
+
+
+def current() -> Connection:
+    """This session's connection, as resolved by app.py on this run."""
+    connection = st.session_state.get(_CONNECTION_KEY)
+    if not isinstance(connection, Connection):
+        raise RuntimeError("No connection: pages run through app.py, which resolves it first.")
+    return connection
+
+
+def client() -> VisionClient:
+    """This viewer's own client; never shared with another session."""
+    held = st.session_state.get(_CLIENT_KEY)
+    if not isinstance(held, tuple):
+        raise RuntimeError("No client: pages run through app.py, which creates it first.")
+    result: VisionClient = held[1]
+    return result
+
+
+def disconnect() -> None:
+    """Forget the viewer's typed credentials and their client."""
+    st.session_state.pop(SIDEBAR_CREDENTIALS_KEY, None)
+    held = st.session_state.pop(_CLIENT_KEY, None)
+    if isinstance(held, tuple):
+        held[1].close()

@@ -1,0 +1,200 @@
+"""One observation in full: headline, reasoning, error explained, snapshot, lifecycle, links.
+
+Everything the model or the API wrote (verdict, tags, title, reasoning, error messages,
+prompts) is drawn as plain text (``st.text``, ``st.code``, dataframe cells) or escaped;
+only the console's own labels use Markdown. Links are the connection's http(s) recording URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from vision_api import Observation
+from vision_console.observations import payload
+from vision_console.observations import records as obs_records
+from vision_console.observations import text as obs_text
+from vision_console.render import escape_markdown, safe_url
+
+_VERDICT_COLORS: dict[str, Any] = {"yes": "green", "no": "red", "inconclusive": "gray"}
+_STATUS_COLORS: dict[str, Any] = {
+    "succeeded": "green",
+    "failed": "red",
+    "ineligible": "gray",
+    "running": "orange",
+    "pending": "gray",
+}
+
+NavAction = tuple[Callable[..., None], tuple[Any, ...]] | None
+"""A previous/next button's callback and its arguments, or None when at that end."""
+
+
+def _field_table(rows: list[tuple[str, str]]) -> None:
+    frame = pd.DataFrame(rows, columns=["Field", "Value"])
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _headline(observation: Observation, scanner_type: str) -> None:
+    raw = payload.raw_of(observation)
+    headline = obs_text.headline(observation, scanner_type)
+    status = str(raw.get("status") or "")
+    output = raw.get("scanner_result") or {}
+    verdict = (
+        (output.get("model_output") or {}).get("verdict") if isinstance(output, dict) else None
+    )
+    st.caption(headline["label"])
+    if scanner_type == "monitor" and verdict in _VERDICT_COLORS:
+        st.badge(str(verdict).upper(), color=_VERDICT_COLORS[str(verdict)])
+    else:
+        st.text(headline["value"])
+    if headline["caption"]:
+        st.text(headline["caption"])
+    st.badge(escape_markdown(status or "unknown"), color=_STATUS_COLORS.get(status, "gray"))
+
+
+def _error(observation: Observation) -> None:
+    explained = obs_text.explain_error(payload.raw_of(observation).get("error_reason"))
+    if explained is None:
+        return
+    summary = f"**{escape_markdown(explained['label'])}**"
+    if explained["description"]:
+        summary += f": {escape_markdown(explained['description'])}"
+    if explained["category"] == "failed":
+        st.error(summary, icon=":material/error:")
+    else:
+        st.warning(summary, icon=":material/block:")
+    if explained["message"]:
+        st.caption("Details from the scanner")
+        st.text(explained["message"])
+
+
+def _reasoning(observation: Observation, scanner_type: str, recording: str | None) -> None:
+    raw = payload.raw_of(observation)
+    result = raw.get("scanner_result")
+    output = result.get("model_output") if isinstance(result, dict) else None
+    output = output if isinstance(output, dict) else {}
+    if scanner_type == "summarizer" and isinstance(output.get("summary"), str):
+        st.caption("Summary")
+    else:
+        st.caption("Model reasoning")
+    text = obs_text.reasoning_text(output)
+    if text:
+        st.code(text, language=None, wrap_lines=True)
+    else:
+        st.text(
+            obs_text.headline(observation, scanner_type)["value"]
+            if not output
+            else "No reasoning provided."
+        )
+    moments = obs_text.cited_moments(output)
+    if moments:
+        st.caption("Cited moments")
+        frame = pd.DataFrame(
+            {
+                "Moment": [obs_text.format_offset(ms) for ms in moments],
+                "Open": [safe_url(obs_text.moment_url(recording, ms)) for ms in moments],
+            }
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            column_config={
+                "Open": st.column_config.LinkColumn("Open", display_text="Play from here ↗")
+            },
+        )
+
+
+def _details(observation: Observation) -> list[tuple[str, str]]:
+    raw = payload.raw_of(observation)
+    record = obs_records.observation_record(observation)
+    trigger = record["triggered_by"].replace("_", " ")
+    if record["triggered_by_user"]:
+        trigger += f" by {record['triggered_by_user']}"
+    rows = [
+        ("Status", record["status"]),
+        ("Confidence", obs_text.confidence_label(record["confidence"])),
+        ("Triggered", trigger),
+        ("Session", record["session_id"]),
+    ]
+    subject = raw.get("recording_subject_email") or raw.get("distinct_id")
+    if isinstance(subject, str) and subject:
+        rows.append(("Recording subject", subject))
+    if record["signals_count"] is not None:
+        rows.append(("Signals emitted", str(record["signals_count"])))
+    rows.append(("Observation id", record["id"]))
+    return rows
+
+
+def render(
+    observation: Observation,
+    scanner_type: str,
+    recording: str | None,
+    position: int | None,
+    total: int,
+    previous: NavAction,
+    following: NavAction,
+    on_close: Callable[[], None],
+) -> None:
+    """The detail panel; ``position`` is the 0-based place in the filtered, sorted set."""
+    raw = payload.raw_of(observation)
+    with st.container(border=True, key="obs_detail"):
+        st.subheader("Observation")
+        where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
+        st.caption(f"Session {escape_markdown(raw.get('session_id') or '—')} · {where}")
+        nav = st.columns([1, 1, 1, 4], vertical_alignment="center")
+        nav[0].button(
+            "Previous",
+            icon=":material/arrow_upward:",
+            key="obs_detail_prev",
+            disabled=previous is None,
+            on_click=previous[0] if previous else None,
+            args=previous[1] if previous else None,
+            help="The row above in the table's order",
+            width="stretch",
+        )
+        nav[1].button(
+            "Next",
+            icon=":material/arrow_downward:",
+            key="obs_detail_next",
+            disabled=following is None,
+            on_click=following[0] if following else None,
+            args=following[1] if following else None,
+            help="The row below in the table's order",
+            width="stretch",
+        )
+        nav[2].button(
+            "Close",
+            icon=":material/close:",
+            key="obs_detail_close",
+            on_click=on_close,
+            width="stretch",
+        )
+        link = safe_url(recording)
+        result, body = st.columns([1, 3])
+        with result:
+            _headline(observation, scanner_type)
+            if link:
+                st.link_button("Open recording", link, icon=":material/play_circle:")
+        with body:
+            _error(observation)
+            _reasoning(observation, scanner_type, link)
+        facts, snapshot = st.columns(2)
+        with facts:
+            st.caption("Observation details")
+            _field_table(_details(observation))
+            st.caption("Lifecycle")
+            _field_table(obs_text.lifecycle(observation))
+        with snapshot:
+            st.caption("Scanner at scan time")
+            items = obs_text.snapshot_items(observation)
+            if items:
+                _field_table(items)
+            else:
+                st.text("No snapshot recorded.")
+            prompt = obs_text.snapshot_prompt(observation)
+            if prompt:
+                with st.expander("Prompt at scan time"):
+                    st.code(prompt, language=None, wrap_lines=True)

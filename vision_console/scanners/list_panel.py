@@ -1,0 +1,359 @@
+"""The Scanners page's list: filters bound to the URL, the server-paged table, row selection.
+
+The URL is the source of truth when it changes from outside (a pasted link, back/forward, a link
+from another page); otherwise the widgets are, and their values are written back to the URL after
+every run, defaults omitted. Invalid URL values fall back to their defaults with a notice. Reads go
+through ``vision_console.cache`` (cached per credential), so a rerun that changes no filter makes no
+request; the page's response and its table (an Arrow table, built once) are kept in the session per
+set of filters, so such a rerun does not rebuild them either.
+
+Streamlit forgets a widget's value when a run does not draw it (another page, or the edit form
+in place of the list), and page navigation clears the URL. So the list's values are also kept
+in a plain session key, the remembered view, and put back when the page is drawn again without
+a link of its own: URL parameters given explicitly > remembered view > defaults.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import streamlit as st
+
+from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
+from vision_console import cache as data
+from vision_console import session_memo
+from vision_console import url_state as state
+from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
+from vision_console.scanner_config import form as forms
+from vision_console.scanners import list_query as scanner_list
+from vision_console.scanners.list_query import PARAMS, SORTS
+
+WIDGETS = {
+    "q": "scanners.q",
+    "enabled": "scanners.f_enabled",
+    "type": "scanners.f_type",
+    "creator": "scanners.f_creator",
+    "signals": "scanners.f_signals",
+    "sort": "scanners.sort",
+}
+PAGE_KEY = "scanners.page"
+SELECTED_KEY = "scanners.selected"
+TABLE_KEY = "scanners.table"
+PICK_KEY = "scanners.table_pick"
+URL_SEEN_KEY = "scanners.url_seen"
+NOTICES_KEY = "scanners.notices"
+VIEW_KEY = "scanners.view"
+NARROW_FILTER_WIDTH = 130
+"""Pixels for the short-choice filters (status, signals); the others share the rest."""
+SORT_WIDTH = 220
+ARRIVAL_MARK = WIDGETS["sort"]
+"""A widget drawn on every run that shows the list: its state is gone after a run without it."""
+
+
+@dataclass(frozen=True)
+class ListView:
+    """One page of the list: its scanners, the total matching, and the grid's table."""
+
+    scanners: Sequence[Scanner]
+    total: int
+    table: pa.Table
+
+
+def _list_view(page: Page[Scanner]) -> ListView:
+    frame = scanner_list.table_frame(page.items)
+    return ListView(page.items, page.count, pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def _freshness() -> int:
+    """Changes once per shared-cache lifetime, so a kept page is read again at least that often
+    (what it shows is never more than two lifetimes old, other viewers' writes included)."""
+    return int(time.time() // data.READ_TTL_SECONDS)
+
+
+def _fetch(values: dict[str, Any]) -> ListView:
+    """The page for ``values``, from the session while its inputs are unchanged."""
+    kwargs = scanner_list.list_kwargs(values)
+    return session_memo.remember(
+        "scanners:list",
+        (_freshness(), sorted(kwargs.items())),
+        lambda: _list_view(data.list_scanners(**kwargs)),
+    )
+
+
+def creators() -> list[User]:
+    """Everyone who created a scanner, kept like the list (one request per cache lifetime)."""
+    return session_memo.remember("scanners:creators", (_freshness(),), data.creators)
+
+
+def creators_or_problem() -> tuple[list[User], ErrorMessage | None]:
+    """The creators, or none and why: the creator filter then degrades quietly, since the
+    list's own error (if it fails too) is the one message the page shows."""
+    try:
+        return creators(), None
+    except VisionAPIError as exc:
+        return [], explain(exc, "load the scanner creators")
+
+
+def sync_from_url() -> None:
+    """Seed the list state: from the URL when it changed from outside since the last run, else
+    from the remembered view when the widgets lost their values (the list was not drawn)."""
+    raw = {param.name: st.query_params.get(param.name) for param in PARAMS}
+    seen = raw == st.session_state.get(URL_SEEN_KEY)
+    if ARRIVAL_MARK not in st.session_state:
+        remembered = st.session_state.get(VIEW_KEY)
+        linked = any(value is not None for value in raw.values())
+        if remembered is not None and (seen or not linked):
+            _restore(remembered)
+            return
+    elif seen:
+        return
+    values, notices = state.read_params(PARAMS)
+    for name, key in WIDGETS.items():
+        value = values[name]
+        st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    st.session_state[PAGE_KEY] = values["page"]
+    st.session_state[SELECTED_KEY] = values["scanner"]
+    st.session_state[NOTICES_KEY] = notices
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def _restore(remembered: dict[str, Any]) -> None:
+    """Put the remembered filters and sort back; page and selection are plain keys that stay."""
+    for key, value in remembered.items():
+        st.session_state[key] = list(value) if isinstance(value, list) else value
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def current_values() -> dict[str, Any]:
+    """The list state as URL parameter values."""
+    values: dict[str, Any] = {}
+    for name, key in WIDGETS.items():
+        value = st.session_state.get(key)
+        default = next(p.default for p in PARAMS if p.name == name)
+        if isinstance(default, tuple):
+            values[name] = tuple(value or ())
+        else:
+            values[name] = value if value is not None else default
+    values["page"] = st.session_state.get(PAGE_KEY, 1)
+    values["scanner"] = st.session_state.get(SELECTED_KEY) or ""
+    return values
+
+
+def write_url() -> None:
+    """Mirror the list state into the URL, remember it as seen, and remember the view."""
+    state.write_params(current_values(), PARAMS)
+    st.session_state[VIEW_KEY] = {
+        key: list(value) if isinstance(value, list) else value
+        for key in WIDGETS.values()
+        if (value := st.session_state.get(key)) is not None
+    }
+    st.session_state[URL_SEEN_KEY] = {
+        param.name: st.query_params.get(param.name) for param in PARAMS
+    }
+
+
+def _filters_changed() -> None:
+    """A filter or the sort changed: back to page 1, forget the row picked on the old page."""
+    st.session_state[PAGE_KEY] = 1
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+    st.session_state.pop(NOTICES_KEY, None)
+
+
+def _clear_filters() -> None:
+    for name, key in WIDGETS.items():
+        if name != "sort":
+            st.session_state[key] = [] if name in ("type", "creator") else ""
+    _filters_changed()
+
+
+def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | None = None) -> None:
+    """Search, status, type, creator and signals in one row; the sort, "Clear filters" and
+    "Refresh" in a second. Each is bound to the URL.
+
+    Without the creators (``creators_problem``), "Created by" is disabled and its help says
+    why; a creator the URL names still filters the list.
+    """
+    for notice in st.session_state.get(NOTICES_KEY) or []:
+        st.warning(escape_markdown(notice), icon=":material/link_off:")
+    names = {user.id: user.display_name for user in creators}
+    wanted = st.session_state.get(WIDGETS["creator"]) or []
+    creator_ids = list(dict.fromkeys([*names, *wanted]))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input(
+            "Search",
+            key=WIDGETS["q"],
+            placeholder="Name, description or prompt",
+            on_change=_filters_changed,
+            max_chars=200,
+        )
+        st.selectbox(
+            "Status",
+            list(scanner_list.ENABLED_CHOICES),
+            key=WIDGETS["enabled"],
+            format_func=scanner_list.ENABLED_CHOICES.__getitem__,
+            on_change=_filters_changed,
+            width=NARROW_FILTER_WIDTH,
+        )
+        st.multiselect(
+            "Type",
+            list(forms.SCANNER_TYPES),
+            key=WIDGETS["type"],
+            format_func=forms.TYPE_LABELS.__getitem__,
+            on_change=_filters_changed,
+            placeholder="Any type",
+        )
+        st.multiselect(
+            "Created by",
+            creator_ids,
+            key=WIDGETS["creator"],
+            format_func=lambda uid: names.get(uid, f"User {uid}"),
+            on_change=_filters_changed,
+            placeholder="Unavailable" if creators_problem else "Anyone",
+            disabled=creators_problem is not None,
+            help=escape_markdown(creators_problem.as_text()) if creators_problem else None,
+        )
+        st.selectbox(
+            "Signals",
+            list(scanner_list.SIGNALS_CHOICES),
+            key=WIDGETS["signals"],
+            format_func=scanner_list.SIGNALS_CHOICES.__getitem__,
+            on_change=_filters_changed,
+            width=NARROW_FILTER_WIDTH,
+        )
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox(
+            "Sort by",
+            list(SORTS),
+            key=WIDGETS["sort"],
+            format_func=SORTS.__getitem__,
+            on_change=_filters_changed,
+            width=SORT_WIDTH,
+        )
+        if scanner_list.has_filters(current_values()):
+            st.button(
+                "Clear filters",
+                icon=":material/filter_alt_off:",
+                on_click=_clear_filters,
+                key="scanners.clear",
+            )
+        if st.button("Refresh", icon=":material/refresh:", key="scanners.refresh"):
+            data.invalidate()
+
+
+def load_page() -> ListView | None:
+    """The current page from the server; past the last page, the last page instead."""
+    values = current_values()
+    try:
+        view = _fetch(values)
+        last = scanner_list.page_count(view.total)
+        if view.total and values["page"] > last:
+            st.session_state[PAGE_KEY] = last
+            view = _fetch({**values, "page": last})
+    except VisionAPIError as exc:
+        show_api_error(exc, "load the scanners")
+        return None
+    return view
+
+
+def render_table(view: ListView) -> None:
+    """The page of scanners as a grid; picking a row selects that scanner."""
+    page = st.session_state.get(PAGE_KEY, 1)
+    if view.total == 0:
+        filtered = scanner_list.has_filters(current_values())
+        st.info(
+            "No scanners match your filters." if filtered else "No scanners yet.",
+            icon=":material/search_off:" if filtered else ":material/radar:",
+        )
+        return
+    event = st.dataframe(
+        view.table,
+        key=TABLE_KEY,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_config=_column_config(),
+        placeholder="—",
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(view.scanners):
+        picked = view.scanners[rows[0]].id
+        if st.session_state.get(PICK_KEY) != picked:
+            st.session_state[PICK_KEY] = picked
+            st.session_state[SELECTED_KEY] = picked
+    _pager(page, len(view.scanners), view.total)
+
+
+def _column_config() -> dict[str, Any]:
+    """Help on every header; narrow columns for short values so the grid fits the page."""
+    helps = scanner_list.COLUMNS
+    config: dict[str, Any] = {
+        name: st.column_config.Column(help=text, width="small") for name, text in helps.items()
+    }
+    config["Name"] = st.column_config.TextColumn(help=helps["Name"], width="medium")
+    config["Description"] = st.column_config.TextColumn(help=helps["Description"], width="medium")
+    config["Model · price"] = st.column_config.TextColumn(help=helps["Model · price"])
+    config["Enabled"] = st.column_config.CheckboxColumn(help=helps["Enabled"], width="small")
+    config["Updated (UTC)"] = st.column_config.DatetimeColumn(
+        help=helps["Updated (UTC)"], format="YYYY-MM-DD HH:mm"
+    )
+    return config
+
+
+def _pager(page: int, shown: int, total: int) -> None:
+    """Rows shown, then Previous and Next, in one row."""
+    last = scanner_list.page_count(total)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(scanner_list.page_caption(page, shown, total))
+        st.button(
+            "Previous",
+            disabled=page <= 1,
+            key="scanners.prev",
+            on_click=_go_to,
+            args=(page - 1,),
+        )
+        st.button(
+            "Next",
+            disabled=page >= last,
+            key="scanners.next",
+            on_click=_go_to,
+            args=(page + 1,),
+        )
+
+
+def _go_to(page: int) -> None:
+    st.session_state[PAGE_KEY] = page
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def selected_scanner(view: ListView | None) -> Scanner | None:
+    """The selected scanner: from the current page when there, else fetched by id."""
+    selected = st.session_state.get(SELECTED_KEY)
+    if not selected:
+        return None
+    for scanner in view.scanners if view else ():
+        if scanner.id == selected:
+            return scanner
+    try:
+        return data.scanner(str(selected))
+    except NotFoundError:
+        st.warning("The selected scanner no longer exists.", icon=":material/link_off:")
+    except VisionAPIError as exc:
+        show_api_error(exc, "load the selected scanner")
+    st.session_state[SELECTED_KEY] = ""
+    return None
+
+
+def select(scanner_id: str | None) -> None:
+    """Select a scanner (e.g. the one just created) and forget the grid's row pick."""
+    st.session_state[SELECTED_KEY] = scanner_id or ""
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)

@@ -1,0 +1,206 @@
+"""The scanners list: URL parameters, the API filters they mean, and the table's rows.
+
+The list view is fully described by its URL (search, filters, sort, page, selected scanner), so
+a copied link reproduces it. Filtering, sorting and pagination happen on the server, 50 rows a
+page as in PostHog's own list. Everything here is pure: no Streamlit calls, no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from vision_api import Scanner, User
+from vision_console import models_catalog
+from vision_console.scanner_config import form as forms
+from vision_console.url_state import (
+    Param,
+    ParamError,
+    choice,
+    csv_choices,
+    encode_csv,
+    int_range,
+    text,
+)
+
+PAGE_SIZE = 50
+MAX_PAGE = 10_000
+
+ENABLED_CHOICES = {"": "Any status", "enabled": "Enabled", "disabled": "Disabled"}
+SIGNALS_CHOICES = {"": "Any", "true": "Emits signals", "false": "No signals"}
+SORTS = {
+    "name": "Name (A–Z)",
+    "-name": "Name (Z–A)",
+    "-updated_at": "Recently updated",
+    "-created_at": "Newest first",
+    "created_at": "Oldest first",
+    "scanner_type": "Type",
+    "-enabled": "Enabled first",
+    "-sampling_rate": "Highest sampling",
+    "sampling_rate": "Lowest sampling",
+    "created_by": "Creator",
+}
+DEFAULT_SORT = "name"
+
+
+def _creator_ids(raw: str) -> tuple[int, ...]:
+    """A comma-separated list of positive user ids (order kept, duplicates dropped)."""
+    ids: dict[int, None] = {}
+    for part in raw.split(","):
+        value = part.strip()
+        if not value:
+            continue
+        if not value.isdigit() or len(value) > 12 or int(value) <= 0:
+            raise ParamError("expected user ids (whole numbers) separated by commas")
+        ids.setdefault(int(value), None)
+    if len(ids) > 100:
+        raise ParamError("at most 100 creators")
+    return tuple(ids)
+
+
+def _encode_ids(ids: Iterable[int]) -> str:
+    return ",".join(str(i) for i in ids)
+
+
+def _scanner_id(raw: str) -> str:
+    """A scanner id as the API issues them (UUIDs), kept as typed once trimmed."""
+    value = raw.strip()
+    if not value or len(value) > 64 or not all(c.isalnum() or c == "-" for c in value):
+        raise ParamError("expected a scanner id")
+    return value
+
+
+PARAMS: tuple[Param[Any], ...] = (
+    Param("q", "", text(200)),
+    Param("enabled", "", choice(list(ENABLED_CHOICES))),
+    Param("type", (), csv_choices(forms.SCANNER_TYPES), encode_csv),
+    Param("creator", (), _creator_ids, _encode_ids),
+    Param("signals", "", choice(list(SIGNALS_CHOICES))),
+    Param("sort", DEFAULT_SORT, choice(list(SORTS))),
+    Param("page", 1, int_range(1, MAX_PAGE), str),
+    Param("scanner", "", _scanner_id),
+)
+FILTER_NAMES = ("q", "enabled", "type", "creator", "signals")
+
+
+def has_filters(values: Mapping[str, Any]) -> bool:
+    """True when any search or filter (not sort or page) is active."""
+    defaults = {param.name: param.default for param in PARAMS}
+    return any(values.get(name, defaults[name]) != defaults[name] for name in FILTER_NAMES)
+
+
+def list_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``client.scanners.list`` keyword arguments for the view described by ``values``."""
+    enabled = {"enabled": True, "disabled": False}.get(values.get("enabled", ""))
+    signals = {"true": True, "false": False}.get(values.get("signals", ""))
+    page = max(1, int(values.get("page", 1)))
+    kwargs: dict[str, Any] = {
+        "search": values.get("q") or None,
+        "enabled": enabled,
+        "scanner_type": list(values.get("type") or ()) or None,
+        "created_by": list(values.get("creator") or ()) or None,
+        "emits_signals": signals,
+        "order_by": values.get("sort") or DEFAULT_SORT,
+        "limit": PAGE_SIZE,
+        "offset": (page - 1) * PAGE_SIZE,
+    }
+    return {name: value for name, value in kwargs.items() if value is not None}
+
+
+def page_count(total: int) -> int:
+    """Pages needed for ``total`` rows (at least one, so an empty list has page 1 of 1)."""
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def page_caption(page: int, shown: int, total: int) -> str:
+    """``"Showing 51–100 of 123 scanners · page 2 of 3"``."""
+    if total == 0:
+        return "No scanners."
+    first = (page - 1) * PAGE_SIZE + 1
+    noun = "scanner" if total == 1 else "scanners"
+    if shown == 0:
+        return f"No scanners on page {page}; {total} {noun} in all."
+    return (
+        f"Showing {first}–{first + shown - 1} of {total} {noun} · "
+        f"page {page} of {page_count(total)}"
+    )
+
+
+def format_sampling(rate: float | None) -> str:
+    """A sampling rate as PostHog shows it: 2 decimals below 10 %, 1 above; 0 is paused."""
+    if rate is None:
+        return "—"
+    percent = rate * 100
+    if percent == 0:
+        return "0% (paused)"
+    return f"{percent:.2f}%" if percent < 10 else f"{percent:.1f}%"
+
+
+def creator_label(user: User | None) -> str:
+    """A creator's display name, or a dash for scanners created by no one (API keys, imports)."""
+    return user.display_name if user else "—"
+
+
+def table_frame(scanners: Sequence[Scanner]) -> pd.DataFrame:
+    """One row per scanner with the official list's columns, ready for ``st.dataframe``.
+
+    Text from the API goes in as plain cell values (never Markdown). Numbers stay numbers so
+    the grid sorts and aligns them; a missing estimate stays empty rather than zero.
+    """
+    rows = [_row(scanner) for scanner in scanners]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for column in ("Est. obs/month", "Est. credits/month"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+COLUMNS = {
+    "Name": "The scanner's name.",
+    "Description": "What the scanner looks for.",
+    "Enabled": "Disabled scanners only run on demand.",
+    "Type": "Monitor, classifier, scorer or summarizer.",
+    "Sampling": "Share of matching recordings scanned on schedule.",
+    "Model · price": "The model, and the credits one succeeded observation costs ($0.01 each).",
+    "Est. obs/month": "The server's estimate of observations a month at this sampling rate; "
+    "empty while disabled (a disabled scanner runs on demand only).",
+    "Est. credits/month": "Estimated observations a month × price per observation.",
+    "Version": "Bumped by every change to what the scanner does.",
+    "Created by": "Who created the scanner.",
+    "Updated (UTC)": "Last change to the scanner.",
+}
+
+
+def model_and_price(scanner: Scanner) -> str:
+    """``"Gemini 3 Flash (preview) · 5 cr/obs"``: the model with its price per observation."""
+    credits = models_catalog.scanner_credits_per_observation(scanner.raw or {})
+    return f"{models_catalog.model_label(scanner.model)} · {credits} cr/obs"
+
+
+def _row(scanner: Scanner) -> dict[str, Any]:
+    raw = scanner.raw or {}
+    return {
+        "Name": scanner.name,
+        "Description": scanner.description,
+        "Enabled": scanner.enabled,
+        "Type": forms.TYPE_LABELS.get(scanner.scanner_type, scanner.scanner_type),
+        "Sampling": format_sampling(scanner.sampling_rate),
+        "Model · price": model_and_price(scanner),
+        # A disabled scanner only runs on demand: no monthly estimate (PostHog shows "—").
+        "Est. obs/month": scanner.estimated_monthly_observations if scanner.enabled else None,
+        "Est. credits/month": (
+            models_catalog.estimated_monthly_credits(raw) if scanner.enabled else None
+        ),
+        "Version": scanner.scanner_version,
+        "Created by": creator_label(scanner.created_by),
+        "Updated (UTC)": _naive(scanner.updated_at or scanner.created_at),
+    }
+
+
+def _naive(moment: datetime | None) -> datetime | None:
+    """The moment in UTC without tzinfo, so the grid shows every row in the same zone."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,106 @@
+"""The sidebar frame every page shares: connection status, connect form, test connection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from vision_console import connection
+from vision_console.connection import Connection, ConnectionSettingsError, Settings
+from vision_console.connection_check import check_connection
+from vision_console.render import escape_markdown
+
+_SOURCE_LABELS = {
+    "sidebar": "your own key",
+    "secrets": "this deployment's secrets",
+    "env": "environment variables",
+    "demo": "the demo sandbox",
+}
+_FORM_ERROR_KEY = "_connect_form_error"
+_CHECK_RESULT_KEY = "_connection_check_result"
+
+
+def render(current: Connection, settings: Settings, notices: Sequence[str]) -> None:
+    """Status of the active connection, then the controls to change or test it."""
+    if current.is_demo:
+        st.info(
+            "**Demo sandbox**: local synthetic data, nothing reaches PostHog. "
+            "Connect your own project from the sidebar.",
+            icon=":material/science:",
+        )
+    with st.sidebar:
+        st.markdown("### :material/visibility: Vision Console")
+        badge = ":orange-badge[Demo sandbox]" if current.is_demo else ":green-badge[PostHog]"
+        read_only = " :gray-badge[Read-only]" if current.read_only else ""
+        st.markdown(f"{badge}{read_only}")
+        st.caption(
+            f"Project {current.project_id} · {escape_markdown(current.host)}  \n"
+            f"Connected through {_SOURCE_LABELS[current.source]}."
+        )
+        for notice in notices:
+            st.warning(escape_markdown(notice), icon=":material/warning:")
+        if st.button("Test connection", icon=":material/network_check:", width="stretch"):
+            result = check_connection(connection.client(), current.host, current.project_id)
+            st.session_state[_CHECK_RESULT_KEY] = (current.fingerprint, result)
+        held = st.session_state.get(_CHECK_RESULT_KEY)
+        if held and held[0] == current.fingerprint:
+            result = held[1]
+            show = st.success if result.ok else st.error
+            show(escape_markdown(result.message))
+        if current.source == "sidebar" and st.button(
+            "Disconnect", icon=":material/logout:", width="stretch"
+        ):
+            connection.disconnect()
+            st.rerun()
+    render_connect_form(settings)
+
+
+CONNECT_EXPANDER_KEY = "connect_expander"
+
+
+def render_connect_form(settings: Settings, *, expanded: bool = False) -> None:
+    """Let a viewer use their own host, project and key, kept in their session only.
+
+    The form is built only while its expander is open: closed, it costs no widgets on the
+    runs of every page.
+    """
+    box = st.sidebar.expander(
+        "Connect to PostHog",
+        expanded=expanded,
+        icon=":material/key:",
+        key=CONNECT_EXPANDER_KEY,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box, st.form("connect_form", border=False):
+        host = st.text_input("Host", value=settings.default_host, key="connect_host")
+        default_project = str(settings.default_project_id or "")
+        project = st.text_input("Project id", value=default_project, key="connect_project")
+        api_key = st.text_input(
+            "Personal API key",
+            type="password",
+            key="connect_api_key",
+            help="Needs replay_scanner:read/write and session_recording:read. "
+            "Kept in this browser session only; never stored or logged.",
+        )
+        error = st.session_state.get(_FORM_ERROR_KEY)
+        if error:
+            st.error(escape_markdown(error))
+        if st.form_submit_button("Connect", icon=":material/login:", width="stretch"):
+            _connect(host, project, api_key, settings)
+
+
+def _connect(host: str, project: str, api_key: str, settings: Settings) -> None:
+    try:
+        credentials = connection.sidebar_credentials(host, project, api_key, settings)
+    except ConnectionSettingsError as exc:
+        st.session_state[_FORM_ERROR_KEY] = f"{_FIELD_LABELS[exc.field]}: {exc}"
+        st.rerun()
+    st.session_state.pop(_FORM_ERROR_KEY, None)
+    st.session_state[connection.SIDEBAR_CREDENTIALS_KEY] = credentials
+    st.rerun()
+
+
+_FIELD_LABELS = {"host": "Host", "project_id": "Project id", "api_key": "Personal API key"}

@@ -1,0 +1,54 @@
+"""``python -m vision_sandbox``: run the local Vision API until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from .demo import DEMO_API_KEY
+from .server import Sandbox
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse options, start the sandbox, print its URL and key, serve until Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m vision_sandbox", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--db", default=None, help="SQLite file (kept across restarts)")
+    parser.add_argument("--seed", choices=("demo", "empty"), default="demo")
+    parser.add_argument("--api-key", default=DEMO_API_KEY)
+    parser.add_argument("--project-id", type=int, default=1)
+    parser.add_argument(
+        "--observations",
+        type=int,
+        default=None,
+        help="add N bulk observations to the demo scorer when first seeded",
+    )
+    parser.add_argument("--monthly-quota", type=int, default=3000)
+    parser.add_argument("--scan-delay", type=float, default=2.0)
+    args = parser.parse_args(argv)
+    sandbox = Sandbox.start(
+        db_path=args.db,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        observations=args.observations,
+        monthly_quota=args.monthly_quota,
+        scan_delay=args.scan_delay,
+        api_key=args.api_key,
+        project_id=args.project_id,
+    )
+    print(f"Vision sandbox running at {sandbox.base_url}")
+    print(f"API: {sandbox.base_url}/api/projects/{sandbox.project_id}/vision/scanners/")
+    print(f"Project id: {sandbox.project_id}   API key: {sandbox.api_key}")
+    print("Press Ctrl-C to stop.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    main()
