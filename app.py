@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from vision_api import VisionAPIError
-from vision_console import cache as data
-from vision_console import cost, frame, navigation, render, session_memo
+from vision_console import cache, cost, frame, navigation, render
 from vision_console.overview import fleet as overview_fleet
 from vision_console.overview import fleet_table as overview_view
 
@@ -27,18 +26,20 @@ st.button(
     key="overview_refresh",
     icon=":material/refresh:",
     help="Read everything again from the API; otherwise kept until data changes here.",
-    on_click=data.invalidate,
+    on_click=cache.invalidate,
 )
 try:
-    type_counts, creators, scanners = session_memo.remember(
-        "overview:lists", (), lambda: (data.scanner_stats(), data.creators(), data.all_scanners())
+    type_counts, creators, scanners = cache.remember(
+        "overview:lists",
+        (),
+        lambda: (cache.scanner_stats(), cache.creators(), cache.all_scanners()),
     )
 except VisionAPIError as error:
     render.show_api_error(error, "load the scanners")
     st.stop()
 
 # -- metrics strip ----------------------------------------------------------------------------
-types = session_memo.remember(
+types = cache.remember(
     "overview:types",
     (type_counts,),
     lambda: list(overview_view.type_summary_frame(type_counts).itertuples(index=False)),
@@ -73,7 +74,7 @@ def load_fleet() -> overview_fleet.Fleet:
 
 
 today = datetime.now(UTC).date()
-result = session_memo.remember("overview:fleet", (DAYS, today, tuple(scanners)), load_fleet)
+result = cache.remember("overview:fleet", (DAYS, today, tuple(scanners)), load_fleet)
 fleet, totals = result.table, result.totals
 
 quota_share = totals["est_observations"] / cost.ERA_S_MONTHLY_QUOTA

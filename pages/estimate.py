@@ -12,8 +12,7 @@ import time
 import streamlit as st
 
 from vision_api import Scanner, VisionAPIError
-from vision_console import cache as data
-from vision_console import connection, cost, frame, navigation, render, session_memo
+from vision_console import cache, connection, cost, frame, navigation, render
 from vision_console.estimate import decisions as estimate_view
 from vision_console.estimate import inputs as estimate_inputs
 from vision_console.estimate import panels
@@ -28,8 +27,8 @@ st.caption(
 )
 
 try:
-    scanners = session_memo.remember(
-        "estimate:scanners", (), lambda: {scanner.id: scanner for scanner in data.all_scanners()}
+    scanners = cache.remember(
+        "estimate:scanners", (), lambda: {scanner.id: scanner for scanner in cache.all_scanners()}
     )
 except VisionAPIError as error:
     render.show_api_error(error, "load the scanners to start from")
@@ -56,7 +55,7 @@ with inputs:
 memory = st.session_state.setdefault("estimate_memory", EstimateMemory())
 outcome = estimate_view.resolve_estimate(
     EstimateRequest(query=query, scanner_id=scanner.id if scanner else None, model=model),
-    lambda r: data.estimate(dict(r.query), scanner_id=r.scanner_id, model=r.model),
+    lambda r: cache.estimate(dict(r.query), scanner_id=r.scanner_id, model=r.model),
     memory,
     time.monotonic,
 )

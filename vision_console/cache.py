@@ -1,21 +1,36 @@
-"""Cached reads and invalidating writes over this viewer's ``VisionClient``.
+"""The console's one caching module: shared API reads, and per-viewer derived values.
 
-Streamlit's data cache is global to the server process, so every cached read is keyed by the
-connection's credential fingerprint (never the key) and by a write generation for that
-fingerprint: a write through this module bumps the generation, so every viewer of the same
-project and key reads fresh data on their next run, while other credentials are untouched.
-Reads that must be live (polling an observation in flight) bypass the cache.
+Two mechanisms, no more:
+
+1. **Shared reads** (``st.cache_data``, global to the server process). Every entry is keyed by
+   the connection's credential fingerprint (never the key), the write generation of that
+   fingerprint and the code version. A write through this module bumps the generation, so every
+   viewer of the same project and key reads fresh data on their next run, while other
+   credentials are untouched. Besides plain API reads, ``shared`` keeps a value derived from
+   reads (the fleet's activity, a stats answer's chart specs) under the same key, so the next
+   viewer of the same credentials gets it without fetching or building it again.
+2. **Per-viewer memo** (``remember``, in session state): the last value of a slot while its
+   inputs are unchanged, so an idle rerun only redraws. Keyed the same way.
+
+The **code version** is a digest of the console's and client's source files (path, size, mtime):
+editing the code that produced a cached value makes it unreachable, so Refresh under ``make run``
+shows the new chart, not the one cached before the edit. Reads that must be live (following a
+scan in flight) bypass the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
 
+import vision_api
+import vision_console
 from vision_api import (
     APIConnectionError,
     Estimate,
@@ -39,7 +54,13 @@ MAX_CACHED_READS = 2048
 _generation_lock = threading.Lock()
 _generations: dict[str, int] = {}
 
+SHARED_TTL_SECONDS = READ_TTL_SECONDS
+MAX_SHARED_VALUES = 256
+
 _RUN_KEY = "_vision_run_number"
+_CODE_VERSION_KEY = "_vision_code_version"
+_MEMO_KEY = "_vision_memo"
+_SOURCE_ROOTS = (Path(vision_console.__file__).parent, Path(vision_api.__file__).parent)
 _UNREACHABLE_RUN_KEY = "_vision_unreachable_in_run"
 
 
@@ -73,6 +94,7 @@ def _call_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
 def _cached_read(
     fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
     write_generation: int,  # noqa: ARG001 - part of the cache key: bumped by writes
+    code: str,  # noqa: ARG001 - part of the cache key: the code that parsed the answer
     resource: str,
     method: str,
     call_key: str,
@@ -92,6 +114,7 @@ def _cached_read(
 @st.cache_data(ttl=ESTIMATE_TTL_SECONDS, max_entries=256, show_spinner=False)
 def _cached_estimate(
     fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
+    code: str,  # noqa: ARG001 - part of the cache key: the code that parsed the answer
     query_json: str,
     scanner_id: str | None,
     model: str | None,
@@ -108,9 +131,26 @@ def _cached_estimate(
     )
 
 
+def code_version() -> str:
+    """A digest of the console's and client's source files as they are on disk now."""
+    hasher = hashlib.blake2b(digest_size=8)
+    for root in _SOURCE_ROOTS:
+        for path in sorted(root.rglob("*.py")):
+            stat = path.stat()
+            hasher.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()
+
+
 def start_run() -> None:
-    """Mark the start of a script run (called by the frame before any page reads)."""
+    """Mark the start of a script run (called by the frame before any page reads), and take
+    the code version once for the whole run."""
     st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1
+    st.session_state[_CODE_VERSION_KEY] = code_version()
+
+
+def _code() -> str:
+    version = st.session_state.get(_CODE_VERSION_KEY)
+    return version if isinstance(version, str) else code_version()
 
 
 def _fail_fast(read: Callable[[], T]) -> T:
@@ -139,6 +179,7 @@ def _read(resource: str, method: str, *args: Any, **kwargs: Any) -> Any:
         lambda: _cached_read(
             conn.fingerprint,
             generation(conn.fingerprint),
+            _code(),
             resource,
             method,
             _call_key(args, kwargs),
@@ -197,6 +238,7 @@ def estimate(
     return _fail_fast(
         lambda: _cached_estimate(
             conn.fingerprint,
+            _code(),
             json.dumps(query or {}, sort_keys=True),
             scanner_id,
             model,
@@ -241,3 +283,82 @@ def delete_scanner(scanner_id: str) -> None:
 
 def observe(scanner_id: str, session_id: str) -> ObserveResult:
     return _write(lambda c: c.scanners.observe(scanner_id, session_id))
+
+
+# -- values derived from reads: shared per credentials, or kept per viewer --------------------
+
+
+class Incomplete(Exception):
+    """Raised by a ``shared`` computation to hand back a value that must not be shared.
+
+    A partial result (one scanner of the fleet failed with a passing 503) is returned to the
+    viewer who computed it, but the next viewer should try again rather than be served it.
+    """
+
+    def __init__(self, value: object) -> None:
+        super().__init__("incomplete value, not shared")
+        self.value = value
+
+
+@st.cache_data(ttl=SHARED_TTL_SECONDS, max_entries=MAX_SHARED_VALUES, show_spinner=False)
+def _cached_shared(
+    fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
+    write_generation: int,  # noqa: ARG001 - part of the cache key: bumped by writes
+    code: str,  # noqa: ARG001 - part of the cache key: the code that derived the value
+    slot: str,  # noqa: ARG001 - part of the cache key: which derivation
+    key: str,  # noqa: ARG001 - part of the cache key: its inputs
+    _compute: Callable[[], Any],
+) -> Any:
+    return _compute()
+
+
+def shared(slot: str, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``'s value, shared by every viewer of the current credentials.
+
+    ``key`` names what the value depends on besides the credentials, their write generation
+    and the code (added here); it must be JSON-encodable. ``compute`` may raise ``Incomplete``
+    to return a value without sharing it. Values are copies (``st.cache_data`` pickles them).
+    """
+    conn = connection.current()
+    try:
+        value: T = _cached_shared(
+            conn.fingerprint,
+            generation(conn.fingerprint),
+            _code(),
+            slot,
+            json.dumps(key, sort_keys=True, default=str),
+            _compute=compute,
+        )
+    except Incomplete as incomplete:
+        return incomplete.value  # type: ignore[return-value]
+    return value
+
+
+def remember(slot: str, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``'s value for ``key``, kept in this viewer's session while ``key`` holds.
+
+    One value per slot (a page keeps the answer for its current inputs, not a history). The key
+    also carries the credential fingerprint, write generation and code version; keys are
+    compared with ``==``, never hashed. A failing ``compute`` stores nothing.
+    """
+    memo: dict[str, tuple[tuple[Any, ...], Any]] = st.session_state.setdefault(_MEMO_KEY, {})
+    conn = connection.current()
+    full_key = (conn.fingerprint, generation(conn.fingerprint), _code(), *key)
+    held = memo.get(slot)
+    if held is not None and held[0] == full_key:
+        kept: T = held[1]
+        return kept
+    value = compute()
+    memo[slot] = (full_key, value)
+    return value
+
+
+def forget(slot: str) -> None:
+    """Drop a slot's value so the next ``remember`` recomputes it."""
+    st.session_state.get(_MEMO_KEY, {}).pop(slot, None)
+
+
+def remembered(slot: str) -> Any:
+    """A slot's current value, or None (tests and benches look inside)."""
+    held = st.session_state.get(_MEMO_KEY, {}).get(slot)
+    return None if held is None else held[1]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -304,3 +306,33 @@ def disconnect() -> None:
     held = st.session_state.pop(_CLIENT_KEY, None)
     if isinstance(held, tuple):
         held[1].close()
+
+
+@contextmanager
+def per_thread(client: VisionClient) -> Iterator[Callable[[], VisionClient]]:
+    """A factory returning the calling thread's own copy of ``client``; all closed on exit.
+
+    A ``VisionClient`` owns a ``requests.Session``, which has no thread-safety guarantee, so a
+    thread pool must not share the viewer's client. Each copy comes from
+    ``VisionClient.copy()``: the key moves between the clients' settings and nowhere else.
+
+    A pool of N threads opens at most N clients, whatever the number of tasks.
+    """
+    local = threading.local()
+    opened: list[VisionClient] = []
+    lock = threading.Lock()
+
+    def client_for_this_thread() -> VisionClient:
+        own: VisionClient | None = getattr(local, "client", None)
+        if own is None:
+            own = client.copy()
+            local.client = own
+            with lock:
+                opened.append(own)
+        return own
+
+    try:
+        yield client_for_this_thread
+    finally:
+        for own in opened:
+            own.close()

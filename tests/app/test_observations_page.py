@@ -22,10 +22,10 @@ from streamlit.testing.v1 import AppTest
 
 from vision_api import Scanner, VisionClient
 from vision_console import navigation
+from vision_console import observation_text as obs_text
 from vision_console.observations import export
 from vision_console.observations import query as oq
 from vision_console.observations import state as obs_state
-from vision_console.observations import text as obs_text
 from vision_sandbox import Sandbox
 
 from .conftest import AppFactory, make_app
@@ -605,8 +605,7 @@ def test_export_holds_every_row_of_the_filtered_set(
     total = client.observations.stats(scanner.id).status_counts.total
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Parquet"]
-    memo = at.session_state["_session_memo"]
-    window = next(value for slot, (_k, value) in memo.items() if slot == "observations:window")
+    window = at.session_state["_vision_memo"]["observations:window"][1]
     assert len(window) == total
     csv = pd.read_csv(io.BytesIO(export.to_csv_bytes(window)), encoding="utf-8-sig")
     assert len(csv) == total

@@ -16,8 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import make_app
 from vision_api import VisionClient
-from vision_console import cache as data
-from vision_console import connection, cost_charts
+from vision_console import cache, connection, cost_charts
 from vision_console.overview import fleet_table as overview_view
 from vision_sandbox import Sandbox
 
@@ -204,7 +203,7 @@ def test_an_idle_rerun_fetches_and_builds_nothing_until_a_write(
     assert len(at.get("vega_lite_chart")) == 2  # still drawn, from the specs kept
     assert {name: c.calls for name, c in counted.items()} == dict.fromkeys(counted, 1)
     # A write through the console bumps the data generation: the next run fetches afresh.
-    data.invalidate(
+    cache.invalidate(
         connection.fingerprint(
             fleet_sandbox.base_url, fleet_sandbox.project_id, fleet_sandbox.api_key
         )

@@ -10,8 +10,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP_TIMEOUT_SECONDS
-from vision_console import cache as data
-from vision_console import connection
+from vision_console import cache, connection
 from vision_sandbox import Sandbox
 
 STATS_PATH = "/observations/stats/"
@@ -19,12 +18,12 @@ STATS_PATH = "/observations/stats/"
 VIEWER_SCRIPT = """
 import streamlit as st
 
-from vision_console import cache as data
+from vision_console import cache
 from vision_console.overview import fleet as overview_fleet
 from vision_console.frame import render_frame
 
 render_frame()
-scanners = data.all_scanners()
+scanners = cache.all_scanners()
 activity = overview_fleet.shared_activity(scanners)
 observed = sum(stats.status_counts.total for stats in activity.stats.values())
 st.text(f"{len(scanners)} scanners")
@@ -92,7 +91,7 @@ def test_a_viewer_with_other_credentials_fetches_its_own(sandbox: Sandbox) -> No
 
 def test_a_write_makes_the_shared_activity_stale(sandbox: Sandbox) -> None:
     scanners = scanner_count(viewer(sandbox))
-    data.invalidate(connection.fingerprint(sandbox.base_url, sandbox.project_id, sandbox.api_key))
+    cache.invalidate(connection.fingerprint(sandbox.base_url, sandbox.project_id, sandbox.api_key))
     sandbox.requests.clear()
     viewer(sandbox)
     assert sandbox.requests.count(path_contains=STATS_PATH) == scanners

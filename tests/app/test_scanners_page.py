@@ -12,8 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from vision_api import NotFoundError, Scanner, VisionClient
-from vision_console import cache as data
-from vision_console import navigation
+from vision_console import cache, navigation
 from vision_console.render import escape_markdown
 from vision_console.scanners import form_panel as form_view
 
@@ -279,13 +278,13 @@ def open_edit(app: Any, scanner: Scanner) -> AppTest:
 
 def spy_updates(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
-    real = data.update_scanner
+    real = cache.update_scanner
 
     def recording(scanner_id: str, **changed: Any) -> Scanner:
         sent.append(changed)
         return real(scanner_id, **changed)
 
-    monkeypatch.setattr(data, "update_scanner", recording)
+    monkeypatch.setattr(cache, "update_scanner", recording)
     return sent
 
 

@@ -1,23 +1,26 @@
-"""A new viewer of the same data reuses the stats chart specs an earlier viewer built.
+"""A new viewer of the same credentials reuses the stats chart specs an earlier viewer built.
 
 Building Altair specs was most of what a new session's first run of the Observations page
-cost once reads are cached; ``vision_console.content_memo`` shares them by content, so the second
-viewer builds no stats chart, and different content (another filter) still gets its own.
+cost once reads are cached; ``vision_console.cache.shared`` keeps them per credentials, write
+generation and code version, so the second viewer builds no stats chart, another filter still
+gets its own, and an edit of the code builds them anew.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import make_app
 from vision_api import VisionClient
-from vision_console import content_memo
+from vision_console import cache
 from vision_console.observations import panels as observations_panels
 from vision_sandbox import Sandbox
 
@@ -53,9 +56,9 @@ class SpecBuilds:
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[SpecBuilds]:
-    content_memo._shared.clear()
+    st.cache_data.clear()
     yield SpecBuilds(monkeypatch)
-    content_memo._shared.clear()
+    st.cache_data.clear()
 
 
 def scorer_id(sandbox: Sandbox) -> str:
@@ -98,9 +101,26 @@ def test_other_content_gets_its_own_specs(sandbox: Sandbox, builds: SpecBuilds) 
     assert chart_specs(failed_only) != chart_specs(everything)
 
 
-def test_the_digest_ignores_key_order_and_sees_every_value() -> None:
-    assert content_memo.digest([{"a": 1, "b": [1, 2]}]) == content_memo.digest(
-        [{"b": [1, 2], "a": 1}]
-    )
-    assert content_memo.digest([{"a": 1}]) != content_memo.digest([{"a": 2}])
-    assert content_memo.digest([{"a": 1}, {}]) != content_memo.digest([{}, {"a": 1}])
+def test_an_edit_of_the_code_builds_the_specs_anew(
+    sandbox: Sandbox, builds: SpecBuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refresh after editing a chart under ``make run`` shows the edited chart."""
+    scanner = scorer_id(sandbox)
+    open_observations(sandbox, scanner=scanner)
+    builds.reset()
+    edited = cache.code_version() + "-edited"
+    monkeypatch.setattr(cache, "code_version", lambda: edited)
+    open_observations(sandbox, scanner=scanner)
+    assert builds.stats_charts >= 3
+
+
+def test_the_code_version_follows_the_source_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = tmp_path / "charts.py"
+    module.write_text("A = 1\n")
+    monkeypatch.setattr(cache, "_SOURCE_ROOTS", (tmp_path,))
+    before = cache.code_version()
+    assert cache.code_version() == before
+    module.write_text("A = 22\n")
+    assert cache.code_version() != before

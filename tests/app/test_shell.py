@@ -142,11 +142,11 @@ def test_sidebar_refuses_a_host_outside_the_allow_list(sandbox: Any) -> None:
 
 READS_SCRIPT = """
 import streamlit as st
-from vision_console import cache as data
+from vision_console import cache
 from vision_console.frame import render_frame
 
 render_frame()
-for read in (data.creators, data.scanner_stats, data.all_scanners):
+for read in (cache.creators, cache.scanner_stats, cache.all_scanners):
     try:
         read()
     except Exception as exc:
@@ -182,7 +182,7 @@ def test_clearing_caches_never_starts_a_second_demo_sandbox(
     ).run()
     before = _sidebar_markdown(at)
     st.cache_resource.clear()
-    st.cache_data.clear()
+    st.cache_cache.clear()
     at.run()
     assert not at.exception
     assert _sidebar_markdown(at) == before

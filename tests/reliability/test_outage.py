@@ -25,8 +25,7 @@ from tests.reliability.walk import (
 )
 from vision_api import VisionClient
 from vision_api import _client as vision_client
-from vision_console import cache as data
-from vision_console import connection
+from vision_console import cache, connection
 from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(240)
@@ -74,8 +73,8 @@ def _short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def forget_cached_reads(sandbox: Sandbox) -> None:
     """What time does to a session during a long outage: every cached read has expired."""
-    st.cache_data.clear()
-    data.invalidate(connection.fingerprint(sandbox.base_url, sandbox.project_id, sandbox.api_key))
+    st.cache_cache.clear()
+    cache.invalidate(connection.fingerprint(sandbox.base_url, sandbox.project_id, sandbox.api_key))
 
 
 def show(viewer: Viewer, page: str) -> None:

@@ -3,7 +3,7 @@
 Rendering only. Numbers come from ``vision_console.cost`` and decisions from
 ``vision_console.estimate.decisions``; scanner names and other API text are escaped before any
 Markdown-rendering element sees them. The cost curve's spec is kept per set of inputs
-(``vision_console.session_memo``), so an idle rerun draws it without rebuilding it. The budget
+(``vision_console.cache.remember``), so an idle rerun draws it without rebuilding it. The budget
 calculator is built only while its expander is open; the numbers are one row of metrics, their
 secondary figures as notes under them.
 """
@@ -19,8 +19,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from vision_api import Estimate, Scanner, VisionAPIError
-from vision_console import cache as data
-from vision_console import cost, cost_charts, models_catalog, navigation, render, session_memo
+from vision_console import cache, cost, cost_charts, models_catalog, navigation, render
 from vision_console.estimate import decisions as estimate_view
 from vision_console.estimate import inputs as estimate_inputs
 from vision_console.observations.charts import chart_spec
@@ -187,9 +186,7 @@ def cost_curve(
             )
         )
 
-    spec = session_memo.remember(
-        "estimate:cost_curve", (basis, price, rate, budget, extra_rates), build
-    )
+    spec = cache.remember("estimate:cost_curve", (basis, price, rate, budget, extra_rates), build)
     st.vega_lite_chart(spec, width="stretch")
 
 
@@ -249,8 +246,8 @@ def save_section(
             width="stretch",
         ):
             try:
-                data.update_scanner(scanner.id, **changes)
-            except (VisionAPIError, data.ReadOnlyError) as error:
+                cache.update_scanner(scanner.id, **changes)
+            except (VisionAPIError, cache.ReadOnlyError) as error:
                 render.show_api_error(error, "save the scanner")
                 return
             st.session_state.pop(review_key, None)

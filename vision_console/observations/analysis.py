@@ -19,8 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from vision_api import Scanner, VisionAPIError
-from vision_console import cache as data
-from vision_console import connection
+from vision_console import cache, connection
 from vision_console.observations import charts, export, paging, state
 from vision_console.observations import records as obs_records
 from vision_console.observations.charts import chart_spec
@@ -36,7 +35,7 @@ _LOADED = "obs_whole_set"
 def _key(query: ObservationQuery) -> tuple[Any, ...]:
     """What a loaded set depends on: credentials, their write generation, filters, bucket."""
     fingerprint = connection.current().fingerprint
-    return (fingerprint, data.generation(fingerprint), query.filter_key(), query.bucket)
+    return (fingerprint, cache.generation(fingerprint), query.filter_key(), query.bucket)
 
 
 def held_records(query: ObservationQuery) -> pd.DataFrame | None:

@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from vision_api import Observation
+from vision_console import observation_text as obs_text
 from vision_console.observations import payload
 from vision_console.observations import records as obs_records
-from vision_console.observations import text as obs_text
 from vision_console.render import escape_markdown, safe_url
 
 _VERDICT_COLORS: dict[str, Any] = {"yes": "green", "no": "red", "inconclusive": "gray"}

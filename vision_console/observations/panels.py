@@ -18,7 +18,7 @@ import pyarrow as pa
 import streamlit as st
 
 from vision_api import ObservationStats, Scanner
-from vision_console import content_memo
+from vision_console import cache
 from vision_console.observations import charts, state, stats_frames
 from vision_console.observations import query as oq
 from vision_console.observations import records as obs_records
@@ -320,9 +320,9 @@ def stats_charts(stats: ObservationStats, scanner: Scanner, query: ObservationQu
     specs = state.memoised(
         "stats_specs",
         (query.scanner_id, query.filter_key(), query.recent_days, scanner.scanner_version),
-        lambda: content_memo.remember(
+        lambda: cache.shared(
             "observations:stats_specs",
-            (stats.raw, scanner.raw),
+            (query.scanner_id, query.filter_key(), query.recent_days, scanner.scanner_version),
             lambda: _stats_specs(stats, scanner),
         ),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from vision_console.observation_text import explain_error, user_label
 from vision_console.observations.charts import OUTCOME_ORDER, SUMMARY_ORDER, VERDICT_ORDER, TimeUnit
 from vision_console.observations.payload import (
     as_int,
@@ -21,7 +22,6 @@ from vision_console.observations.payload import (
     raw_of,
     strings,
 )
-from vision_console.observations.text import explain_error, user_label
 
 IN_FLIGHT = "in flight"
 _OUTCOME_OF_STATUS = {

@@ -22,8 +22,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from vision_api import Observation, ObservationStats, Page, Scanner
-from vision_console import cache as data
-from vision_console import session_memo
+from vision_console import cache
 from vision_console.observations import paging, stats_frames
 from vision_console.observations import query as oq
 from vision_console.observations.query import Notice, ObservationQuery
@@ -210,7 +209,7 @@ def _memo(slot: str, key: tuple[Any, ...], fetch: Callable[[], T], spinner: str 
         with st.spinner(spinner):
             return fetch()
 
-    return session_memo.remember(f"{MEMO_PREFIX}{slot}", key, compute)
+    return cache.remember(f"{MEMO_PREFIX}{slot}", key, compute)
 
 
 def memoised(slot: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -220,11 +219,11 @@ def memoised(slot: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
 
 def refresh() -> None:
     """Forget this credential's cached reads so the next run fetches fresh data."""
-    data.invalidate()
+    cache.invalidate()
 
 
 def scanners() -> list[Scanner]:
-    return _memo("scanners", (), lambda: data.all_scanners())
+    return _memo("scanners", (), lambda: cache.all_scanners())
 
 
 def stats(query: ObservationQuery) -> ObservationStats:
@@ -234,7 +233,7 @@ def stats(query: ObservationQuery) -> ObservationStats:
     return _memo(
         "stats",
         (scanner_id, query.filter_key(), query.recent_days),
-        lambda: data.observation_stats(scanner_id, recent_days=query.recent_days, **filters),
+        lambda: cache.observation_stats(scanner_id, recent_days=query.recent_days, **filters),
         spinner="Loading stats…",
     )
 
@@ -255,7 +254,7 @@ def page(query: ObservationQuery, order_by: str, offset: int, limit: int) -> Pag
     return _memo(
         "page",
         (scanner_id, query.filter_key(), order_by, offset, limit),
-        lambda: data.list_observations(
+        lambda: cache.list_observations(
             scanner_id, order_by=order_by, limit=limit, offset=offset, **filters
         ),
         spinner="Loading observations…",
@@ -266,5 +265,5 @@ def observation(scanner_id: str, observation_id: str) -> Observation:
     return _memo(
         "observation",
         (scanner_id, observation_id),
-        lambda: data.observation(scanner_id, observation_id),
+        lambda: cache.observation(scanner_id, observation_id),
     )

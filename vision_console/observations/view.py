@@ -9,8 +9,7 @@ uses the text helpers through this module.
 
 from __future__ import annotations
 
-from vision_console.observations.payload import raw_of
-from vision_console.observations.text import (
+from vision_console.observation_text import (
     cited_moments,
     confidence_label,
     explain_error,
@@ -23,6 +22,7 @@ from vision_console.observations.text import (
     snapshot_items,
     snapshot_prompt,
 )
+from vision_console.observations.payload import raw_of
 
 __all__ = [
     "cited_moments",

@@ -1,10 +1,10 @@
 """The Overview's fleet result: fetched and built once per data generation, then only drawn.
 
 ``load_fleet`` fetches every scanner's activity on a bounded pool (each worker thread on its own
-client) and ``build_fleet`` turns it into everything the page shows below the metrics strip:
-the table frame, the totals, which scanners failed, and both charts as ready Vega-Lite specs.
-The page keeps the result in the session (``vision_console.session_memo``), so a rerun that changes
-nothing neither fetches, nor assembles frames, nor builds a chart.
+client) and ``build_fleet`` turns it into everything the page shows below the metrics strip: the
+table frame, the totals, which scanners failed, and both charts as ready Vega-Lite specs. The page
+keeps the result in the session (``vision_console.cache.remember``), so a rerun that changes nothing
+neither fetches, nor assembles frames, nor builds a chart.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 from vision_api import Scanner, VisionClient
-from vision_console import cache as data
-from vision_console import connection, cost_charts, worker_clients
+from vision_console import cache, connection, cost_charts
 from vision_console.observations.charts import chart_spec
 from vision_console.overview import fleet_table as overview_view
 
@@ -47,7 +45,7 @@ def load_activity(
     client: VisionClient, scanner_ids: Sequence[str], days: int = DAYS
 ) -> overview_view.FleetActivity:
     """Every scanner's stats and newest observations, each worker thread on its own client."""
-    with worker_clients.per_thread(client) as own_client:
+    with connection.per_thread(client) as own_client:
         return overview_view.fetch_fleet_activity(
             scanner_ids,
             stats=lambda scanner_id: own_client().observations.stats(scanner_id, recent_days=days),
@@ -59,53 +57,24 @@ def load_activity(
         )
 
 
-class _IncompleteActivity(Exception):
-    """Carries a fleet load that met errors out of the shared cache, which then stores nothing.
-
-    A failed scanner is usually a passing fault (a 503, a timeout): another viewer should try
-    it again rather than be served the failure until the cache entry expires.
-    """
-
-    def __init__(self, activity: overview_view.FleetActivity) -> None:
-        super().__init__(f"{len(activity.errors)} scanners failed to load")
-        self.activity = activity
-
-
-@st.cache_data(ttl=data.READ_TTL_SECONDS, max_entries=64, show_spinner=False)
-def _cached_activity(
-    fingerprint: str,  # noqa: ARG001 - part of the cache key: whose data this is
-    write_generation: int,  # noqa: ARG001 - part of the cache key: bumped by writes
-    scanner_versions: tuple[tuple[str, int], ...],
-    days: int,
-    _client: VisionClient,
-) -> overview_view.FleetActivity:
-    """``load_activity`` for these scanners, kept only when every scanner loaded."""
-    activity = load_activity(_client, [scanner_id for scanner_id, _ in scanner_versions], days)
-    if activity.errors:
-        raise _IncompleteActivity(activity)
-    return activity
-
-
 def shared_activity(scanners: Sequence[Scanner], days: int = DAYS) -> overview_view.FleetActivity:
     """This viewer's fleet activity, shared with every viewer of the same credentials.
 
-    Keyed like ``vision_console.cache``'s reads: by the connection's credential fingerprint (never
-    the key) and its write generation, so a write through ``vision_console.cache`` makes it stale,
-    plus the scanners' ids and versions, so a scanner list read afresh gets activity to match.
-    Fetched with this viewer's own client; a load in which any scanner failed is returned to this
-    viewer but not shared, so the next viewer tries again.
+    Kept by ``vision_console.cache.shared`` under the scanners' ids and versions (so a scanner
+    list read afresh gets activity to match), fetched with this viewer's own client. A load in
+    which any scanner failed is returned to this viewer but not shared: a failed scanner is
+    usually a passing fault, and the next viewer should try it again.
     """
-    conn = connection.current()
-    try:
-        return _cached_activity(
-            conn.fingerprint,
-            data.generation(conn.fingerprint),
-            tuple((scanner.id, scanner.scanner_version) for scanner in scanners),
-            days,
-            _client=connection.client(),
-        )
-    except _IncompleteActivity as incomplete:
-        return incomplete.activity
+    versions = tuple((scanner.id, scanner.scanner_version) for scanner in scanners)
+    client = connection.client()
+
+    def load() -> overview_view.FleetActivity:
+        activity = load_activity(client, [scanner_id for scanner_id, _ in versions], days)
+        if activity.errors:
+            raise cache.Incomplete(activity)
+        return activity
+
+    return cache.shared("overview:activity", (versions, days), load)
 
 
 def build_fleet(

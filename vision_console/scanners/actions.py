@@ -16,8 +16,7 @@ from typing import Any
 import streamlit as st
 
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import cache as data
-from vision_console import models_catalog, navigation
+from vision_console import cache, models_catalog, navigation
 from vision_console.observations import view as observations_view
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
@@ -151,7 +150,7 @@ def _toggle_changed(scanner_id: str, name: str, key: str) -> None:
 def set_enabled(scanner_id: str, name: str, enabled: bool) -> bool:
     """PATCH ``enabled`` alone; a toast on success, a message on failure."""
     try:
-        data.update_scanner(scanner_id, enabled=enabled)
+        cache.update_scanner(scanner_id, enabled=enabled)
     except Exception as exc:
         record_problem(_explained(exc, "enable the scanner" if enabled else "disable the scanner"))
         return False
@@ -166,7 +165,7 @@ def duplicate(scanner: Scanner) -> Scanner | None:
     for attempt in range(1, MAX_COPY_ATTEMPTS + 1):
         payload = forms.duplicate_payload(raw, attempt)
         try:
-            copy = data.create_scanner(**payload)
+            copy = cache.create_scanner(**payload)
         except BadRequestError as exc:
             if exc.attr == "name" and attempt < MAX_COPY_ATTEMPTS:
                 continue
@@ -202,7 +201,7 @@ def confirm_delete(scanner_id: str, name: str, observation_count: int | None) ->
 def ask_delete(scanner: Scanner) -> None:
     """Open the confirmation, with the observation count from the stats endpoint."""
     try:
-        count: int | None = data.observation_stats(scanner.id).status_counts.total
+        count: int | None = cache.observation_stats(scanner.id).status_counts.total
     except VisionAPIError:
         count = None
     confirm_delete(scanner.id, scanner.name, count)
@@ -219,7 +218,7 @@ def run_pending_delete() -> None:
 def delete_confirmed(scanner_id: str, name: str) -> bool:
     """DELETE the scanner (its observations go with it); a toast or a message."""
     try:
-        data.delete_scanner(scanner_id)
+        cache.delete_scanner(scanner_id)
     except Exception as exc:
         record_problem(_explained(exc, "delete the scanner"))
         return False
@@ -265,7 +264,7 @@ def start_scan(scanner: Scanner, typed: str) -> None:
         st.error(escape_markdown(str(exc)), icon=":material/error:")
         return
     try:
-        result = data.observe(scanner.id, session_id)
+        result = cache.observe(scanner.id, session_id)
     except Exception as exc:
         problem = (
             scan_run.observe_problem(exc)
@@ -288,7 +287,7 @@ def _follow() -> None:
     if not isinstance(tracking, ScanTracking):
         return
     try:
-        found = data.live_observations(tracking.scanner_id, tracking.session_id)
+        found = cache.live_observations(tracking.scanner_id, tracking.session_id)
     except VisionAPIError as exc:
         st.warning(escape_markdown(explain(exc, "check the scan").as_text()))
         return
@@ -351,6 +350,6 @@ def _model_output(observation: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _explained(exc: Exception, action: str) -> ErrorMessage:
-    if isinstance(exc, VisionAPIError | data.ReadOnlyError):
+    if isinstance(exc, VisionAPIError | cache.ReadOnlyError):
         return explain(exc, action)
     raise exc

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import cache as data
+from vision_console import cache
 from vision_console.render import escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config.form import ScannerForm
@@ -46,7 +46,7 @@ def submit(session: FormSession, form: ScannerForm, table_error: str | None) -> 
 
 def _create(session: FormSession, payload: dict[str, Any]) -> None:
     try:
-        created = data.create_scanner(**payload)
+        created = cache.create_scanner(**payload)
     except Exception as exc:
         _record_failure(session, exc, "create the scanner")
         return
@@ -65,7 +65,7 @@ def _update(session: FormSession, payload: dict[str, Any], *, confirmed: bool) -
         return
     if not confirmed:
         try:
-            live = data.live_scanner(str(session.scanner_id))
+            live = cache.live_scanner(str(session.scanner_id))
         except Exception as exc:
             _record_failure(session, exc, "check the scanner before saving")
             return
@@ -79,7 +79,7 @@ def _update(session: FormSession, payload: dict[str, Any], *, confirmed: bool) -
 def save_changes(session: FormSession, changes: dict[str, Any]) -> None:
     """Send one PATCH with ``changes``; on success close the form and toast the new version."""
     try:
-        updated = data.update_scanner(str(session.scanner_id), **changes)
+        updated = cache.update_scanner(str(session.scanner_id), **changes)
     except Exception as exc:
         _record_failure(session, exc, "save the scanner")
         return
@@ -150,7 +150,7 @@ def _record_failure(session: FormSession, exc: Exception, action: str) -> None:
     if isinstance(exc, BadRequestError) and exc.detail:
         session.errors = {exc.attr or "form": str(exc.detail)}
         return
-    if isinstance(exc, VisionAPIError | data.ReadOnlyError):
+    if isinstance(exc, VisionAPIError | cache.ReadOnlyError):
         session.problem = explain(exc, action)
         return
     raise exc

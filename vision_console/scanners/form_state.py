@@ -16,7 +16,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from vision_api import VisionAPIError
-from vision_console import cache as data
+from vision_console import cache
 from vision_console.render import ErrorMessage, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import templates
@@ -86,7 +86,7 @@ def open_edit_latest(scanner_id: str) -> ErrorMessage | None:
     one, so the "changed since you opened it" check only fires for real concurrent edits.
     """
     try:
-        live = data.live_scanner(scanner_id)
+        live = cache.live_scanner(scanner_id)
     except VisionAPIError as exc:
         return explain(exc, "open the scanner for editing")
     open_edit(live.raw or {})

@@ -24,8 +24,7 @@ import pyarrow as pa
 import streamlit as st
 
 from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
-from vision_console import cache as data
-from vision_console import session_memo
+from vision_console import cache
 from vision_console import url_state as state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
 from vision_console.scanner_config import form as forms
@@ -71,22 +70,22 @@ def _list_view(page: Page[Scanner]) -> ListView:
 def _freshness() -> int:
     """Changes once per shared-cache lifetime, so a kept page is read again at least that often
     (what it shows is never more than two lifetimes old, other viewers' writes included)."""
-    return int(time.time() // data.READ_TTL_SECONDS)
+    return int(time.time() // cache.READ_TTL_SECONDS)
 
 
 def _fetch(values: dict[str, Any]) -> ListView:
     """The page for ``values``, from the session while its inputs are unchanged."""
     kwargs = scanner_list.list_kwargs(values)
-    return session_memo.remember(
+    return cache.remember(
         "scanners:list",
         (_freshness(), sorted(kwargs.items())),
-        lambda: _list_view(data.list_scanners(**kwargs)),
+        lambda: _list_view(cache.list_scanners(**kwargs)),
     )
 
 
 def creators() -> list[User]:
     """Everyone who created a scanner, kept like the list (one request per cache lifetime)."""
-    return session_memo.remember("scanners:creators", (_freshness(),), data.creators)
+    return cache.remember("scanners:creators", (_freshness(),), cache.creators)
 
 
 def creators_or_problem() -> tuple[list[User], ErrorMessage | None]:
@@ -244,7 +243,7 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
                 key="scanners.clear",
             )
         if st.button("Refresh", icon=":material/refresh:", key="scanners.refresh"):
-            data.invalidate()
+            cache.invalidate()
 
 
 def load_page() -> ListView | None:
@@ -343,7 +342,7 @@ def selected_scanner(view: ListView | None) -> Scanner | None:
         if scanner.id == selected:
             return scanner
     try:
-        return data.scanner(str(selected))
+        return cache.scanner(str(selected))
     except NotFoundError:
         st.warning("The selected scanner no longer exists.", icon=":material/link_off:")
     except VisionAPIError as exc:

@@ -1,4 +1,4 @@
-"""vision_console.observations.text: headline, reasoning, error reasons and formatting as text."""
+"""vision_console.observation_text: headline, reasoning, error reasons and formatting as text."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vision_console.observations import text as obs_text
+from vision_console import observation_text as obs_text
 
 Factory = Callable[..., dict[str, Any]]
 

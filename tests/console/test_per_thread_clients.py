@@ -1,4 +1,4 @@
-"""vision_console.worker_clients: one client per worker thread, same settings, all closed
+"""vision_console.connection.per_thread: one client per worker thread, same settings, all closed
 afterwards."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from vision_api import VisionClient
-from vision_console import worker_clients
+from vision_console import connection
 from vision_sandbox import Sandbox
 
 
@@ -23,7 +23,7 @@ def test_each_thread_gets_its_own_client_with_the_viewers_settings(sandbox: Sand
     ) as viewer:
         seen: dict[int, VisionClient] = {}
         lock = threading.Lock()
-        with worker_clients.per_thread(viewer) as own_client:
+        with connection.per_thread(viewer) as own_client:
 
             def work(_: int) -> int:
                 client = own_client()
@@ -60,7 +60,7 @@ def test_every_thread_client_is_closed_when_the_block_ends(
     )
     with viewer:
         with (
-            worker_clients.per_thread(viewer) as own_client,
+            connection.per_thread(viewer) as own_client,
             ThreadPoolExecutor(max_workers=2) as pool,
         ):
             made = set(pool.map(lambda _: own_client(), range(6)))
