@@ -5,6 +5,11 @@ from vision_api import VisionClient
 with VisionClient() as client:          # POSTHOG_HOST / _PROJECT_ID / _PERSONAL_API_KEY
     for scanner in client.scanners.iter(enabled=True, max_items=50):
         print(scanner.name, scanner.scanner_type)
+
+A server that lets other people choose the host passes a HostPolicy, which refuses hosts
+outside PostHog Cloud and the operator's allowed_hosts before anything is sent:
+
+VisionClient(base_url=typed_host, project_id=..., api_key=..., host_policy=HostPolicy())
 """
 
 from ._client import VisionClient
@@ -16,14 +21,19 @@ from ._exceptions import (
     BadRequestError,
     ConfigurationError,
     ConflictError,
+    DeadlineExceededError,
+    HostNotAllowedError,
     NotFoundError,
     PermissionDeniedError,
     QuotaExceededError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
+    TooManyRowsError,
     VisionAPIError,
 )
+from ._hosts import CLOUD_ORIGINS, HostPolicy
 from .models import (
     OBSERVATION_STATUSES,
     SCANNER_TYPES,
@@ -54,6 +64,7 @@ from .pagination import Page
 __version__ = "0.1.0"
 
 __all__ = [
+    "CLOUD_ORIGINS",
     "OBSERVATION_STATUSES",
     "SCANNER_TYPES",
     "SUMMARY_LENGTHS",
@@ -68,8 +79,11 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Coverage",
+    "DeadlineExceededError",
     "Estimate",
     "Histogram",
+    "HostNotAllowedError",
+    "HostPolicy",
     "MonitorStats",
     "NotFoundError",
     "Observation",
@@ -79,6 +93,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "Scanner",
     "ScannerResult",
@@ -90,6 +105,7 @@ __all__ = [
     "ServerError",
     "StatusCounts",
     "TagCount",
+    "TooManyRowsError",
     "User",
     "VisionAPIError",
     "VisionClient",

@@ -1,4 +1,4 @@
-"""VisionClient: configuration and the one request path (timeouts, retries, error mapping)."""
+"""VisionClient: configuration and the one request path (limits, retries, error mapping)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,26 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, NoReturn, Self
+from typing import Any, Self
 
 import orjson
 import requests
 
-from ._config import Timeout, resolve_settings
-from ._constants import DEFAULT_MAX_RETRIES, USER_AGENT
+from ._config import (
+    Timeout,
+    non_negative_number,
+    positive_int,
+    positive_number,
+    resolve_settings,
+)
+from ._connections import new_session
+from ._constants import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    USER_AGENT,
+)
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -25,7 +38,9 @@ from ._exceptions import (
     ResponseValidationError,
     make_status_error,
 )
+from ._hosts import HostPolicy, Route
 from ._retry import parse_retry_after, retry_delay, should_retry
+from ._transport import Limits, Reply, exchange
 from .resources.observations import Observations
 from .resources.scanners import Scanners
 
@@ -40,13 +55,25 @@ class VisionClient:
     Every argument falls back to an environment variable:
     `base_url` to POSTHOG_HOST (e.g. https://us.posthog.com; a trailing `/` or `/api` is
     fine), `project_id` to POSTHOG_PROJECT_ID, `api_key` to POSTHOG_PERSONAL_API_KEY.
-    A missing or invalid setting raises ConfigurationError naming it.
+    A missing or invalid setting raises ConfigurationError naming it in `field`.
 
     Args:
-        timeout: seconds, or a (connect, read) pair, applied to every request.
+        timeout: seconds, or a (connect, read) pair: the longest wait for one socket
+            operation. Never longer than what is left of the deadline.
+        deadline: seconds one HTTP request may take in total, connecting and reading the
+            whole body included (a read timeout alone restarts with every byte, so a server
+            trickling bytes would never trip it). Exceeding it raises DeadlineExceededError.
+        max_response_bytes: the largest reply accepted, as received and once decompressed;
+            a larger one raises ResponseTooLargeError without being read to the end.
         max_retries: retries of safe requests (reads, delete, estimate) after a failed or
             dropped connection, 429 or 502/503/504. Writes are never re-sent, and a read
-            timeout is not retried (worst-case wait stays one read timeout).
+            timeout is not retried (worst-case wait stays one deadline).
+        max_retry_wait: the most seconds one call waits out the server's Retry-After across
+            its retries; beyond it the error (e.g. RateLimitError with `retry_after`) is raised.
+        host_policy: which hosts the client may connect to. None (the default) trusts the
+            configured host, as a library user configuring their own environment does; a
+            server that lets other people type the host must pass a HostPolicy, which refuses
+            a disallowed host here, before anything is sent.
         sleep: how to wait between retries; tests inject a recorder.
 
     The client owns a requests.Session: use it as a context manager or call close().
@@ -61,7 +88,11 @@ class VisionClient:
         project_id: int | str | None = None,
         api_key: str | None = None,
         timeout: Timeout | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        host_policy: HostPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._settings = resolve_settings(
@@ -69,14 +100,28 @@ class VisionClient:
         )
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(
-                f"max_retries must be a non-negative integer, got {max_retries!r}."
+                f"max_retries must be a non-negative integer, got {max_retries!r}.",
+                field="max_retries",
             )
+        self._limits = Limits(
+            timeout=self._settings.timeout,
+            deadline=positive_number(deadline, "deadline"),
+            max_response_bytes=positive_int(max_response_bytes, "max_response_bytes"),
+        )
         self._max_retries = max_retries
+        self._max_retry_wait = non_negative_number(max_retry_wait, "max_retry_wait")
+        if host_policy is not None and not isinstance(host_policy, HostPolicy):
+            raise ConfigurationError("host_policy must be a HostPolicy or None.", field="host")
+        self._route = (
+            Route(self._settings.base, guard=None)
+            if host_policy is None
+            else host_policy.check(self._settings.base)
+        )
         self._sleep = sleep
         self._api_root = (
             f"{self._settings.base_url}/api/projects/{self._settings.project_id}/vision/"
         )
-        self._session = new_session()
+        self._session = new_session(self._route.guard)
         self.scanners = Scanners(self)
         self.observations = Observations(self)
 
@@ -96,8 +141,28 @@ class VisionClient:
         return self._settings.timeout
 
     @property
+    def deadline(self) -> float:
+        """Seconds one HTTP request may take in total."""
+        return self._limits.deadline
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The largest reply accepted, as received and decompressed."""
+        return self._limits.max_response_bytes
+
+    @property
     def max_retries(self) -> int:
         return self._max_retries
+
+    @property
+    def max_retry_wait(self) -> float:
+        """Seconds of Retry-After one call may wait out across its retries."""
+        return self._max_retry_wait
+
+    @property
+    def pinned(self) -> bool:
+        """True when every connection is checked and pinned to a public address."""
+        return self._route.guard is not None
 
     def __repr__(self) -> str:
         return f"VisionClient(base_url={self.base_url!r}, project_id={self.project_id})"
@@ -112,14 +177,17 @@ class VisionClient:
 
         For thread pools: a ``requests.Session`` is not guaranteed thread-safe, so each worker
         thread should use its own copy (and close it). The key moves from settings to settings
-        and is never exposed.
+        and is never exposed; the host policy's decision carries over.
         """
         twin = VisionClient.__new__(VisionClient)
         twin._settings = self._settings
+        twin._limits = self._limits
         twin._max_retries = self._max_retries
+        twin._max_retry_wait = self._max_retry_wait
+        twin._route = self._route
         twin._sleep = self._sleep
         twin._api_root = self._api_root
-        twin._session = new_session()
+        twin._session = new_session(self._route.guard)
         twin.scanners = Scanners(twin)
         twin.observations = Observations(twin)
         return twin
@@ -154,7 +222,7 @@ class VisionClient:
         def session_for_this_thread() -> requests.Session:
             session: requests.Session | None = getattr(local, "session", None)
             if session is None:
-                session = new_session()
+                session = new_session(self._route.guard)
                 local.session = session
                 with lock:
                     opened.append(session)
@@ -188,10 +256,11 @@ class VisionClient:
         idempotent = method in _IDEMPOTENT_METHODS if retry_safe is None else retry_safe
         http = session or self._session
         attempt = 0
+        waited_for_server = 0.0
         while True:
             retry_after: float | None = None
             try:
-                response = self._send(http, method, url, params, json)
+                reply = self._send(http, method, url, params, json)
             except APIConnectionError as exc:
                 decision = should_retry(
                     attempt=attempt,
@@ -204,21 +273,29 @@ class VisionClient:
                 )
                 failure: APIConnectionError | APIStatusError = exc
             else:
-                if 200 <= response.status_code < 300:
-                    return _decode_success(response, method, path)
-                retry_after = parse_retry_after(response.headers)
-                failure = _status_error(response, retry_after)
+                if 200 <= reply.status_code < 300:
+                    return _decode_success(reply, method, path)
+                retry_after = parse_retry_after(reply.headers)
+                failure = _status_error(reply, retry_after)
                 decision = should_retry(
                     attempt=attempt,
                     max_retries=self._max_retries,
                     idempotent=idempotent,
-                    status=response.status_code,
+                    status=reply.status_code,
                     retry_after=retry_after,
                 )
             if not decision.retry:
                 logger.debug("Not retrying %s %s: %s", method, path, decision.reason)
                 raise failure
             delay = retry_delay(attempt, retry_after, jitter=random.random())
+            if retry_after is not None:
+                if waited_for_server + delay > self._max_retry_wait:
+                    logger.debug(
+                        "Not retrying %s %s: Retry-After %.2fs would exceed the %.2fs budget",
+                        method, path, delay, self._max_retry_wait,
+                    )  # fmt: skip
+                    raise failure
+                waited_for_server += delay
             attempt += 1
             logger.debug(
                 "Retrying %s %s after %s: attempt %d of %d in %.2fs",
@@ -233,92 +310,51 @@ class VisionClient:
         url: str,
         params: Mapping[str, str] | None,
         json: object,
-    ) -> requests.Response:
+    ) -> Reply:
         headers = {
             "Authorization": f"Bearer {self._settings.api_key.reveal()}",
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
-        try:
-            return http.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                headers=headers,
-                timeout=self._settings.timeout,
-                # A redirect would replay the request elsewhere (and turn POST into GET);
-                # it is reported as an error pointing at the host setting instead.
-                allow_redirects=False,
-            )
-        except requests.RequestException as exc:
-            _raise_transport_error(exc, method, url)
+        return exchange(
+            http, method, url, params=params, json=json, headers=headers, limits=self._limits
+        )
 
 
-def new_session() -> requests.Session:
-    """A Session with no urllib3-level retries, so only the client's policy ever retries."""
-    return requests.Session()
-
-
-def _raise_transport_error(exc: requests.RequestException, method: str, url: str) -> NoReturn:
-    """Translate a requests exception into the client's error tree, exactly once."""
-    where = f"{method} {_strip_query(url)}"
-    if isinstance(exc, requests.ConnectTimeout):
-        raise APITimeoutError(
-            f"{where}: timed out connecting to the server.", may_have_reached_server=False
-        ) from exc
-    if isinstance(exc, requests.Timeout):
-        raise APITimeoutError(f"{where}: the server did not answer in time.") from exc
-    if isinstance(exc, requests.exceptions.SSLError):
-        raise APIConnectionError(f"{where}: TLS/SSL error: {_reason(exc)}", tls=True) from exc
-    if isinstance(exc, requests.ConnectionError):
-        raise APIConnectionError(f"{where}: could not connect: {_reason(exc)}") from exc
-    raise APIConnectionError(f"{where}: request failed: {_reason(exc)}") from exc
-
-
-def _reason(exc: BaseException) -> str:
-    """A short description of a transport failure; requests' messages never include headers."""
-    return (str(exc) or type(exc).__name__)[:300]
-
-
-def _strip_query(url: str) -> str:
-    return url.split("?", 1)[0]
-
-
-def _decode_success(response: requests.Response, method: str, path: str) -> Any:
-    if response.status_code == 204 or not response.content:
+def _decode_success(reply: Reply, method: str, path: str) -> Any:
+    if reply.status_code == 204 or not reply.content:
         return None
     try:
         # orjson: about 3x faster than json on a 2000-row page, and strict (no NaN tokens).
-        return orjson.loads(response.content)
+        return orjson.loads(reply.content)
     except ValueError:
-        snippet = response.content[:200].decode("utf-8", errors="replace")
+        snippet = reply.content[:200].decode("utf-8", errors="replace")
         raise ResponseValidationError(
             f"{method} {path}: expected a JSON body, got "
-            f"{response.headers.get('content-type', 'no content type')}: {snippet!r}",
+            f"{reply.headers.get('content-type', 'no content type')}: {snippet!r}",
             body=snippet,
         ) from None
 
 
-def _status_error(response: requests.Response, retry_after: float | None) -> APIStatusError:
-    body = _decode_error_body(response)
-    if 300 <= response.status_code < 400:
-        location = response.headers.get("location", "another address")
+def _status_error(reply: Reply, retry_after: float | None) -> APIStatusError:
+    body = _decode_error_body(reply)
+    if 300 <= reply.status_code < 400:
+        location = reply.headers.get("location", "another address")
         return APIStatusError(
-            response.status_code,
+            reply.status_code,
             detail=(
-                f"The server redirected the request to {location}. Set the host to the "
+                f"The server redirected the request to {location[:200]}. Set the host to the "
                 "address the API is actually served from (e.g. https://us.posthog.com)."
             ),
             body=body,
         )
-    return make_status_error(response.status_code, body, response.headers, retry_after=retry_after)
+    return make_status_error(reply.status_code, body, reply.headers, retry_after=retry_after)
 
 
-def _decode_error_body(response: requests.Response) -> object:
-    if not response.content:
+def _decode_error_body(reply: Reply) -> object:
+    if not reply.content:
         return None
     try:
-        return jsonlib.loads(response.content)
+        return jsonlib.loads(reply.content)
     except ValueError:
-        return response.content.decode("utf-8", errors="replace")
+        return reply.content.decode("utf-8", errors="replace")

@@ -1,9 +1,12 @@
 """One error tree for everything the Vision client can raise.
 
 VisionAPIError
-├── ConfigurationError          bad or missing settings, raised at construction
+├── ConfigurationError          bad or missing settings, raised at construction (`field` names it)
+│   └── HostNotAllowedError       the host policy refuses the host (before any byte is sent)
 ├── APIConnectionError          the request did not get an HTTP answer
 │   └── APITimeoutError
+│       └── DeadlineExceededError   the whole request outlasted its deadline
+├── ResponseTooLargeError       the reply (as received or decompressed) is over the size cap
 ├── APIStatusError              the server answered with a non-2xx status
 │   ├── BadRequestError           400
 │   ├── AuthenticationError       401
@@ -14,6 +17,7 @@ VisionAPIError
 │   ├── RateLimitError            429
 │   └── ServerError               5xx
 └── ResponseValidationError     a 2xx answer that is not the documented shape
+    └── TooManyRowsError          a list page with more rows than the requested limit
 """
 
 from __future__ import annotations
@@ -34,7 +38,27 @@ class VisionAPIError(Exception):
 
 
 class ConfigurationError(VisionAPIError, ValueError):
-    """A setting (host, project id, API key, timeout) is missing or invalid."""
+    """A setting (host, project id, API key, timeout) is missing or invalid.
+
+    `field` names the setting ("host", "project_id", "api_key", "timeout", ...) so a form can
+    show the message beside the input it is about. The message never contains the API key.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The setting the error is about, or None when it is not about a single setting.
+        self.field = field
+
+
+class HostNotAllowedError(ConfigurationError):
+    """The host policy refuses this API host: not allowed, or it resolves to a private address.
+
+    Raised before any byte is sent to the host, so the API key never reaches it.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="host")
 
 
 class APIConnectionError(VisionAPIError):
@@ -55,6 +79,34 @@ class APITimeoutError(APIConnectionError):
     """The server did not connect or answer within the configured timeout."""
 
 
+class DeadlineExceededError(APITimeoutError):
+    """The request (connect, send, headers and whole body) took longer than its total deadline.
+
+    Unlike a read timeout, which restarts with every byte, the deadline bounds the request
+    as a whole, so a server that trickles its answer cannot hold the caller indefinitely.
+    Never retried: the server had the whole budget.
+    """
+
+    def __init__(self, message: str, *, deadline: float) -> None:
+        super().__init__(message)
+        #: The deadline that was exceeded, in seconds.
+        self.deadline = deadline
+
+
+class ResponseTooLargeError(VisionAPIError):
+    """The reply is larger than the client accepts (as received, or once decompressed).
+
+    The read stops as soon as the cap is crossed, so memory stays bounded whatever the server
+    sends. Raise `max_response_bytes` on the client if a legitimate reply is this large.
+    """
+
+    def __init__(self, message: str, *, max_bytes: int) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The cap that was crossed, in bytes.
+        self.max_bytes = max_bytes
+
+
 class ResponseValidationError(VisionAPIError):
     """The server answered 2xx but the body is not the shape the API documents."""
 
@@ -63,6 +115,19 @@ class ResponseValidationError(VisionAPIError):
         self.message = message
         #: The offending JSON value (or text), when there is one.
         self.body = body
+
+
+class TooManyRowsError(ResponseValidationError):
+    """A list page holds more rows than the `limit` the client asked for.
+
+    A server that ignores `limit` could otherwise make one call return any number of rows;
+    the page is refused whole rather than silently truncated.
+    """
+
+    def __init__(self, message: str, *, limit: int, received: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.received = received
 
 
 class APIStatusError(VisionAPIError):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
+from ._exceptions import TooManyRowsError
 from ._parse import Fields, expect_list
 
 T = TypeVar("T")
@@ -102,9 +103,22 @@ def parse_page(
     fetch: PageFetcher[T] | None,
     where: str,
 ) -> Page[T]:
-    """A Page from a `{count, next, previous, results}` body."""
+    """A Page from a `{count, next, previous, results}` body.
+
+    Raises:
+        TooManyRowsError: the page holds more rows than `limit`. A server that ignores the
+            limit could otherwise make a single call return (and parse) any number of rows.
+    """
     f = Fields(body, where)
     results = expect_list(f.data.get("results"), f"{where}.results")
+    if len(results) > limit:
+        raise TooManyRowsError(
+            f"{where}: the server returned {len(results):,} rows for a page of at most "
+            f"{limit:,}; the page was refused. The server may be misbehaving or not a "
+            "Replay Vision API.",
+            limit=limit,
+            received=len(results),
+        )
     items = [parse_item(item, f"{where}.results[{i}]") for i, item in enumerate(results)]
     count = f.opt_int("count")
     if count is None:
