@@ -108,6 +108,8 @@ def normalize_hostname(raw: str, *, field: str = "host", shown: str | None = Non
     """
     shown = shown or _shown(raw)
     if raw.startswith("[") and raw.endswith("]"):
+        if "%" in raw:
+            raise _error(f"The host URL {shown} has an IPv6 zone id, which is not allowed.", field)
         try:
             return str(ipaddress.IPv6Address(raw[1:-1]))
         except ValueError:
