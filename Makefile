@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8501
 
-.PHONY: run test test-fast lint typecheck bench sandbox chromium clean
+.PHONY: run test test-fast lint typecheck bench sandbox chromium lock audit clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[console,dev]'
 	@touch $(STAMP)
 
 ## run: the console on the embedded demo sandbox (or on PostHog when credentials are set)
@@ -52,6 +52,17 @@ bench: $(STAMP)
 ## sandbox: the local Vision API alone, for scripts and notebooks
 sandbox: $(STAMP)
 	$(PY) -m vision_sandbox --seed demo --db data/sandbox.sqlite3
+
+## lock: requirements.txt, the deployment's pinned and hashed dependencies (the console extra)
+lock: $(STAMP)
+	$(PY) -m pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile --quiet --extra console --generate-hashes --strip-extras \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+
+## audit: known advisories in the deployment's dependencies (needs an advisory database online)
+audit: $(STAMP)
+	$(PY) -m pip install --quiet pip-audit
+	$(PY) -m pip_audit --require-hashes --disable-pip -r requirements.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -33,13 +33,24 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'&%@;/?])")
 
 
 _WORD_JOINER = "\u2060"
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Zero-width characters and bidirectional overrides/isolates/marks: in untrusted text they can
+make a name read differently from what it is (``evil\u202egnp.exe``) or hide words."""
+
+
+def strip_invisible(text: object) -> str:
+    """Untrusted text without zero-width and bidi-control characters, for display only
+    (exports keep the text exactly as the API returned it)."""
+    return _INVISIBLE.sub("", str(text))
+
+
 _AUTOLINK_TRIGGERS = re.compile(r"(?i)(://|www\.|@)")
 
 
 def unlink(text: object) -> str:
     """The text with an invisible word joiner inside every GFM autolink trigger."""
     return _AUTOLINK_TRIGGERS.sub(
-        lambda m: m.group(1)[0] + _WORD_JOINER + m.group(1)[1:], str(text)
+        lambda m: m.group(1)[0] + _WORD_JOINER + m.group(1)[1:], strip_invisible(text)
     )
 
 
@@ -50,6 +61,7 @@ def escape_markdown(text: object) -> str:
     shortcodes (``:``) and colour directives; newlines are kept as line breaks. Escaping
     does not stop GFM's autolinking of bare URLs, ``www.`` names and e-mail addresses, so an
     invisible word joiner is put inside each trigger: the text reads the same, links nowhere.
+    Zero-width and bidi-control characters of the input are dropped first (``strip_invisible``).
     """
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", unlink(text))
     return escaped.replace("\n", "  \n")
@@ -67,7 +79,7 @@ def safe_url(url: object) -> str | None:
 
 def truncate(text: object, limit: int = 120) -> str:
     """A one-line preview of free text for tables and labels."""
-    flat = " ".join(str(text or "").split())
+    flat = " ".join(strip_invisible(text or "").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

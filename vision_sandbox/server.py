@@ -128,7 +128,17 @@ class Sandbox:
         app = create_app(db, faults, log, on_enqueue=worker.wake)
         _quiet_uvicorn()
         config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            # The peer address is the truth: forwarding headers must not make a request look
+            # like loopback to the /_sandbox/ controls.
+            proxy_headers=False,
+            forwarded_allow_ips="",
+            server_header=False,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="sandbox-uvicorn", daemon=True)

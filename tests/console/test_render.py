@@ -7,7 +7,7 @@ import re
 import pytest
 
 from vision_console.cache import ReadOnlyError
-from vision_console.render import escape_markdown, explain, safe_url, truncate
+from vision_console.render import escape_markdown, explain, safe_url, strip_invisible, truncate
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,23 @@ def test_escaped_markdown_breaks_bare_autolinks_invisibly(text: str) -> None:
 )
 def test_only_absolute_http_links_are_allowed(url: object, expected: str | None) -> None:
     assert safe_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("invoice\u202egnp.exe", "invoicegnp.exe"),  # right-to-left override
+        ("Check\u200bout\u200d", "Checkout"),  # zero-width space and joiner
+        ("\ufeffBOM \u2066isolated\u2069 \u200fmark", "BOM isolated mark"),
+        ("Plain text, émojis 👁️ and ümlauts", "Plain text, émojis 👁️ and ümlauts"),
+    ],
+)
+def test_invisible_and_bidi_characters_are_dropped_from_displayed_text(
+    text: str, shown: str
+) -> None:
+    assert strip_invisible(text) == shown
+    assert escape_markdown(text).replace("\\", "") == escape_markdown(shown).replace("\\", "")
+    assert truncate(text) == shown
 
 
 def test_truncate_flattens_whitespace_and_marks_the_cut() -> None:

@@ -167,3 +167,14 @@ def test_observe_start_failure_uses_the_era_s_body(api: Api) -> None:
 def test_injected_statuses_answer_like_the_api(api: Api, status: int, code: str) -> None:
     api.sb.faults.fail_next(1, status=status, path_contains="/scanners")
     assert_error(api.get(), status, code=code)
+
+
+def test_the_controls_judge_the_peer_address_not_forwarding_headers(sandbox: Any) -> None:
+    """A forwarding header never changes who the controls think is asking (F13): a request
+    claiming to come from elsewhere is still judged by its real (loopback) peer, and a
+    request claiming loopback gains nothing it did not have."""
+    root = sandbox.base_url
+    for header in ("X-Forwarded-For", "X-Real-IP", "Forwarded"):
+        value = "for=203.0.113.9" if header == "Forwarded" else "203.0.113.9"
+        reply = requests.get(f"{root}/_sandbox/requests", headers={header: value}, timeout=5)
+        assert reply.status_code == 200, header
