@@ -1,9 +1,11 @@
-"""URL parameters: valid values round-trip, invalid ones fall back with a notice."""
+"""URL state: valid values round-trip, invalid ones fall back with a notice, and one mechanism
+(``PageState``) gives every page URL > remembered view > defaults."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
 
 from vision_console.url_state import (
     Param,
@@ -67,8 +69,18 @@ def test_each_invalid_value_falls_back_and_is_named_in_a_notice() -> None:
     assert values["days"] == 14
     assert values["scanner"] is None
     assert len(notices) == 4
-    assert any("status='bogus'" in n and "not among" in n for n in notices)
+    assert any("status='bogus'" in n and "allowed: pending" in n for n in notices)
     assert any("days='999'" in n and "1 to 365" in n for n in notices)
+
+
+def test_a_list_keeps_its_valid_items_and_names_the_dropped_ones() -> None:
+    values, notices = parse_params(
+        {"status": "failed,bogus,SUCCEEDED", "tags": "a," + "x" * 300}, PARAMS
+    )
+    assert values["status"] == ("failed", "succeeded")
+    assert values["tags"] == ("a",)
+    assert len(notices) == 2
+    assert "ignored bogus" in notices[0]
 
 
 def test_overlong_values_are_refused_before_parsing() -> None:
@@ -92,3 +104,79 @@ def test_any_url_yields_values_or_notices_never_an_exception(raw: dict[str, str]
     values, notices = parse_params(raw, PARAMS)
     assert set(values) == {p.name for p in PARAMS}
     assert len(notices) <= len(raw)
+
+
+def _page_script() -> None:
+    """A page with two bound widgets, as every console page binds its view."""
+    import streamlit as st
+
+    from vision_console.url_state import PageState, Param, csv_choices, encode_csv, int_range
+
+    state = PageState(
+        "demo",
+        [
+            Param("status", (), csv_choices(("failed", "succeeded")), encode_csv),
+            Param("page", 1, int_range(1, 99)),
+        ],
+        arrival="status",
+    )
+    if st.session_state.get("away"):  # another page: this one's code does not run
+        st.write("another page")
+    else:
+        state.sync()
+        state.show_notices()
+        st.multiselect("Status", ["failed", "succeeded"], key=state.key("status"))
+        st.number_input("Page", 1, 99, key=state.key("page"))
+        state.write_url()
+
+
+def _page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_function(_page_script)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_the_url_seeds_the_widgets_and_the_widgets_write_the_url() -> None:
+    at = _page({"status": "failed", "page": "3"})
+    assert at.multiselect[0].value == ["failed"]
+    assert at.number_input[0].value == 3
+    at.multiselect[0].select("succeeded").run()
+    assert at.query_params["status"] == "failed,succeeded"
+    assert at.query_params["page"] == "3"
+
+
+def test_a_bad_value_falls_back_with_a_notice_and_leaves_the_url() -> None:
+    at = _page({"page": "zero", "status": "failed,nope"})
+    assert at.number_input[0].value == 1
+    assert at.multiselect[0].value == ["failed"]
+    assert len(at.warning) == 2
+    assert "page" not in at.query_params
+    assert at.query_params["status"] == "failed"
+
+
+def test_returning_without_a_link_restores_the_remembered_view() -> None:
+    at = _page({"status": "succeeded", "page": "4"})
+    at.session_state["away"] = True
+    at.query_params.clear()
+    at.run()  # another page: the widgets are not drawn, Streamlit forgets their values
+    at.session_state["away"] = False
+    at.run()
+    assert at.multiselect[0].value == ["succeeded"]
+    assert at.number_input[0].value == 4
+    assert at.query_params["page"] == "4"
+
+
+def test_a_new_link_wins_over_the_remembered_view() -> None:
+    at = _page({"status": "succeeded"})
+    at.query_params.clear()
+    at.query_params["status"] = "failed"
+    at.run()
+    assert at.multiselect[0].value == ["failed"]
+
+
+def test_defaults_when_there_is_neither_a_link_nor_a_remembered_view() -> None:
+    at = _page()
+    assert at.multiselect[0].value == []
+    assert at.number_input[0].value == 1
+    assert dict(at.query_params) == {}
