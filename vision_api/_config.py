@@ -74,11 +74,6 @@ def resolve_settings(
     )
 
 
-def normalize_host(value: str) -> str:
-    """`https://us.posthog.com/`, `…/api` and `…/api/` all become `https://us.posthog.com`."""
-    return parse_base_url(value).url
-
-
 def _pick(
     value: int | str | None, env: Mapping[str, str], env_name: str, arg_name: str, field: str
 ) -> int | str:

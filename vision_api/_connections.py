@@ -69,9 +69,6 @@ class _Adapter(HTTPAdapter):
 
         self.poolmanager.pool_classes_by_scheme = {"http": HTTPPool, "https": HTTPSPool}
 
-    def __getstate__(self) -> dict[str, Any]:
-        raise TypeError("The client's HTTP adapter cannot be pickled.")
-
 
 class _Watched:
     """Mixin for urllib3 connections: deadline hooks, and pinning when `guard` is set."""
