@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchkit import apptest as kit
 from streamlit.testing.v1 import AppTest
 
-from vision_console.estimate import decisions as estimate_view
+from vision_console.estimate import inputs as estimate_inputs
 from vision_sandbox import Sandbox
 
 FLEET_SIZE = 60
@@ -52,7 +52,7 @@ class Measured:
 
 
 def _draft(name: str) -> str:
-    return f"estimate:{estimate_view.DRAFT_SOURCE}:{name}"
+    return f"estimate:{estimate_inputs.DRAFT_SOURCE}:{name}"
 
 
 def _exclude_test_accounts(at: AppTest, toggle_key: str, section_key: str | None = None) -> None:

@@ -17,9 +17,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from vision_api import Estimate
 
 DAYS_PER_MONTH = 30
 """The server always projects to a month as 30 days (contract §6)."""
@@ -66,18 +69,16 @@ class VolumeBasis:
             raise ValueError("window_days must be at least 1")
 
     @classmethod
-    def from_estimate(cls, estimate: Any) -> VolumeBasis:
-        """Build the basis from a ``vision_api.Estimate`` (or any object with its fields).
+    def from_estimate(cls, estimate: Estimate) -> VolumeBasis:
+        """The basis of one estimate answer.
 
         Null "others" totals count as 0, as the server does for scanners without an estimate.
         """
-        raw = getattr(estimate, "raw", None) or {}
-        other_credits = raw.get("other_enabled_scanners_monthly_credits")
         return cls(
-            matched_sessions_in_window=int(estimate.matched_sessions_in_window),
-            window_days=int(estimate.window_days),
-            other_enabled_monthly=int(getattr(estimate, "other_enabled_scanners_monthly", 0) or 0),
-            other_enabled_monthly_credits=None if other_credits is None else int(other_credits),
+            matched_sessions_in_window=estimate.matched_sessions_in_window,
+            window_days=estimate.window_days,
+            other_enabled_monthly=estimate.other_enabled_scanners_monthly or 0,
+            other_enabled_monthly_credits=estimate.other_enabled_scanners_monthly_credits,
         )
 
     @property

@@ -14,7 +14,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+if TYPE_CHECKING:
+    from vision_api import Scanner
 
 CREDIT_USD = 0.01
 """One Replay Vision credit is one US cent (100 credits per dollar)."""
@@ -93,6 +96,23 @@ def selectable_models(current: str | None = None) -> list[str]:
     if current and current not in ids:
         ids.append(current)
     return ids
+
+
+def scanner_price(scanner: Scanner) -> int:
+    """Credits one observation of a saved scanner costs (the API's figure first, then the table)."""
+    return credits_per_observation(scanner.model, scanner.credits_per_observation)
+
+
+def scanner_monthly_credits(scanner: Scanner) -> int | None:
+    """A saved scanner's estimated credits per month, or None while the server has no estimate.
+
+    The API's ``estimated_monthly_credits`` when it sends one, else observations × price.
+    """
+    if _is_count(scanner.estimated_monthly_credits):
+        return int(scanner.estimated_monthly_credits)
+    if not _is_count(scanner.estimated_monthly_observations):
+        return None
+    return int(scanner.estimated_monthly_observations) * scanner_price(scanner)
 
 
 def scanner_credits_per_observation(scanner: Mapping[str, Any]) -> int:

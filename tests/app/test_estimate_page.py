@@ -17,14 +17,16 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
-from vision_console import cost, cost_charts, models_catalog
+from vision_console import cost, models_catalog
+from vision_console.estimate import charts, inputs
 from vision_console.scanners import form_panel as scanner_form_view
 from vision_sandbox import Sandbox
 
 DEFAULT_MODEL = models_catalog.DEFAULT_MODEL
 LITE_MODEL = "gemini-3.1-flash-lite-preview"
 ESTIMATE_PATH = "/scanners/estimate/"
-DRAFT = "estimate:draft"
+DRAFT = f"estimate:{inputs.DRAFT_SOURCE}"
+SOURCE = inputs.STATE.key("scanner")
 
 
 @pytest.fixture
@@ -150,7 +152,7 @@ def test_a_scanner_is_prefilled_and_left_out_of_the_others(
 ) -> None:
     at = open_page(app, own_scanner)
     prefix = f"estimate:{own_scanner.id}"
-    assert at.selectbox(key="estimate_source").value == own_scanner.id
+    assert at.selectbox(key=SOURCE).value == own_scanner.id
     assert at.selectbox(key=f"{prefix}:model").value == LITE_MODEL
     assert at.number_input(key=f"{prefix}:rate_exact").value == pytest.approx(30.0)
     assert not at.toggle  # the filters start collapsed, summarised in their label
@@ -313,13 +315,13 @@ def test_an_idle_rerun_builds_no_chart_and_a_rate_change_marks_the_new_rate(
     app: AppFactory, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chosen: list[float] = []
-    real = cost_charts.cost_curve_chart
+    real = charts.cost_curve_chart
 
     def recording(curve: Any, chosen_rate: float, **options: Any) -> Any:
         chosen.append(chosen_rate)
         return real(curve, chosen_rate, **options)
 
-    monkeypatch.setattr(cost_charts, "cost_curve_chart", recording)
+    monkeypatch.setattr(charts, "cost_curve_chart", recording)
     at = open_page(app)
     assert len(chosen) == 1
     sandbox.requests.clear()
@@ -429,8 +431,8 @@ def test_switching_source_and_back_starts_from_the_scanners_own_filters(
     at.toggle(key=f"{prefix}:tests").set_value(False)
     submit_filters(at, prefix)
     assert section_label(at, "Recordings to scan").endswith("· with test accounts")
-    at.selectbox(key="estimate_source").set_value("draft").run()
-    at.selectbox(key="estimate_source").set_value(own_scanner.id).run()
+    at.selectbox(key=SOURCE).set_value(inputs.DRAFT_SOURCE).run()
+    at.selectbox(key=SOURCE).set_value(own_scanner.id).run()
     assert not at.exception, at.exception
     assert section_label(at, "Recordings to scan").endswith("· without test accounts")
     assert not at.toggle  # collapsed again, as on a first visit

@@ -4,12 +4,12 @@ calculator."""
 from __future__ import annotations
 
 from fractions import Fraction
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vision_api import Estimate
 from vision_console import cost
 from vision_console.cost import VolumeBasis
 
@@ -66,24 +66,29 @@ def test_basis_rejects_impossible_windows() -> None:
 
 
 def test_basis_from_an_estimate_treats_null_others_as_zero() -> None:
-    estimate = SimpleNamespace(
-        matched_sessions_in_window=12,
-        window_days=6,
-        estimated_observations_per_month=60,
-        other_enabled_scanners_monthly=None,
-        sampling_rate=1.0,
-        raw={},
+    estimate = Estimate.from_dict(
+        {
+            "matched_sessions_in_window": 12,
+            "window_days": 6,
+            "estimated_observations_per_month": 60,
+            "other_enabled_scanners_monthly": None,
+            "sampling_rate": 1.0,
+        }
     )
     basis = VolumeBasis.from_estimate(estimate)
     assert basis == VolumeBasis(12, 6, 0, None)
 
 
 def test_basis_keeps_the_newer_credit_weighted_others_total() -> None:
-    estimate = SimpleNamespace(
-        matched_sessions_in_window=12,
-        window_days=6,
-        other_enabled_scanners_monthly=40,
-        raw={"other_enabled_scanners_monthly_credits": 200},
+    estimate = Estimate.from_dict(
+        {
+            "matched_sessions_in_window": 12,
+            "window_days": 6,
+            "estimated_observations_per_month": 60,
+            "other_enabled_scanners_monthly": 40,
+            "sampling_rate": None,
+            "other_enabled_scanners_monthly_credits": 200,
+        }
     )
     assert VolumeBasis.from_estimate(estimate).other_enabled_monthly_credits == 200
 

@@ -1,0 +1,32 @@
+"""Unit tests for vision_console.estimate.budget: the calculator's label and sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from vision_api import Estimate
+from vision_console import cost
+from vision_console.estimate import budget
+
+
+def test_budget_label_says_what_it_does_then_the_last_answer(
+    make_estimate: Callable[..., Estimate],
+) -> None:
+    basis = cost.VolumeBasis.from_estimate(make_estimate(matched=300, window=30))
+    assert budget.budget_label(None, None) == (
+        "Budget calculator: the highest rate that fits a monthly budget"
+    )
+    answer = cost.highest_rate_within(basis, 100, 2)
+    assert answer.reason == "fits"
+    assert budget.budget_label(answer, 100) == (
+        f"Budget calculator: 100 credits a month · at most {cost.format_rate(answer.sampling_rate)}"
+    )
+    assert budget.budget_label(cost.highest_rate_within(basis, 0, 2), 0).endswith(
+        "only 0 % (paused) fits"
+    )
+    full = cost.highest_rate_within(basis, 10**9, 2)
+    assert budget.budget_label(full, 10**9).endswith("at most 100.0 %")
+    nothing = cost.VolumeBasis.from_estimate(make_estimate(matched=0))
+    assert budget.budget_label(cost.highest_rate_within(nothing, 5, 2), 5).endswith(
+        "any rate (no recordings match)"
+    )

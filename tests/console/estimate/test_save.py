@@ -1,0 +1,67 @@
+"""Unit tests for vision_console.estimate.save: the PATCH of what changed, the review table, and
+the draft handed to the create form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from vision_api import Scanner
+from vision_console import cost
+from vision_console.estimate import save
+from vision_console.scanner_config import form as forms
+
+
+def test_save_changes_sends_only_what_differs(make_scanner: Callable[..., Scanner]) -> None:
+    scanner = make_scanner()
+    assert save.save_changes(scanner, {"filter_test_accounts": True}, 0.5, scanner.model) == {}
+    assert save.save_changes(scanner, {"filter_test_accounts": True}, 0.25, scanner.model) == {
+        "sampling_rate": 0.25
+    }
+    changed = save.save_changes(scanner, {}, 0.5, "gemini-3.1-flash-lite-preview")
+    assert changed == {"query": {}, "model": "gemini-3.1-flash-lite-preview"}
+
+
+def test_before_after_with_the_same_query_compares_on_one_estimate(
+    make_scanner: Callable[..., Scanner],
+) -> None:
+    scanner = make_scanner(sampling_rate=0.5)
+    basis = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
+    after = cost.monthly_cost(basis, 0.25, 2)
+    table = save.before_after(
+        scanner, basis, after, "gemini-3.1-flash-lite-preview", query_changed=False
+    )
+    assert table.loc["Observations / month"].tolist() == ["150", "75"]
+    assert table.loc["Credits / month"].tolist() == ["750 ($7.50)", "150 ($1.50)"]
+    assert table.loc["Sampling rate"].tolist() == ["50.0 %", "25.0 %"]
+
+
+def test_before_after_with_a_new_query_uses_the_servers_saved_estimate(
+    make_scanner: Callable[..., Scanner],
+) -> None:
+    scanner = make_scanner(estimated_monthly_observations=None)
+    basis = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
+    after = cost.monthly_cost(basis, 1.0, 5)
+    table = save.before_after(scanner, basis, after, scanner.model, query_changed=True)
+    assert table.loc["Observations / month", "Before"] == "not estimated yet"
+    assert table.loc["Credits / month", "After"] == "1,500 ($15.00)"
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.0001, 1.0])
+def test_draft_form_carries_the_inputs_into_the_shared_builder(rate: float) -> None:
+    query = {"filter_test_accounts": True, "operand": "OR", "session_ids": ["abc"]}
+    form = save.draft_form(query, rate, "gemini-3.1-flash-lite-preview")
+    assert (form.sampling_rate, form.model) == (rate, "gemini-3.1-flash-lite-preview")
+    assert form.query.filter_test_accounts and form.query.operand == "OR"
+    assert json.loads(form.query_extra) == {"session_ids": ["abc"]}
+    built, error = forms.build_query(form)
+    assert error is None and built == query
+
+
+def test_save_changes_treats_a_null_saved_query_as_empty(
+    make_scanner: Callable[..., Scanner],
+) -> None:
+    scanner = make_scanner(query=None)
+    assert save.save_changes(scanner, {}, scanner.sampling_rate, scanner.model) == {}
