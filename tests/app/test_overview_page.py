@@ -16,8 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import make_app
 from vision_api import VisionClient
-from vision_console import cache, connection, cost_charts
-from vision_console.overview import fleet_table as overview_view
+from vision_console import cache, connection, scanner_types
+from vision_console.overview import activity, charts
+from vision_console.overview.fleet_table import TABLE_KEY
 from vision_sandbox import Sandbox
 
 STATS_PATH = "/observations/stats/"
@@ -69,6 +70,7 @@ def test_table_equals_each_scanners_stats(fleet_sandbox: Sandbox, client: Vision
         newest = client.observations.list(scanner_id, order_by="-created_at", limit=1).items
         assert row["name"] == scanner.name
         assert row["scanner_type"] == scanner.scanner_type
+        assert row["type"] == scanner_types.label(scanner.scanner_type)
         assert bool(row["enabled"]) == scanner.enabled
         assert row["sampling_rate"] == pytest.approx(scanner.sampling_rate)
         assert row["observations_recent"] == stats.coverage.recent_sessions
@@ -93,7 +95,7 @@ def test_metrics_strip_matches_scanner_stats_and_creators(
     stats = client.scanners.stats()
     assert metric(at, "Enabled scanners") == f"{stats.enabled} / {stats.total}"
     for scanner_type, counts in stats.by_type.items():
-        assert metric(at, scanner_type.capitalize()) == f"{counts.enabled} / {counts.total}"
+        assert metric(at, scanner_types.label(scanner_type)) == f"{counts.enabled} / {counts.total}"
     creators = client.scanners.creators()
     caption = next(c.value for c in at.caption if "creators" in c.value)
     assert f"{len(creators)} creators" in caption
@@ -158,7 +160,7 @@ def test_a_failed_stats_call_keeps_every_row(fleet_sandbox: Sandbox) -> None:
 def test_selecting_a_row_links_to_its_observations(fleet_sandbox: Sandbox) -> None:
     at = overview(fleet_sandbox)
     first = fleet_table(at).iloc[0]
-    at.session_state["overview_fleet"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state[TABLE_KEY] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     link = at.main.get("page_link")[0]
     assert link.proto.page.endswith("observations")
@@ -187,17 +189,17 @@ def test_an_idle_rerun_fetches_and_builds_nothing_until_a_write(
     fleet_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counted = {
-        "fetch": Counting(overview_view.fetch_fleet_activity),
-        "cost chart": Counting(cost_charts.monthly_cost_by_scanner_chart),
-        "daily chart": Counting(cost_charts.observations_over_time_chart),
+        "fetch": Counting(activity.fetch_fleet_activity),
+        "cost chart": Counting(charts.monthly_cost_by_scanner_chart),
+        "daily chart": Counting(charts.observations_over_time_chart),
     }
-    monkeypatch.setattr(overview_view, "fetch_fleet_activity", counted["fetch"])
-    monkeypatch.setattr(cost_charts, "monthly_cost_by_scanner_chart", counted["cost chart"])
-    monkeypatch.setattr(cost_charts, "observations_over_time_chart", counted["daily chart"])
+    monkeypatch.setattr(activity, "fetch_fleet_activity", counted["fetch"])
+    monkeypatch.setattr(charts, "monthly_cost_by_scanner_chart", counted["cost chart"])
+    monkeypatch.setattr(charts, "observations_over_time_chart", counted["daily chart"])
     at = overview(fleet_sandbox)
     assert {name: c.calls for name, c in counted.items()} == dict.fromkeys(counted, 1)
     at.run()
-    at.session_state["overview_fleet"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state[TABLE_KEY] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 2  # still drawn, from the specs kept

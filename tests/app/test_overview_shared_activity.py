@@ -1,7 +1,7 @@
 """The Overview's fleet activity is shared by every viewer of the same credentials.
 
 Each viewer is its own AppTest session running the real frame (connection, sidebar) and then
-``overview_fleet.shared_activity`` as the Overview does; Streamlit's data cache is process-wide, as
+``activity.shared_activity`` as the Overview does; Streamlit's data cache is process-wide, as
 on a server, so two sessions stand for two browser tabs. Requests are counted at the sandbox.
 """
 
@@ -19,16 +19,16 @@ VIEWER_SCRIPT = """
 import streamlit as st
 
 from vision_console import cache
-from vision_console.overview import fleet as overview_fleet
+from vision_console.overview import activity
 from vision_console.frame import render_frame
 
 render_frame()
 scanners = cache.all_scanners()
-activity = overview_fleet.shared_activity(scanners)
-observed = sum(stats.status_counts.total for stats in activity.stats.values())
+found = activity.shared_activity(scanners)
+observed = sum(stats.status_counts.total for stats in found.stats.values())
 st.text(f"{len(scanners)} scanners")
-st.text(f"{len(activity.stats)} with stats, {observed} observations")
-st.text(f"{len(activity.errors)} failed")
+st.text(f"{len(found.stats)} with stats, {observed} observations")
+st.text(f"{len(found.errors)} failed")
 """
 
 

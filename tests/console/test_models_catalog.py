@@ -1,5 +1,6 @@
 """The model catalog prices models like the server: table first, API figure wins, unknown = max."""
 
+from vision_api import Scanner
 from vision_console import models_catalog as mc
 
 
@@ -55,3 +56,36 @@ def test_estimated_monthly_credits():
     assert mc.estimated_monthly_credits(no_estimate) is None
     assert mc.estimated_monthly_credits({"estimated_monthly_credits": 42}) == 42
     assert mc.credits_to_usd(600) == 6.0
+
+
+def _scanner(**fields: object) -> Scanner:
+    data: dict[str, object] = {
+        "id": "7d0c2f0e-1111-4a4a-9b9b-0123456789ab",
+        "name": "Checkout",
+        "description": "",
+        "scanner_type": "monitor",
+        "scanner_config": {"prompt": "Did checkout fail?"},
+        "query": {},
+        "sampling_rate": 0.5,
+        "provider": "google",
+        "model": "gemini-3-flash-preview",
+        "enabled": True,
+        "emits_signals": False,
+        "scanner_version": 1,
+        "estimated_monthly_observations": 120,
+        "created_at": "2026-10-01T00:00:00Z",
+        "created_by": None,
+    }
+    data.update(fields)
+    return Scanner.from_dict(data)
+
+
+def test_a_saved_scanners_price_and_month_read_its_typed_fields():
+    assert mc.scanner_price(_scanner()) == 5
+    assert mc.scanner_price(_scanner(credits_per_observation=9)) == 9
+    assert mc.scanner_price(_scanner(model="gemini-9-unknown")) == mc.UNKNOWN_MODEL_CREDITS
+    assert mc.scanner_monthly_credits(_scanner()) == 600
+    assert mc.scanner_monthly_credits(_scanner(estimated_monthly_credits=42)) == 42
+    assert mc.scanner_monthly_credits(_scanner(estimated_monthly_observations=None)) is None
+    lite = _scanner(model="gemini-3.1-flash-lite-preview", estimated_monthly_observations=50)
+    assert mc.scanner_monthly_credits(lite) == 100

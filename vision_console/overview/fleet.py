@@ -1,28 +1,38 @@
-"""The Overview's fleet result: fetched and built once per data generation, then only drawn.
+"""The Overview's data: the project's scanner lists, and the fleet result built from them.
 
-``load_fleet`` fetches every scanner's activity on a bounded pool (each worker thread on its own
-client) and ``build_fleet`` turns it into everything the page shows below the metrics strip: the
-table frame, the totals, which scanners failed, and both charts as ready Vega-Lite specs. The page
-keeps the result in the session (``vision_console.cache.remember``), so a rerun that changes nothing
-neither fetches, nor assembles frames, nor builds a chart.
+``project`` reads the scanner counts, the creators and every scanner (kept per viewer until the
+data changes: ``vision_console.cache.remember``). ``fleet`` fetches every scanner's activity
+(shared by every viewer of the same credentials: ``overview/activity.py``) and ``build_fleet``
+turns it into everything the page shows below the metrics strip: the table frame, the totals,
+which scanners failed, and both charts as ready Vega-Lite specs. The result is kept in the
+session, so a rerun that changes nothing neither fetches, nor assembles frames, nor builds a chart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import streamlit as st
 
-from vision_api import Scanner, VisionClient
-from vision_console import cache, connection, cost_charts
-from vision_console.observations.charts import chart_spec
-from vision_console.overview import fleet_table as overview_view
+from vision_api import Scanner, ScannerStats, User, VisionAPIError
+from vision_console import cache, navigation, render
+from vision_console.chart_spec import chart_spec
+from vision_console.overview import activity, charts, frames
+from vision_console.overview.activity import RECENT_DAYS, FleetActivity
 
-DAYS = overview_view.RECENT_DAYS
+
+@dataclass(frozen=True)
+class Project:
+    """What the API lists about the project's scanners, before any per-scanner request."""
+
+    type_counts: ScannerStats
+    creators: list[User]
+    scanners: list[Scanner]
 
 
 @dataclass(frozen=True)
@@ -41,76 +51,77 @@ class Fleet:
     """Scanners whose newest-observations fetch hit the cap before the window's start."""
 
 
-def load_activity(
-    client: VisionClient, scanner_ids: Sequence[str], days: int = DAYS
-) -> overview_view.FleetActivity:
-    """Every scanner's stats and newest observations, each worker thread on its own client."""
-    with connection.per_thread(client) as own_client:
-        return overview_view.fetch_fleet_activity(
-            scanner_ids,
-            stats=lambda scanner_id: own_client().observations.stats(scanner_id, recent_days=days),
-            recent=lambda scanner_id, limit: (
-                own_client()
-                .observations.list(scanner_id, order_by="-created_at", limit=limit)
-                .items
-            ),
+def project() -> Project | None:
+    """A Refresh button, then the project's scanner lists; None (the error shown) on failure."""
+    st.button(
+        "Refresh",
+        key="overview_refresh",
+        icon=":material/refresh:",
+        help="Read everything again from the API; otherwise kept until data changes here.",
+        on_click=cache.invalidate,
+    )
+    try:
+        return cache.remember(
+            "overview:lists",
+            (),
+            lambda: Project(cache.scanner_stats(), cache.creators(), cache.all_scanners()),
         )
+    except VisionAPIError as error:
+        render.show_api_error(error, "load the scanners")
+        return None
 
 
-def shared_activity(scanners: Sequence[Scanner], days: int = DAYS) -> overview_view.FleetActivity:
-    """This viewer's fleet activity, shared with every viewer of the same credentials.
+def no_scanners_yet() -> None:
+    """What an empty project shows instead of the table: where to create the first scanner."""
+    st.info("No scanners yet. Create your first one on the Scanners page.", icon=":material/radar:")
+    st.page_link(navigation.SCANNERS.path, label="Go to Scanners", icon=":material/add:")
 
-    Kept by ``vision_console.cache.shared`` under the scanners' ids and versions (so a scanner
-    list read afresh gets activity to match), fetched with this viewer's own client. A load in
-    which any scanner failed is returned to this viewer but not shared: a failed scanner is
-    usually a passing fault, and the next viewer should try it again.
-    """
-    versions = tuple((scanner.id, scanner.scanner_version) for scanner in scanners)
-    client = connection.client()
 
-    def load() -> overview_view.FleetActivity:
-        activity = load_activity(client, [scanner_id for scanner_id, _ in versions], days)
-        if activity.errors:
-            raise cache.Incomplete(activity)
-        return activity
+def fleet(scanners: Sequence[Scanner]) -> Fleet:
+    """Every scanner's activity and everything built from it: once per data generation."""
 
-    return cache.shared("overview:activity", (versions, days), load)
+    def load() -> Fleet:
+        with st.spinner(f"Loading the activity of {len(scanners)} scanners…"):
+            found = activity.shared_activity(scanners)
+        return build_fleet(scanners, found, datetime.now(UTC), observations_link)
+
+    today = datetime.now(UTC).date()
+    return cache.remember("overview:fleet", (RECENT_DAYS, today, tuple(scanners)), load)
+
+
+def observations_link(scanner_id: str) -> str:
+    """The table's link to the Observations page filtered to one scanner (a new tab)."""
+    page = navigation.OBSERVATIONS.path.removeprefix("pages/").removesuffix(".py")
+    return f"{page}?scanner={scanner_id}"
 
 
 def build_fleet(
     scanners: Sequence[Scanner],
-    activity: overview_view.FleetActivity,
+    found: FleetActivity,
     now: datetime,
-    observations_link: Callable[[str], str],
-    days: int = DAYS,
+    link: Callable[[str], str],
+    days: int = RECENT_DAYS,
 ) -> Fleet:
     """The table, totals, failures and chart specs for ``scanners`` and their activity."""
-    last_seen = {
-        sid: overview_view.last_observation_at(obs) for sid, obs in activity.recent.items()
-    }
-    table = overview_view.fleet_frame(scanners, activity.stats, last_seen, observations_link)
+    last_seen = {sid: activity.last_observation_at(obs) for sid, obs in found.recent.items()}
+    table = frames.fleet_frame(scanners, found.stats, last_seen, link)
     names_by_id = dict(zip(table["id"], table["name"], strict=True))
-    costs = overview_view.monthly_cost_frame(table)
-    daily = overview_view.daily_observations(activity.recent, names_by_id, now=now, days=days)
-    since = overview_view.window_start(now, days)
+    costs = frames.monthly_cost_frame(table)
+    daily = frames.daily_observations(found.recent, names_by_id, now=now, days=days)
+    since = activity.window_start(now, days)
     return Fleet(
         table=table,
         arrow_table=pa.Table.from_pandas(table, preserve_index=False),
-        totals=overview_view.fleet_totals(table),
-        failed_names=tuple(names_by_id[sid] for sid in activity.errors if sid in names_by_id),
-        first_error=next(iter(activity.errors.values()), None),
-        cost_spec=(
-            None if costs.empty else chart_spec(cost_charts.monthly_cost_by_scanner_chart(costs))
-        ),
+        totals=frames.fleet_totals(table),
+        failed_names=tuple(names_by_id[sid] for sid in found.errors if sid in names_by_id),
+        first_error=next(iter(found.errors.values()), None),
+        cost_spec=None if costs.empty else chart_spec(charts.monthly_cost_by_scanner_chart(costs)),
         daily_spec=(
-            None
-            if daily.empty
-            else chart_spec(cost_charts.observations_over_time_chart(daily, days))
+            None if daily.empty else chart_spec(charts.observations_over_time_chart(daily, days))
         ),
         capped_names=tuple(
             names_by_id[sid]
-            for sid, obs in activity.recent.items()
-            if sid in names_by_id
-            and not overview_view.covers_window(obs, activity.limits[sid], since)
+            for sid, obs in found.recent.items()
+            if sid in names_by_id and not activity.covers_window(obs, found.limits[sid], since)
         ),
     )
