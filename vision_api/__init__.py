@@ -34,6 +34,7 @@ from ._exceptions import (
     VisionAPIError,
 )
 from ._hosts import CLOUD_ORIGINS, HostPolicy
+from ._urls import BaseURL, parse_base_url
 from .models import (
     OBSERVATION_STATUSES,
     SCANNER_TYPES,
@@ -75,6 +76,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BaseURL",
     "ClassifierStats",
     "ConfigurationError",
     "ConflictError",
@@ -110,4 +112,5 @@ __all__ = [
     "VisionAPIError",
     "VisionClient",
     "__version__",
+    "parse_base_url",
 ]

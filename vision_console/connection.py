@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from vision_api import VisionClient
+from vision_api import ConfigurationError, HostPolicy, VisionClient, parse_base_url
 
 Source = Literal["sidebar", "secrets", "env", "demo"]
 
@@ -31,6 +31,7 @@ _CONNECTION_KEY = "_vision_connection"
 DATA_DIR_ENV = "VISION_CONSOLE_DATA_DIR"
 READ_ONLY_ENV = "VISION_CONSOLE_READ_ONLY"
 ALLOWED_HOSTS_ENV = "VISION_CONSOLE_ALLOWED_HOSTS"
+ALLOW_ANY_HOST_ENV = "VISION_CONSOLE_ALLOW_ANY_HOST"
 DEFAULT_HOST = "https://us.posthog.com"
 
 
@@ -58,6 +59,9 @@ class Settings:
 
     read_only: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    """Hosts a viewer may connect to besides PostHog Cloud (bare names: https on 443)."""
+    allow_any_host: bool = False
+    """The operator's opt-in for self-hosted PostHog: any public host (never a private one)."""
     default_host: str = DEFAULT_HOST
     default_project_id: int | None = None
 
@@ -94,7 +98,10 @@ def fingerprint(host: str, project_id: int, api_key: str) -> str:
 
 
 def normalize_host(raw: str) -> str:
-    """``https://x.posthog.com/api/`` -> ``https://x.posthog.com``; refuses non-http(s) hosts."""
+    """``https://x.posthog.com/api/`` -> ``https://x.posthog.com`` (a bare name gets https).
+
+    Raises ConnectionSettingsError (field ``host``) for anything the client would refuse.
+    """
     text = raw.strip()
     if not text:
         raise ConnectionSettingsError(
@@ -102,13 +109,10 @@ def normalize_host(raw: str) -> str:
         )
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConnectionSettingsError("host", "The host must be an http(s) URL.")
-    path = parts.path.rstrip("/")
-    if path.endswith("/api"):
-        path = path[: -len("/api")]
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    try:
+        return parse_base_url(text).url
+    except ConfigurationError as exc:
+        raise ConnectionSettingsError("host", str(exc)) from None
 
 
 def parse_project_id(raw: object, *, field_name: str = "project_id") -> int:
@@ -124,15 +128,10 @@ def parse_project_id(raw: object, *, field_name: str = "project_id") -> int:
     return value
 
 
-def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
-    """True when no allow-list is set, or when the host's name is on it."""
-    if not allowed_hosts:
-        return True
-    name = (urlsplit(host).hostname or "").lower()
-    allowed = {
-        (urlsplit(h if "://" in h else f"//{h}").hostname or "").lower() for h in allowed_hosts
-    }
-    return name in allowed
+def viewer_policy(settings: Settings) -> HostPolicy:
+    """Where a viewer-typed host may point this server: deny by default (PostHog Cloud and the
+    operator's ``allowed_hosts``), any *public* host only with ``allow_any_host``."""
+    return HostPolicy(allowed_hosts=settings.allowed_hosts, allow_any_host=settings.allow_any_host)
 
 
 def _secrets_table() -> tuple[Mapping[str, Any], str | None]:
@@ -172,6 +171,7 @@ def load_settings() -> tuple[Settings, Credentials | None, Credentials | None, l
         notices.append(notice)
     read_only = _as_bool(table.get("read_only", os.environ.get(READ_ONLY_ENV, False)))
     allowed = _as_hosts(table.get("allowed_hosts", os.environ.get(ALLOWED_HOSTS_ENV, "")))
+    any_host = _as_bool(table.get("allow_any_host", os.environ.get(ALLOW_ANY_HOST_ENV, False)))
     secret_creds = _credentials_from(table, "secrets", notices)
     env_creds = _credentials_from(
         {
@@ -185,7 +185,7 @@ def load_settings() -> tuple[Settings, Credentials | None, Credentials | None, l
     defaults = secret_creds or env_creds
     default_host = str(table.get("host") or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
     default_project: int | None = defaults.project_id if defaults else None
-    settings = Settings(read_only, allowed, default_host, default_project)
+    settings = Settings(read_only, allowed, any_host, default_host, default_project)
     return settings, secret_creds, env_creds, notices
 
 
@@ -206,16 +206,39 @@ def _credentials_from(
 def sidebar_credentials(
     host: str, project_id: str, api_key: str, settings: Settings
 ) -> Credentials:
-    """Validate what a viewer typed in the sidebar; raises ConnectionSettingsError per field."""
+    """Validate what a viewer typed in the sidebar, sending nothing.
+
+    Raises ConnectionSettingsError naming the field to flag: a malformed host, a host the
+    deployment's policy refuses, a project id that is not a positive number, or a key the
+    client refuses (blank, spaces as in a pasted ``Bearer phx_…``, non-ASCII characters).
+    """
     normalized = normalize_host(host)
-    if not host_allowed(normalized, settings.allowed_hosts):
-        raise ConnectionSettingsError(
-            "host", "This console may only connect to: " + ", ".join(settings.allowed_hosts) + "."
-        )
+    try:
+        viewer_policy(settings).check(normalized)
+    except ConfigurationError as exc:
+        raise ConnectionSettingsError("host", str(exc)) from None
     project = parse_project_id(project_id)
-    if not api_key.strip():
+    key = api_key.strip()
+    if not key:
         raise ConnectionSettingsError("api_key", "Enter a personal API key.")
-    return Credentials(normalized, project, api_key.strip(), "sidebar")
+    credentials = Credentials(normalized, project, key, "sidebar")
+    try:
+        new_client(credentials, settings).close()
+    except ConfigurationError as exc:
+        field_name = exc.field if exc.field in ("host", "project_id", "api_key") else "host"
+        raise ConnectionSettingsError(field_name, str(exc)) from None
+    return credentials
+
+
+def new_client(credentials: Credentials, settings: Settings) -> VisionClient:
+    """A client for ``credentials``. A viewer's own host goes through the viewer policy; the
+    operator's (secrets, environment) and the demo sandbox's are trusted as configured."""
+    return VisionClient(
+        base_url=credentials.host,
+        project_id=credentials.project_id,
+        api_key=credentials.api_key,
+        host_policy=viewer_policy(settings) if credentials.source == "sidebar" else None,
+    )
 
 
 def demo_data_dir() -> Path:
@@ -273,12 +296,7 @@ def activate(credentials: Credentials, settings: Settings) -> Connection:
     if not (isinstance(held, tuple) and held[0] == digest):
         if isinstance(held, tuple):
             held[1].close()
-        client = VisionClient(
-            base_url=credentials.host,
-            project_id=credentials.project_id,
-            api_key=credentials.api_key,
-        )
-        st.session_state[_CLIENT_KEY] = (digest, client)
+        st.session_state[_CLIENT_KEY] = (digest, new_client(credentials, settings))
     st.session_state[_CONNECTION_KEY] = connection
     return connection
 

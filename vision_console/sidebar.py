@@ -18,6 +18,8 @@ _SOURCE_LABELS = {
     "demo": "the demo sandbox",
 }
 _FORM_ERROR_KEY = "_connect_form_error"
+_CLEAR_KEY_FIELD = "_connect_clear_key"
+API_KEY_FIELD = "connect_api_key"
 _CHECK_RESULT_KEY = "_connection_check_result"
 
 
@@ -34,10 +36,12 @@ def render(current: Connection, settings: Settings, notices: Sequence[str]) -> N
         badge = ":orange-badge[Demo sandbox]" if current.is_demo else ":green-badge[PostHog]"
         read_only = " :gray-badge[Read-only]" if current.read_only else ""
         st.markdown(f"{badge}{read_only}")
-        st.caption(
-            f"Project {current.project_id} · {escape_markdown(current.host)}  \n"
-            f"Connected through {_SOURCE_LABELS[current.source]}."
+        where = (
+            "Local synthetic data"  # the sandbox's local port is nobody's business
+            if current.is_demo
+            else f"Project {current.project_id} · {escape_markdown(current.host)}"
         )
+        st.caption(f"{where}  \nConnected through {_SOURCE_LABELS[current.source]}.")
         for notice in notices:
             st.warning(escape_markdown(notice), icon=":material/warning:")
         if st.button("Test connection", icon=":material/network_check:", width="stretch"):
@@ -52,6 +56,7 @@ def render(current: Connection, settings: Settings, notices: Sequence[str]) -> N
             "Disconnect", icon=":material/logout:", width="stretch"
         ):
             connection.disconnect()
+            st.session_state[_CLEAR_KEY_FIELD] = True
             st.rerun()
     render_connect_form(settings)
 
@@ -74,32 +79,54 @@ def render_connect_form(settings: Settings, *, expanded: bool = False) -> None:
     )
     if not box.open:
         return
+    if st.session_state.pop(_CLEAR_KEY_FIELD, False):
+        st.session_state.pop(API_KEY_FIELD, None)  # before the widget exists: it starts empty
+    error = st.session_state.get(_FORM_ERROR_KEY)
+    field, message = error if isinstance(error, tuple) else (None, None)
     with box, st.form("connect_form", border=False):
         host = st.text_input("Host", value=settings.default_host, key="connect_host")
+        _field_error(field, message, "host")
         default_project = str(settings.default_project_id or "")
         project = st.text_input("Project id", value=default_project, key="connect_project")
+        _field_error(field, message, "project_id")
         api_key = st.text_input(
             "Personal API key",
             type="password",
-            key="connect_api_key",
+            key=API_KEY_FIELD,
             help="Needs replay_scanner:read/write and session_recording:read. "
             "Kept in this browser session only; never stored or logged.",
         )
-        error = st.session_state.get(_FORM_ERROR_KEY)
-        if error:
-            st.error(escape_markdown(error))
+        _field_error(field, message, "api_key")
         if st.form_submit_button("Connect", icon=":material/login:", width="stretch"):
             _connect(host, project, api_key, settings)
 
 
+def _field_error(field: str | None, message: str | None, name: str) -> None:
+    """The last Connect's error, under the field it is about."""
+    if field == name and message:
+        st.error(escape_markdown(f"{_FIELD_LABELS[name]}: {message}"), icon=":material/error:")
+
+
 def _connect(host: str, project: str, api_key: str, settings: Settings) -> None:
+    """Validate, then test the new connection before it replaces the current one: a key that
+    does not work leaves the viewer where they were, with the reason under its field."""
     try:
         credentials = connection.sidebar_credentials(host, project, api_key, settings)
     except ConnectionSettingsError as exc:
-        st.session_state[_FORM_ERROR_KEY] = f"{_FIELD_LABELS[exc.field]}: {exc}"
+        st.session_state[_FORM_ERROR_KEY] = (exc.field, str(exc))
+        st.rerun()
+    with st.spinner("Testing the connection…"):
+        candidate = connection.new_client(credentials, settings)
+        try:
+            result = check_connection(candidate, credentials.host, credentials.project_id)
+        finally:
+            candidate.close()
+    if not result.ok:
+        st.session_state[_FORM_ERROR_KEY] = (result.field or "host", result.message)
         st.rerun()
     st.session_state.pop(_FORM_ERROR_KEY, None)
     st.session_state[connection.SIDEBAR_CREDENTIALS_KEY] = credentials
+    st.session_state[_CLEAR_KEY_FIELD] = True
     st.rerun()
 
 

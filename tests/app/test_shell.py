@@ -113,31 +113,94 @@ def test_read_only_is_shown(sandbox: Any) -> None:
     assert ":gray-badge[Read-only]" in _sidebar_markdown(at)
 
 
-def test_sidebar_credentials_take_precedence_and_disconnect_restores(sandbox: Any) -> None:
-    at = _frame(sandbox)
-    at.sidebar.text_input(key="connect_host").set_value(sandbox.base_url)
-    at.sidebar.text_input(key="connect_project").set_value(str(sandbox.other_project_id))
-    at.sidebar.text_input(key="connect_api_key").set_value(sandbox.other_api_key)
-    at.sidebar.button[-1].click().run()
+def _origin(sandbox: Any) -> dict[str, Any]:
+    """Secrets allowing viewers to connect to the test sandbox (a loopback origin, which the
+    default policy refuses)."""
+    return {"allowed_hosts": [sandbox.base_url]}
+
+
+def _connect(at: AppTest, host: str, project: object, key: str) -> AppTest:
+    at.sidebar.text_input(key="connect_host").set_value(host)
+    at.sidebar.text_input(key="connect_project").set_value(str(project))
+    at.sidebar.text_input(key="connect_api_key").set_value(key)
+    at.get("form_submit_button")[0].click().run()
     assert not at.exception
+    return at
+
+
+def _errors(at: AppTest) -> str:
+    return " ".join(_texts(at.sidebar.error)).replace("\\", "").replace("\u2060", "")
+
+
+def test_sidebar_credentials_take_precedence_and_disconnect_restores(sandbox: Any) -> None:
+    at = _connect(
+        _frame(sandbox, secrets=_origin(sandbox)),
+        sandbox.base_url,
+        sandbox.other_project_id,
+        sandbox.other_api_key,
+    )
     status = _sidebar_markdown(at)
     assert f"Project {sandbox.other_project_id}" in status and "your own key" in status
+    assert at.sidebar.text_input(key="connect_api_key").value == ""  # cleared on Connect
     disconnect = next(b for b in at.sidebar.button if b.label == "Disconnect")
     disconnect.click().run()
     assert f"Project {sandbox.project_id}" in _sidebar_markdown(at)
+    assert at.sidebar.text_input(key="connect_api_key").value == ""
 
 
-def test_sidebar_refuses_a_host_outside_the_allow_list(sandbox: Any) -> None:
-    at = _frame(sandbox, secrets={"allowed_hosts": ["us.posthog.com"]})
-    at.sidebar.text_input(key="connect_host").set_value("http://169.254.169.254")
-    at.sidebar.text_input(key="connect_project").set_value("1")
-    at.sidebar.text_input(key="connect_api_key").set_value("phx_anything")
-    at.sidebar.button[-1].click().run()
-    assert not at.exception
-    errors = " ".join(_texts(at.sidebar.error)).replace("\\", "")
-    assert "Host: This console may only connect to: us.posthog.com" in errors
+def test_a_new_connection_is_tested_before_it_replaces_the_current_one(sandbox: Any) -> None:
+    """A wrong key leaves the viewer on the working connection, told what to fix; nothing of
+    the refused connection is shown as if it were connected."""
+    at = _connect(
+        _frame(sandbox, secrets=_origin(sandbox)), sandbox.base_url, sandbox.project_id, "phx_no"
+    )
+    assert "Personal API key: The API key was rejected" in _errors(at)
+    status = _sidebar_markdown(at)
+    assert "this deployment's secrets" in status and "your own key" not in status
+    assert at.sidebar.text_input(key="connect_api_key").value == "phx_no"  # kept to fix
+
+
+def test_a_valid_key_on_a_wrong_project_is_blamed_on_the_project_id(sandbox: Any) -> None:
+    at = _connect(
+        _frame(sandbox, secrets=_origin(sandbox)), sandbox.base_url, 987654, sandbox.api_key
+    )
+    assert "Project id:" in _errors(at)
+    assert "scope" not in _errors(at)
+
+
+def test_sidebar_refuses_a_host_outside_the_policy_before_sending_anything(sandbox: Any) -> None:
+    at = _connect(_frame(sandbox), "http://169.254.169.254", 1, "phx_anything")
+    assert "Host: This console may connect only to https://us.posthog.com" in _errors(at)
     assert "this deployment's secrets" in _sidebar_markdown(at)
     assert at.sidebar.text_input(key="connect_api_key").value == "phx_anything"
+
+
+@pytest.mark.parametrize(
+    ("host", "key", "field"),
+    [
+        ("https://us.posthog.com", "Bearer phx_abc", "Personal API key"),
+        ("https://us.posthog.com", "phx_€", "Personal API key"),
+        ("http://a..b", "phx_abc", "Host"),
+        ("http://[::1", "phx_abc", "Host"),
+        ("http://host@us.posthog.com", "phx_abc", "Host"),
+    ],
+)
+def test_input_the_client_refuses_is_an_error_on_its_field(
+    sandbox: Any, host: str, key: str, field: str
+) -> None:
+    at = _connect(_frame(sandbox), host, 1, key)
+    assert _errors(at).startswith(f"{field}:")
+    assert "phx_abc" not in _errors(at)
+
+
+def test_the_demo_sidebar_does_not_show_the_sandbox_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISION_CONSOLE_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT_SECONDS).run()
+    status = _sidebar_markdown(at)
+    assert "127.0.0.1" not in status and "localhost" not in status
+    assert "Local synthetic data" in status
 
 
 READS_SCRIPT = """
@@ -182,7 +245,7 @@ def test_clearing_caches_never_starts_a_second_demo_sandbox(
     ).run()
     before = _sidebar_markdown(at)
     st.cache_resource.clear()
-    st.cache_cache.clear()
+    st.cache_data.clear()
     at.run()
     assert not at.exception
     assert _sidebar_markdown(at) == before

@@ -274,7 +274,8 @@ def console(
     e2e_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleServer]:
     """The console configured through environment variables for the sandbox's main project."""
-    server = start_console(tmp_path_factory.mktemp("console"), env_for(e2e_sandbox))
+    env = {**env_for(e2e_sandbox), "VISION_CONSOLE_ALLOWED_HOSTS": e2e_sandbox.base_url}
+    server = start_console(tmp_path_factory.mktemp("console"), env)
     try:
         yield server
     finally:
@@ -283,12 +284,12 @@ def console(
     assert e2e_sandbox.api_key not in server.log_text()
 
 
-LOCKED_ALLOWED_HOST = "127.0.0.1"
-
-
 @pytest.fixture(scope="session")
-def locked_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
-    """A shared-dashboard deployment: demo mode, read-only, and API hosts limited to loopback.
+def locked_console(
+    e2e_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleServer]:
+    """A shared-dashboard deployment: demo mode, read-only, and viewer hosts limited to PostHog
+    Cloud plus one listed origin (the test sandbox's).
 
     No credentials are configured, so it starts its own demo sandbox with its data in a
     temporary folder (the demo banner shows).
@@ -299,7 +300,7 @@ def locked_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
         {
             "VISION_CONSOLE_DATA_DIR": str(directory / "data"),
             "VISION_CONSOLE_READ_ONLY": "1",
-            "VISION_CONSOLE_ALLOWED_HOSTS": LOCKED_ALLOWED_HOST,
+            "VISION_CONSOLE_ALLOWED_HOSTS": e2e_sandbox.base_url,
         },
     )
     try:

@@ -273,7 +273,7 @@ def test_estimate_query_fields(
     key=st.one_of(st.just(""), st.text(max_size=80)),
 )
 def test_connect_form_fields(fuzz_sandbox: Sandbox, host: str, project: str, key: str) -> None:
-    at = make_app(fuzz_sandbox, frame_only=True, secrets={"allowed_hosts": ["127.0.0.1"]})
+    at = make_app(fuzz_sandbox, frame_only=True, secrets={"allowed_hosts": [DEAD_ALLOWED_HOST]})
     at.text_input(key="connect_host").set_value(host)
     at.text_input(key="connect_project").set_value(project)
     at.text_input(key="connect_api_key").set_value(key)

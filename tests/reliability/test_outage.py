@@ -73,7 +73,7 @@ def _short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def forget_cached_reads(sandbox: Sandbox) -> None:
     """What time does to a session during a long outage: every cached read has expired."""
-    st.cache_cache.clear()
+    st.cache_data.clear()
     cache.invalidate(connection.fingerprint(sandbox.base_url, sandbox.project_id, sandbox.api_key))
 
 
