@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
-from vision_console import cost, models_catalog
+from vision_console import cost, models_catalog, navigation
 from vision_console.estimate import charts, inputs
 from vision_console.scanners import form_panel as scanner_form_view
 from vision_sandbox import Sandbox
@@ -437,3 +437,36 @@ def test_switching_source_and_back_starts_from_the_scanners_own_filters(
     assert section_label(at, "Recordings to scan").endswith("· without test accounts")
     assert not at.toggle  # collapsed again, as on a first visit
     assert open_filters(at, prefix).toggle(key=f"{prefix}:tests").value is True
+
+
+def test_the_source_is_mirrored_in_the_url_and_a_bad_link_falls_back_to_the_draft(
+    app: AppFactory, own_scanner: Scanner
+) -> None:
+    at = open_page(app)
+    assert at.selectbox(key=SOURCE).value == inputs.DRAFT_SOURCE
+    assert "scanner" not in at.query_params  # the default is left out of links
+    at.selectbox(key=SOURCE).set_value(own_scanner.id).run()
+    assert at.query_params["scanner"] == own_scanner.id
+    at.selectbox(key=SOURCE).set_value(inputs.DRAFT_SOURCE).run()
+    assert "scanner" not in at.query_params
+
+    garbled = app("estimate", query_params={"scanner": "not-an-id"})
+    assert garbled.selectbox(key=SOURCE).value == inputs.DRAFT_SOURCE
+    assert any("expected an id like" in w.value for w in garbled.warning)
+
+    missing = app("estimate", query_params={"scanner": str(uuid.uuid4())})
+    assert missing.selectbox(key=SOURCE).value == inputs.DRAFT_SOURCE
+    assert any("linked scanner was not found" in w.value for w in missing.warning)
+    assert "scanner" not in missing.query_params
+
+
+def test_the_source_is_kept_when_the_viewer_comes_back_from_another_page(
+    app: AppFactory, own_scanner: Scanner
+) -> None:
+    at = open_page(app, own_scanner)
+    at.switch_page(navigation.OVERVIEW.path).run()
+    assert SOURCE not in at.session_state  # Streamlit forgot the widget the page did not draw
+    at.switch_page(navigation.ESTIMATE.path).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key=SOURCE).value == own_scanner.id
+    assert at.query_params["scanner"] == own_scanner.id
