@@ -1,8 +1,10 @@
 """One observation as text: its headline result, reasoning, error explained, lifecycle and
 the scanner snapshot it ran with, plus the small formatters the table and detail share.
 
-Everything returned is plain text for ``st.text``/dataframe cells: API strings are passed
-through verbatim, never turned into Markdown.
+Shared by the Observations explorer and the Scanners page (the result of "apply to a
+session"). Everything reads the typed ``vision_api.Observation``; everything returned is plain
+text for ``st.text``/dataframe cells: API strings are passed through verbatim, never turned
+into Markdown. A result's headline is the scanner type's own (``scanner_types``).
 """
 
 from __future__ import annotations
@@ -10,16 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from vision_console.observations.payload import (
-    mapping,
-    model_output,
-    number,
-    raw_of,
-    strings,
-    timestamp,
-)
+from vision_api import Observation
+from vision_console import scanner_types
+from vision_console.scanner_types import Headline
 
 
 def moment_url(recording: str | None, at_ms: int) -> str | None:
@@ -64,44 +63,49 @@ _INELIGIBLE_KINDS: Mapping[str, tuple[str, str]] = {
 }
 
 
-def explain_error(error_reason: Any) -> dict[str, str] | None:
+@dataclass(frozen=True, slots=True)
+class ExplainedError:
+    """An ``error_reason`` explained: its kind, a label and description a person can read,
+    whether the kind means ``failed`` or ``ineligible`` ("" when unknown), and the message."""
+
+    kind: str
+    label: str
+    description: str
+    category: str
+    message: str
+
+
+def explain_reason(error_reason: str) -> ExplainedError | None:
     """Split an ``error_reason`` ("kind:human message") into kind, label, description, message.
 
     Unknown kinds keep their raw kind as the label; a reason without a kind is all message.
     Returns None for an empty reason.
     """
-    if not isinstance(error_reason, str) or not error_reason.strip():
+    if not error_reason.strip():
         return None
     kind, sep, message = error_reason.partition(":")
     kind = kind.strip()
     if not sep or not re.fullmatch(r"[a-z][a-z0-9_]*", kind):
-        return {
-            "kind": "",
-            "label": "Error",
-            "description": "",
-            "category": "",
-            "message": error_reason.strip(),
-        }
+        return ExplainedError("", "Error", "", "", error_reason.strip())
     if kind in _FAILED_KINDS:
         (label, description), category = _FAILED_KINDS[kind], "failed"
     elif kind in _INELIGIBLE_KINDS:
         (label, description), category = _INELIGIBLE_KINDS[kind], "ineligible"
     else:
         label, description, category = kind.replace("_", " ").capitalize(), "", ""
-    return {
-        "kind": kind,
-        "label": label,
-        "description": description,
-        "category": category,
-        "message": message.strip(),
-    }
+    return ExplainedError(kind, label, description, category, message.strip())
 
 
-def reasoning_text(output: Mapping[str, Any]) -> str:
+def explain_error(observation: Observation) -> ExplainedError | None:
+    """Why an observation failed or was skipped, or None when it has no error reason."""
+    return explain_reason(observation.error_reason)
+
+
+def reasoning_text(observation: Observation) -> str:
     """The model's reasoning (or a summarizer's summary) as plain text."""
-    for key in ("reasoning", "summary"):
-        text = output.get(key)
-        if isinstance(text, str) and text.strip():
+    output = observation.model_output
+    for text in (observation.reasoning, observation.summary):
+        if text and text.strip():
             return text
     for key in ("reasoning_segments", "summary_segments"):
         segments = output.get(key)
@@ -119,11 +123,13 @@ def _segment_text(segment: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def cited_moments(output: Mapping[str, Any]) -> list[int]:
+def cited_moments(observation: Observation) -> list[int]:
     """Distinct timestamps (ms from session start) the model cited, in order of appearance."""
     moments: dict[int, None] = {}
+    output = observation.model_output
     for key in ("reasoning_segments", "summary_segments"):
-        for segment in output.get(key) or []:
+        segments = output.get(key)
+        for segment in segments if isinstance(segments, list) else ():
             if (
                 isinstance(segment, Mapping)
                 and segment.get("kind") == "chip"
@@ -144,7 +150,7 @@ def format_offset(milliseconds: int) -> str:
 
 def format_duration(seconds: float | None) -> str:
     """A run duration: "850 ms", "12.4 s", "3m 05s"; "—" when unknown."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)) or seconds < 0:
+    if seconds is None or math.isnan(seconds) or seconds < 0:
         return "—"
     if seconds < 1:
         return f"{round(seconds * 1000)} ms"
@@ -154,90 +160,52 @@ def format_duration(seconds: float | None) -> str:
     return f"{minutes}m {secs:02d}s"
 
 
-def confidence_label(confidence: float | None) -> str:
+def confidence_label(observation: Observation) -> str:
     """High (≥ 0.8), Medium (≥ 0.5) or Low, with the percentage; "—" when unknown."""
+    confidence = observation.confidence
     if confidence is None or math.isnan(confidence):
         return "—"
     level = "High" if confidence >= 0.8 else "Medium" if confidence >= 0.5 else "Low"
     return f"{level} ({confidence:.0%})"
 
 
-def user_label(user: Any) -> str:
-    if not isinstance(user, Mapping):
-        return ""
-    name = " ".join(str(user.get(key) or "").strip() for key in ("first_name", "last_name"))
-    return name.strip() or str(user.get("email") or "")
+_NO_RESULT: Mapping[str, str] = {
+    "pending": "Waiting to start",
+    "running": "Scanning now…",
+    "failed": "Failed before completion",
+    "ineligible": "The model was not invoked",
+}
 
 
-def headline(item: Any, scanner_type: str) -> dict[str, Any]:
-    """The detail view's headline: {"label", "value", "caption"} per scanner type.
+def headline(observation: Observation, scanner_type: str) -> Headline:
+    """The observation's result in a few words, as its scanner type states it.
 
-    Monitor: the verdict; scorer: "score / max" with the scale label; classifier: the tags
-    (freeform marked); summarizer: the title. Unsettled or failed rows say why there is none.
+    The type's own headline (``scanner_types.facts(kind).headline``) reads the result with the
+    scanner config the observation ran with; an unsettled or failed row says why it has none.
     """
-    raw = raw_of(item)
-    output = model_output(raw)
-    status = str(raw.get("status") or "")
-    if not output:
-        reason = {
-            "pending": "Waiting to start",
-            "running": "Scanning now…",
-            "failed": "Failed before completion",
-            "ineligible": "The model was not invoked",
-        }.get(status, "No result")
-        return {"label": "Result", "value": reason, "caption": ""}
-    snapshot = mapping(raw.get("scanner_snapshot"))
-    config = mapping(snapshot.get("scanner_config"))
-    if scanner_type == "monitor":
-        verdict = output.get("verdict")
-        return {
-            "label": "Verdict",
-            "value": str(verdict).upper() if verdict else "—",
-            "caption": "",
-        }
-    if scanner_type == "scorer":
-        score = number(output.get("score"))
-        scale = mapping(config.get("scale"))
-        top = number(scale.get("max"))
-        value = "—" if score is None else f"{score:g}" + (f" / {top:g}" if top is not None else "")
-        label = output.get("label") or scale.get("label")
-        return {
-            "label": "Score",
-            "value": value,
-            "caption": str(label) if isinstance(label, str) else "",
-        }
-    if scanner_type == "classifier":
-        fixed, free = strings(output.get("tags")), strings(output.get("tags_freeform"))
-        value = ", ".join(fixed + [f"{tag} (freeform)" for tag in free]) or "No tags"
-        return {"label": "Tags", "value": value, "caption": ""}
-    title = output.get("title")
-    return {
-        "label": "Summary",
-        "value": str(title) if isinstance(title, str) else "—",
-        "caption": "",
-    }
+    if observation.scanner_result is None or not observation.model_output:
+        return Headline("Result", _NO_RESULT.get(observation.status, "No result"))
+    snapshot = observation.scanner_snapshot
+    config = snapshot.scanner_config if snapshot else {}
+    return scanner_types.facts(scanner_type).headline(observation, config)
 
 
-def format_time(value: Any) -> str:
-    """An ISO timestamp as "2026-11-28 14:03:12 UTC"; "—" when missing or unreadable."""
-    stamp = timestamp(value)
-    return "—" if stamp is None else stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+def format_time(value: datetime | None) -> str:
+    """A timestamp as "2026-11-28 14:03:12 UTC"; "—" when missing."""
+    if value is None:
+        return "—"
+    stamp = value if value.tzinfo is None else value.astimezone(UTC)
+    return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def lifecycle(item: Any) -> list[tuple[str, str]]:
+def lifecycle(observation: Observation) -> list[tuple[str, str]]:
     """Created, started, completed and the run duration, formatted for display."""
-    raw = raw_of(item)
-    started, completed = timestamp(raw.get("started_at")), timestamp(raw.get("completed_at"))
-    duration = (
-        (completed - started).total_seconds()
-        if started is not None and completed is not None
-        else None
-    )
+    duration = observation.duration
     return [
-        ("Created", format_time(raw.get("created_at"))),
-        ("Started", format_time(raw.get("started_at"))),
-        ("Completed", format_time(raw.get("completed_at"))),
-        ("Run time", format_duration(duration)),
+        ("Created", format_time(observation.created_at)),
+        ("Started", format_time(observation.started_at)),
+        ("Completed", format_time(observation.completed_at)),
+        ("Run time", format_duration(None if duration is None else duration.total_seconds())),
     ]
 
 
@@ -253,46 +221,36 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def snapshot_items(item: Any) -> list[tuple[str, str]]:
-    """The scanner as it was when this observation ran: name, type, version, model, config."""
-    raw = raw_of(item)
-    snapshot = raw.get("scanner_snapshot")
-    if not isinstance(snapshot, Mapping):
+def snapshot_items(observation: Observation) -> list[tuple[str, str]]:
+    """The scanner as it was when this observation ran: name, type, version, model, config.
+
+    Config keys are named as the scanner type's form names them (``scanner_types``); keys the
+    console does not know are shown by their own name.
+    """
+    snapshot = observation.scanner_snapshot
+    if snapshot is None:
         return []
+    facts = scanner_types.facts(snapshot.scanner_type)
+    version = snapshot.scanner_version
     items = [
-        ("Scanner", _display(snapshot.get("name"))),
-        ("Type", _display(snapshot.get("scanner_type"))),
-        (
-            "Version",
-            f"v{snapshot['scanner_version']}"
-            if isinstance(snapshot.get("scanner_version"), int)
-            else "—",
-        ),
-        ("Model", _display(snapshot.get("model"))),
-        ("Provider", _display(snapshot.get("provider"))),
-        ("Emits signals", _display(snapshot.get("emits_signals"))),
+        ("Scanner", _display(snapshot.name)),
+        ("Type", facts.label),
+        ("Version", "—" if version is None else f"v{version}"),
+        ("Model", _display(snapshot.model)),
+        ("Provider", _display(snapshot.provider)),
+        ("Emits signals", _display(snapshot.emits_signals)),
     ]
-    config = snapshot.get("scanner_config")
-    if isinstance(config, Mapping):
-        names = {
-            "allow_inconclusive": "Allow inconclusive",
-            "multi_label": "Multi-label",
-            "allow_freeform_tags": "Freeform tags",
-            "tags": "Tag vocabulary",
-            "scale": "Scale",
-            "length": "Summary length",
-        }
-        items += [
-            (names.get(key, key.replace("_", " ").capitalize()), _display(value))
-            for key, value in config.items()
-            if key != "prompt"
-        ]
+    names = {field.name: field.label for field in facts.config_fields}
+    items += [
+        (names.get(key, key.replace("_", " ").capitalize()), _display(value))
+        for key, value in snapshot.scanner_config.items()
+        if key != "prompt"
+    ]
     return items
 
 
-def snapshot_prompt(item: Any) -> str:
+def snapshot_prompt(observation: Observation) -> str:
     """The prompt the scanner ran with (shown as plain text)."""
-    snapshot = raw_of(item).get("scanner_snapshot")
-    config = snapshot.get("scanner_config") if isinstance(snapshot, Mapping) else None
-    prompt = config.get("prompt") if isinstance(config, Mapping) else None
+    snapshot = observation.scanner_snapshot
+    prompt = snapshot.scanner_config.get("prompt") if snapshot else None
     return prompt if isinstance(prompt, str) else ""

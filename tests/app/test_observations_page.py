@@ -21,16 +21,17 @@ import requests
 from streamlit.testing.v1 import AppTest
 
 from vision_api import Scanner, VisionClient
-from vision_console import navigation
+from vision_console import navigation, scanner_types
 from vision_console import observation_text as obs_text
-from vision_console.observations import export
-from vision_console.observations import query as oq
+from vision_console.observations import records
 from vision_console.observations import state as obs_state
 from vision_sandbox import Sandbox
 
 from .conftest import AppFactory, make_app
 
 pytestmark = pytest.mark.timeout(300)
+
+key = obs_state.STATE.key
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def test_each_type_shows_its_charts_with_the_stats_values(
 
 def test_charts_follow_the_filters(app: AppFactory, client: VisionClient) -> None:
     scanner = demo_scanner(client, "monitor")
-    at = open_page(app, scanner=scanner.id, trigger="schedule", verdict="no")
+    at = open_page(app, scanner=scanner.id, triggered_by="schedule", verdict="no")
     stats = client.observations.stats(scanner.id, triggered_by="schedule", verdict="no").raw
     assert metrics(at)["Observations"] == f"{stats['status_counts']['total']:,}"
     verdicts = {r["verdict"]: r["count"] for r in chart(at, "Verdicts")[0]}
@@ -229,8 +230,8 @@ def test_filters_reach_the_api_and_the_table(
     scanner = demo_scanner(client, "monitor")
     at = open_page(app, scanner=scanner.id)
     sent.clear()
-    at.multiselect(key=obs_state.W_STATUS).set_value(["failed", "ineligible"]).run()
-    at.multiselect(key=obs_state.W_TRIGGER).set_value(["schedule"]).run()
+    at.multiselect(key=key("status")).set_value(["failed", "ineligible"]).run()
+    at.multiselect(key=key("triggered_by")).set_value(["schedule"]).run()
     assert not at.exception
     lists, stats = sent.lists(), sent.stats()
     assert lists[-1]["status"] == "failed,ineligible"
@@ -246,8 +247,8 @@ def test_session_and_recent_days_filters(app: AppFactory, client: VisionClient, 
     session_id = client.observations.list(scanner.id, limit=1).items[0].session_id
     at = open_page(app, scanner=scanner.id)
     sent.clear()
-    at.text_input(key=obs_state.W_SESSION).set_value(session_id).run()
-    open_view_options(at).number_input(key=obs_state.W_DAYS).set_value(30).run()
+    at.text_input(key=key("session")).set_value(session_id).run()
+    open_view_options(at).number_input(key=key("days")).set_value(30).run()
     assert sent.lists()[-1]["session_id"] == session_id
     assert sent.stats()[-1]["recent_days"] == "30"
     assert list(table(at)["Session"]) == [session_id]
@@ -260,16 +261,16 @@ def test_view_options_are_summarised_and_drawn_only_when_open(
     at = open_page(app, scanner=scanner.id, size="25", days="30")
     assert popover_labels(at) == ["25 rows · 30 days"]
     drawn = {widget.key for widget in [*at.selectbox, *at.number_input]}
-    assert not {obs_state.W_SIZE, obs_state.W_DAYS} & drawn
+    assert not {key("size"), key("days")} & drawn
     sent.clear()
     open_view_options(at)
     assert sent.requests == []
-    assert at.selectbox(key=obs_state.W_SIZE).value == 25
-    assert at.number_input(key=obs_state.W_DAYS).value == 30
-    at.number_input(key=obs_state.W_DAYS).set_value(7).run()
+    assert at.selectbox(key=key("size")).value == 25
+    assert at.number_input(key=key("days")).value == 30
+    at.number_input(key=key("days")).set_value(7).run()
     assert [q["recent_days"] for q in sent.stats()] == ["7"]
     assert popover_labels(at) == ["25 rows · 7 days"]
-    assert at.number_input(key=obs_state.W_DAYS).value == 7  # still open under its new label
+    assert at.number_input(key=key("days")).value == 7  # still open under its new label
     assert "Sessions, last 7 days" in metrics(at)
     sent.clear()
     open_view_options(at, False).run()
@@ -282,11 +283,11 @@ def test_view_options_are_summarised_and_drawn_only_when_open(
 def test_every_sort_key_reaches_the_api(app: AppFactory, client: VisionClient, sent: Sent) -> None:
     scanner = demo_scanner(client, "scorer")
     at = open_page(app, scanner=scanner.id)
-    for order_by in oq.ORDER_BY_CHOICES:
+    for order_by in obs_state.sort_choices("scorer"):
         sent.clear()
-        at.selectbox(key=obs_state.W_SORT).set_value(order_by).run()
+        at.selectbox(key=key("sort")).set_value(order_by).run()
         assert not at.exception
-        if order_by == oq.DEFAULT_ORDER_BY:
+        if order_by == obs_state.DEFAULT_SORT:
             continue  # the page already holds the default order
         assert [q["order_by"] for q in sent.lists()] == [order_by]
         assert sent.stats() == []  # sorting does not change the stats
@@ -316,7 +317,7 @@ def test_a_filter_change_makes_one_list_and_one_stats_request(
 ) -> None:
     at = open_page(app, scanner=demo_scanner(client, "monitor").id)
     sent.clear()
-    at.multiselect(key=obs_state.W_VERDICT).set_value(["yes"]).run()
+    at.multiselect(key=key("verdict")).set_value(["yes"]).run()
     assert (len(sent.lists()), len(sent.stats())) == (1, 1)
     assert len(sent.requests) == 2
 
@@ -328,7 +329,7 @@ def test_small_sets_page_without_requests(
     at = open_page(app, scanner=scanner.id, size="25")
     first_page = list(table(at)["Session"])
     sent.clear()
-    at.button(key="obs_next_page").click().run()
+    at.button(key="observations.next_page").click().run()
     assert sent.requests == []
     second_page = list(table(at)["Session"])
     expected = client.observations.list(scanner.id, limit=25, offset=25).items
@@ -346,7 +347,7 @@ def test_a_copied_url_reproduces_the_view(app: AppFactory, client: VisionClient)
         "scanner": scanner.id,
         "status": "succeeded",
         "verdict": "yes,no",
-        "trigger": "schedule",
+        "triggered_by": "schedule",
         "days": "30",
         "sort": "completed_at",
         "page": "2",
@@ -354,9 +355,9 @@ def test_a_copied_url_reproduces_the_view(app: AppFactory, client: VisionClient)
     }
     at = open_page(app, **params)
     assert dict(at.query_params) == params
-    assert at.multiselect(key=obs_state.W_VERDICT).value == ["yes", "no"]
-    assert at.selectbox(key=obs_state.W_SORT).value == "completed_at"
-    assert at.number_input(key=obs_state.W_PAGE).value == 2
+    assert at.multiselect(key=key("verdict")).value == ["yes", "no"]
+    assert at.selectbox(key=key("sort")).value == "completed_at"
+    assert at.number_input(key=key("page")).value == 2
     again = open_page(app, **dict(at.query_params))
     assert list(table(again)["Session"]) == list(table(at)["Session"])
     expected = client.observations.list(
@@ -387,21 +388,17 @@ def explored_view(app: AppFactory, client: VisionClient) -> AppTest:
     """A monitor's view off every default: filters, sort, size, page 2 and an open row."""
     scanner = demo_scanner(client, "monitor")
     at = open_page(app, scanner=scanner.id)
-    assert at.selectbox(key=obs_state.W_SCANNER).value == scanner.id
-    at.multiselect(key=obs_state.W_STATUS).set_value(["succeeded"]).run()
-    at.selectbox(key=obs_state.W_SORT).set_value("completed_at").run()
-    open_view_options(at).selectbox(key=obs_state.W_SIZE).set_value(25).run()
-    open_view_options(at, False).button(key="obs_next_page").click().run()
-    key = obs_state.table_key(
-        oq.ObservationQuery(
-            scanner_id=scanner.id,
-            status=("succeeded",),
-            order_by="completed_at",
-            page=2,
-            page_size=25,
+    assert at.selectbox(key=key("scanner")).value == scanner.id
+    at.multiselect(key=key("status")).set_value(["succeeded"]).run()
+    at.selectbox(key=key("sort")).set_value("completed_at").run()
+    open_view_options(at).selectbox(key=key("size")).set_value(25).run()
+    open_view_options(at, False).button(key="observations.next_page").click().run()
+    table_key = obs_state.table_key(
+        obs_state.View(
+            scanner=scanner.id, status=("succeeded",), sort="completed_at", page=2, size=25
         )
     )
-    at.session_state[key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.session_state[table_key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     at.run()
     assert not at.exception, at.exception
     assert {"status", "sort", "size", "page", "obs"} <= set(at.query_params)
@@ -418,15 +415,15 @@ def test_going_to_another_page_and_back_restores_the_view_without_requests(
     navigate(at, "observations")
     assert sandbox.requests.count() == 0
     assert dict(at.query_params) == view
-    assert at.selectbox(key=obs_state.W_SCANNER).value == view["scanner"]
-    assert at.multiselect(key=obs_state.W_STATUS).value == ["succeeded"]
-    assert at.selectbox(key=obs_state.W_SORT).value == "completed_at"
+    assert at.selectbox(key=key("scanner")).value == view["scanner"]
+    assert at.multiselect(key=key("status")).value == ["succeeded"]
+    assert at.selectbox(key=key("sort")).value == "completed_at"
     assert "25 rows" in popover_labels(at)[0]
-    assert at.number_input(key=obs_state.W_PAGE).value == 2
+    assert at.number_input(key=key("page")).value == 2
     assert list(table(at)["Session"]) == rows
     observation = client.observations.retrieve(view["scanner"], view["obs"])
     assert any(observation.session_id in c.value.replace("\\", "") for c in at.caption)
-    assert open_view_options(at).selectbox(key=obs_state.W_SIZE).value == 25
+    assert open_view_options(at).selectbox(key=key("size")).value == 25
 
 
 def test_a_link_with_params_wins_over_the_remembered_view(
@@ -437,16 +434,16 @@ def test_a_link_with_params_wins_over_the_remembered_view(
     navigate(at, "estimate")
     navigate(at, "observations", scanner=other.id)
     assert dict(at.query_params) == {"scanner": other.id}
-    assert at.selectbox(key=obs_state.W_SCANNER).value == other.id
-    assert at.multiselect(key=obs_state.W_STATUS).value == []
-    assert at.selectbox(key=obs_state.W_SORT).value == oq.DEFAULT_ORDER_BY
-    assert at.number_input(key=obs_state.W_PAGE).value == 1
+    assert at.selectbox(key=key("scanner")).value == other.id
+    assert at.multiselect(key=key("status")).value == []
+    assert at.selectbox(key=key("sort")).value == obs_state.DEFAULT_SORT
+    assert at.number_input(key=key("page")).value == 1
 
 
 def test_widget_changes_are_written_to_the_url(app: AppFactory, client: VisionClient) -> None:
     at = open_page(app, scanner=demo_scanner(client, "scorer").id)
-    at.selectbox(key=obs_state.W_SORT).set_value("-result_score").run()
-    open_view_options(at).selectbox(key=obs_state.W_SIZE).set_value(100).run()
+    at.selectbox(key=key("sort")).set_value("-result_score").run()
+    open_view_options(at).selectbox(key=key("size")).set_value(100).run()
     assert at.query_params["sort"] == "-result_score"
     assert at.query_params["size"] == "100"
     assert "page" not in at.query_params
@@ -459,18 +456,18 @@ def test_invalid_url_values_fall_back_with_a_notice(app: AppFactory, client: Vis
     )
     warnings = messages(at)
     for param in ("days", "sort", "status", "verdict", "page"):
-        assert f"'{param}'" in warnings, param
+        assert f"parameter {param}=" in warnings, param
     assert popover_labels(at) == ["50 rows · 14 days"]
-    assert open_view_options(at).number_input(key=obs_state.W_DAYS).value == 14
-    assert at.selectbox(key=obs_state.W_SORT).value == "-created_at"
-    assert at.multiselect(key=obs_state.W_STATUS).value == []
+    assert open_view_options(at).number_input(key=key("days")).value == 14
+    assert at.selectbox(key=key("sort")).value == "-created_at"
+    assert at.multiselect(key=key("status")).value == []
     assert "sort" not in at.query_params and "days" not in at.query_params
 
 
 def test_unknown_scanner_id_falls_back_to_the_first(app: AppFactory) -> None:
     at = open_page(app, scanner=str(uuid.uuid4()))
-    assert "'scanner'" in messages(at)
-    assert at.query_params["scanner"] == at.selectbox(key=obs_state.W_SCANNER).value
+    assert "parameter scanner=" in messages(at)
+    assert at.query_params["scanner"] == at.selectbox(key=key("scanner")).value
 
 
 def test_a_scanner_named_in_the_url_is_opened_and_linked_by_id(
@@ -478,24 +475,25 @@ def test_a_scanner_named_in_the_url_is_opened_and_linked_by_id(
 ) -> None:
     scanner = demo_scanner(client, "classifier")
     at = open_page(app, scanner=scanner.name.upper())
-    assert at.selectbox(key=obs_state.W_SCANNER).value == scanner.id
+    assert at.selectbox(key=key("scanner")).value == scanner.id
     assert at.query_params["scanner"] == scanner.id
     assert not at.warning
 
 
 def test_scanner_picker_shows_type_version_and_state(app: AppFactory, client: VisionClient) -> None:
     at = open_page(app)
-    options = at.selectbox(key=obs_state.W_SCANNER).options
+    options = at.selectbox(key=key("scanner")).options
     for scanner in client.scanners.iter():
         enabled = "enabled" if scanner.enabled else "disabled"
         assert (
-            f"{scanner.name} · {scanner.scanner_type} · v{scanner.scanner_version} · {enabled}"
+            f"{scanner.name} · {scanner_types.label(scanner.scanner_type)}"
+            f" · v{scanner.scanner_version} · {enabled}"
         ) in options
     chosen = next(
-        s for s in client.scanners.iter() if s.id == at.selectbox(key=obs_state.W_SCANNER).value
+        s for s in client.scanners.iter() if s.id == at.selectbox(key=key("scanner")).value
     )
     badges = next(m.value for m in at.markdown if "-badge[" in m.value)
-    assert f"-badge[{chosen.scanner_type}]" in badges
+    assert f"-badge[{scanner_types.label(chosen.scanner_type)}]" in badges
     assert f"v{chosen.scanner_version}]" in badges
     assert ("enabled]" if chosen.enabled else "disabled]") in badges
 
@@ -525,10 +523,10 @@ def test_selecting_a_row_opens_its_detail(app: AppFactory, client: VisionClient)
     scanner = demo_scanner(client, "monitor")
     at = open_page(app, scanner=scanner.id, status="succeeded", size="25")
     first = client.observations.list(scanner.id, status="succeeded", limit=25).items
-    key = obs_state.table_key(
-        oq.ObservationQuery(scanner_id=scanner.id, status=("succeeded",), page_size=25)
+    table_key = obs_state.table_key(
+        obs_state.View(scanner=scanner.id, status=("succeeded",), size=25)
     )
-    at.session_state[key] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.session_state[table_key] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
     shown = first[1]
@@ -545,14 +543,14 @@ def test_previous_and_next_walk_the_filtered_set(app: AppFactory, client: Vision
     assert len(expected) >= 3
     at = open_page(app, scanner=scanner.id, status="failed", obs=expected[0].id, size="25")
     assert at.query_params["obs"] == expected[0].id
-    assert at.button(key="obs_detail_prev").disabled
-    at.button(key="obs_detail_next").click().run()
+    assert at.button(key="observations.detail_previous").disabled
+    at.button(key="observations.detail_next").click().run()
     assert at.query_params["obs"] == expected[1].id
-    at.button(key="obs_detail_next").click().run()
+    at.button(key="observations.detail_next").click().run()
     assert at.query_params["obs"] == expected[2].id
-    at.button(key="obs_detail_prev").click().run()
+    at.button(key="observations.detail_previous").click().run()
     assert at.query_params["obs"] == expected[1].id
-    at.button(key="obs_detail_close").click().run()
+    at.button(key="observations.detail_close").click().run()
     assert "obs" not in at.query_params
 
 
@@ -560,7 +558,7 @@ def test_next_crosses_to_the_following_page(app: AppFactory, client: VisionClien
     scanner = demo_scanner(client, "monitor")
     expected = client.observations.list(scanner.id, limit=26).items
     at = open_page(app, scanner=scanner.id, size="25", obs=expected[24].id)
-    at.button(key="obs_detail_next").click().run()
+    at.button(key="observations.detail_next").click().run()
     assert at.query_params["page"] == "2"
     assert at.query_params["obs"] == expected[25].id
 
@@ -568,11 +566,11 @@ def test_next_crosses_to_the_following_page(app: AppFactory, client: VisionClien
 def test_a_failed_observation_explains_its_error(app: AppFactory, client: VisionClient) -> None:
     scanner = demo_scanner(client, "monitor")
     failed = client.observations.list(scanner.id, status="failed", limit=1).items[0]
-    explained = obs_text.explain_error(failed.error_reason)
+    explained = obs_text.explain_error(failed)
     assert explained is not None
     at = open_page(app, scanner=scanner.id, status="failed", obs=failed.id)
-    assert explained["label"] in " ".join(e.value.replace("\\", "") for e in at.error)
-    assert explained["message"] in texts(at)
+    assert explained.label in " ".join(e.value.replace("\\", "") for e in at.error)
+    assert explained.message in texts(at)
     fields = pd.concat([frame.value for frame in at.dataframe if "Field" in frame.value])
     values = dict(zip(fields["Field"], fields["Value"], strict=True))
     assert values["Status"] == "failed"
@@ -600,14 +598,14 @@ def test_export_holds_every_row_of_the_filtered_set(
 ) -> None:
     scanner = demo_scanner(client, "monitor")
     at = app("observations", query_params={"scanner": scanner.id}, run=True)
-    at.session_state["obs_whole_set_tab"] = "Export"
+    at.session_state["observations.whole_set_tab"] = "Export"
     at.run()
     total = client.observations.stats(scanner.id).status_counts.total
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Parquet"]
-    window = at.session_state["_vision_memo"]["observations:window"][1]
+    window = at.session_state["_vision_memo"]["observations:window"][1].records
     assert len(window) == total
-    csv = pd.read_csv(io.BytesIO(export.to_csv_bytes(window)), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(records.to_csv_bytes(window, "monitor")), encoding="utf-8-sig")
     assert len(csv) == total
     assert f"{total:,} observations" in " ".join(c.value for c in at.caption)
 
@@ -615,7 +613,7 @@ def test_export_holds_every_row_of_the_filtered_set(
 def test_versions_are_compared_from_the_rows(app: AppFactory, client: VisionClient) -> None:
     scanner = demo_scanner(client, "monitor")
     at = app("observations", query_params={"scanner": scanner.id})
-    at.session_state["obs_whole_set_tab"] = "Versions"
+    at.session_state["observations.whole_set_tab"] = "Versions"
     at.run()
     rows = list(client.observations.iter(scanner.id, page_size=1000))
     by_version: dict[int, int] = {}
@@ -659,7 +657,7 @@ def test_a_new_scanner_says_there_are_no_observations_yet(
 def test_filters_matching_nothing_say_so(app: AppFactory, client: VisionClient) -> None:
     at = open_page(app, scanner=demo_scanner(client, "monitor").id, session="no-such-session")
     assert "No observations match your filters." in messages(at)
-    at.button(key="obs_clear").click().run()
+    at.button(key="observations.clear").click().run()
     assert "session" not in at.query_params
     assert table(at) is not None
 
@@ -704,11 +702,11 @@ def test_a_server_error_is_explained(
     scanner = demo_scanner(client, "classifier")
     at = open_page(app, scanner=scanner.id)
     sandbox.faults.fail_next(1, status=500, path_contains="/observations/stats")
-    at.multiselect(key=obs_state.W_STATUS).set_value(["succeeded"]).run()
+    at.multiselect(key=key("status")).set_value(["succeeded"]).run()
     assert not at.exception
     assert "Could not load this scanner's observation stats" in messages(at)
     assert not at.get("vega_lite_chart")
-    at.button(key="obs_refresh").click().run()
+    at.button(key="observations.refresh").click().run()
     assert "Could not load" not in messages(at)
     assert at.get("vega_lite_chart")
 
@@ -759,9 +757,9 @@ def test_large_sets_fetch_one_page_per_request_and_load_all_on_demand(
     assert sent.lists()[-1]["limit"] == "50" and sent.lists()[-1]["offset"] == "50"
     assert list(table(at)["Session"]) == [o.session_id for o in expected]
     sent.clear()
-    at.button(key="obs_load_all").click().run()
+    at.button(key="observations.load_all").click().run()
     assert not at.exception
-    loaded = at.session_state["obs_whole_set"][1]
+    loaded = at.session_state["_vision_memo"]["observations:whole_set"][1]
     assert len(loaded) == total
     # Only list pages, covering the whole set (their size is the client's fetch_all choice).
     assert sent.stats() == []

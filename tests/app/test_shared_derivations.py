@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import make_app
 from vision_api import VisionClient
 from vision_console import cache
-from vision_console.observations import panels as observations_panels
+from vision_console.observations import stats_charts
 from vision_sandbox import Sandbox
 
 
@@ -38,7 +38,7 @@ class SpecBuilds:
             self.count += 1
             return original(chart, *args, **kwargs)
 
-        build_stats_specs = observations_panels._stats_specs
+        build_stats_specs = stats_charts.specs
 
         def counting_stats(*args: Any, **kwargs: Any) -> Any:
             before = self.count
@@ -48,7 +48,7 @@ class SpecBuilds:
                 self.stats_charts += self.count - before
 
         monkeypatch.setattr(alt.TopLevelMixin, "to_dict", counting)
-        monkeypatch.setattr(observations_panels, "_stats_specs", counting_stats)
+        monkeypatch.setattr(stats_charts, "specs", counting_stats)
 
     def reset(self) -> None:
         self.count = self.stats_charts = 0

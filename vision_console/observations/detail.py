@@ -15,12 +15,10 @@ import streamlit as st
 
 from vision_api import Observation
 from vision_console import observation_text as obs_text
-from vision_console.observations import payload
-from vision_console.observations import records as obs_records
 from vision_console.render import escape_markdown, safe_url
 
-_VERDICT_COLORS: dict[str, Any] = {"yes": "green", "no": "red", "inconclusive": "gray"}
-_STATUS_COLORS: dict[str, Any] = {
+VERDICT_BADGES: dict[str, Any] = {"yes": "green", "no": "red", "inconclusive": "gray"}
+STATUS_BADGES: dict[str, Any] = {
     "succeeded": "green",
     "failed": "red",
     "ineligible": "gray",
@@ -38,58 +36,46 @@ def _field_table(rows: list[tuple[str, str]]) -> None:
 
 
 def _headline(observation: Observation, scanner_type: str) -> None:
-    raw = payload.raw_of(observation)
+    """The type's headline; a verdict (only monitors have one) as a coloured badge."""
     headline = obs_text.headline(observation, scanner_type)
-    status = str(raw.get("status") or "")
-    output = raw.get("scanner_result") or {}
-    verdict = (
-        (output.get("model_output") or {}).get("verdict") if isinstance(output, dict) else None
-    )
-    st.caption(headline["label"])
-    if scanner_type == "monitor" and verdict in _VERDICT_COLORS:
-        st.badge(str(verdict).upper(), color=_VERDICT_COLORS[str(verdict)])
+    st.caption(headline.label)
+    verdict = observation.verdict
+    if verdict in VERDICT_BADGES:
+        st.badge(verdict.upper(), color=VERDICT_BADGES[verdict])
     else:
-        st.text(headline["value"])
-    if headline["caption"]:
-        st.text(headline["caption"])
-    st.badge(escape_markdown(status or "unknown"), color=_STATUS_COLORS.get(status, "gray"))
+        st.text(headline.value)
+    if headline.caption:
+        st.text(headline.caption)
+    status = observation.status
+    st.badge(escape_markdown(status or "unknown"), color=STATUS_BADGES.get(status, "gray"))
 
 
 def _error(observation: Observation) -> None:
-    explained = obs_text.explain_error(payload.raw_of(observation).get("error_reason"))
+    explained = obs_text.explain_error(observation)
     if explained is None:
         return
-    summary = f"**{escape_markdown(explained['label'])}**"
-    if explained["description"]:
-        summary += f": {escape_markdown(explained['description'])}"
-    if explained["category"] == "failed":
+    summary = f"**{escape_markdown(explained.label)}**"
+    if explained.description:
+        summary += f": {escape_markdown(explained.description)}"
+    if explained.category == "failed":
         st.error(summary, icon=":material/error:")
     else:
         st.warning(summary, icon=":material/block:")
-    if explained["message"]:
+    if explained.message:
         st.caption("Details from the scanner")
-        st.text(explained["message"])
+        st.text(explained.message)
 
 
 def _reasoning(observation: Observation, scanner_type: str, recording: str | None) -> None:
-    raw = payload.raw_of(observation)
-    result = raw.get("scanner_result")
-    output = result.get("model_output") if isinstance(result, dict) else None
-    output = output if isinstance(output, dict) else {}
-    if scanner_type == "summarizer" and isinstance(output.get("summary"), str):
-        st.caption("Summary")
-    else:
-        st.caption("Model reasoning")
-    text = obs_text.reasoning_text(output)
+    st.caption("Model reasoning" if observation.reasoning or not observation.summary else "Summary")
+    text = obs_text.reasoning_text(observation)
     if text:
         st.code(text, language=None, wrap_lines=True)
+    elif observation.scanner_result is None:
+        st.text(obs_text.headline(observation, scanner_type).value)
     else:
-        st.text(
-            obs_text.headline(observation, scanner_type)["value"]
-            if not output
-            else "No reasoning provided."
-        )
-    moments = obs_text.cited_moments(output)
+        st.text("No reasoning provided.")
+    moments = obs_text.cited_moments(observation)
     if moments:
         st.caption("Cited moments")
         frame = pd.DataFrame(
@@ -108,23 +94,21 @@ def _reasoning(observation: Observation, scanner_type: str, recording: str | Non
 
 
 def _details(observation: Observation) -> list[tuple[str, str]]:
-    raw = payload.raw_of(observation)
-    record = obs_records.observation_record(observation)
-    trigger = record["triggered_by"].replace("_", " ")
-    if record["triggered_by_user"]:
-        trigger += f" by {record['triggered_by_user']}"
+    trigger = observation.triggered_by.replace("_", " ")
+    if observation.triggered_by_user is not None:
+        trigger += f" by {observation.triggered_by_user.display_name}"
     rows = [
-        ("Status", record["status"]),
-        ("Confidence", obs_text.confidence_label(record["confidence"])),
+        ("Status", observation.status),
+        ("Confidence", obs_text.confidence_label(observation)),
         ("Triggered", trigger),
-        ("Session", record["session_id"]),
+        ("Session", observation.session_id),
     ]
-    subject = raw.get("recording_subject_email") or raw.get("distinct_id")
-    if isinstance(subject, str) and subject:
+    subject = observation.recording_subject_email or observation.distinct_id
+    if subject:
         rows.append(("Recording subject", subject))
-    if record["signals_count"] is not None:
-        rows.append(("Signals emitted", str(record["signals_count"])))
-    rows.append(("Observation id", record["id"]))
+    if observation.scanner_result is not None:
+        rows.append(("Signals emitted", str(observation.scanner_result.signals_count)))
+    rows.append(("Observation id", observation.id))
     return rows
 
 
@@ -139,16 +123,15 @@ def render(
     on_close: Callable[[], None],
 ) -> None:
     """The detail panel; ``position`` is the 0-based place in the filtered, sorted set."""
-    raw = payload.raw_of(observation)
-    with st.container(border=True, key="obs_detail"):
+    with st.container(border=True, key="observations.detail"):
         st.subheader("Observation")
         where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
-        st.caption(f"Session {escape_markdown(raw.get('session_id') or '—')} · {where}")
+        st.caption(f"Session {escape_markdown(observation.session_id or '—')} · {where}")
         nav = st.columns([1, 1, 1, 4], vertical_alignment="center")
         nav[0].button(
             "Previous",
             icon=":material/arrow_upward:",
-            key="obs_detail_prev",
+            key="observations.detail_previous",
             disabled=previous is None,
             on_click=previous[0] if previous else None,
             args=previous[1] if previous else None,
@@ -158,7 +141,7 @@ def render(
         nav[1].button(
             "Next",
             icon=":material/arrow_downward:",
-            key="obs_detail_next",
+            key="observations.detail_next",
             disabled=following is None,
             on_click=following[0] if following else None,
             args=following[1] if following else None,
@@ -168,7 +151,7 @@ def render(
         nav[2].button(
             "Close",
             icon=":material/close:",
-            key="obs_detail_close",
+            key="observations.detail_close",
             on_click=on_close,
             width="stretch",
         )
@@ -198,3 +181,5 @@ def render(
             if prompt:
                 with st.expander("Prompt at scan time"):
                     st.code(prompt, language=None, wrap_lines=True)
+        with st.expander("Raw JSON"):
+            st.json(observation.raw, expanded=False)

@@ -10,17 +10,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from vision_console.observations.charts import (
+from vision_api import Histogram
+from vision_console.observations.stats_charts import (
     BUCKET_SELECTION,
+    IN_FLIGHT,
     STATUS_SELECTION,
     TAG_SELECTION,
     VERDICT_ORDER,
     VERDICT_SELECTION,
+    bucket_window,
 )
-from vision_console.observations.records import IN_FLIGHT
-from vision_console.observations.stats_frames import bucket_window
 
 # What clicking a status bar filters on: "in flight" is two API statuses.
 STATUSES_OF_OUTCOME: Mapping[str, tuple[str, ...]] = {
@@ -41,9 +40,10 @@ def filters_from_selection(
 ) -> dict[str, Any]:
     """The filter change a chart click asks for (an empty selection clears that filter).
 
-    Verdict bars set ``verdict``, tag bars set ``tags``, histogram buckets set ``bucket`` and
-    status bars set ``status`` ("in flight" meaning pending + running). Unknown selection
-    names or malformed points change nothing.
+    The changes are named as the explorer's parameters (``observations.state``): verdict bars
+    set ``verdict``, tag bars set ``tags``, histogram buckets set ``bucket`` and status bars
+    set ``status`` ("in flight" meaning pending + running). Unknown selection names or
+    malformed points change nothing.
     """
     field = _PICK_FIELDS.get(selection_name)
     if field is None:
@@ -98,7 +98,7 @@ def plan_page_request(
     page: int,
     page_size: int,
     order_by: str,
-    buckets: pd.DataFrame | None = None,
+    histogram: Histogram | None = None,
     bucket: str | None = None,
     whole_set_limit: int = WHOLE_SET_LIMIT,
 ) -> PageRequest:
@@ -109,10 +109,10 @@ def plan_page_request(
     ``bucket_window``), so a bucket filter costs no extra request either.
     """
     base, size = 0, total
-    if bucket is not None and buckets is not None:
+    if bucket is not None and histogram is not None:
         descending = order_by == "-result_score"
         order_by = "-result_score" if descending else "result_score"
-        window = bucket_window(buckets, bucket, descending)
+        window = bucket_window(histogram, bucket, descending)
         base, size = window if window else (0, 0)
     first = (page - 1) * page_size
     if size <= whole_set_limit:

@@ -1,171 +1,287 @@
-"""Streamlit state for the Observations explorer: URL <-> widgets, click-to-filter, reads.
+"""The Observations explorer's view state: its parameters, one ``url_state.PageState``, the
+``View`` the sections read, and the callbacks that change it.
 
-The URL is read only when it changed outside this page's own writes (first load, back/forward,
-an edited link); its values then seed the widgets. On every other run the widgets are the
-source of truth and the URL mirrors them, so a copied link reproduces the view.
+One name per concept: each parameter's name is its URL parameter, the suffix of its session
+(and widget) key, ``observations.<name>``, and the ``View`` field the page reads. The names
+are short because they are what a shared link shows; ``View.api_filters`` translates them to
+the API's at the boundary (``session`` -> ``session_id``, ``days`` -> ``recent_days``, ``sort``
+-> ``order_by``). The type-specific filters are named after their ``scanner_types.FilterKind``
+(``verdict``, ``tags``, ``bucket``), so the registry's ``observation_filter`` is the param.
 
-Streamlit forgets widget values when another page runs, and page navigation clears the URL, so
-the last view drawn is also kept in a plain session key and restored when the page comes back
-without a link of its own: URL parameters given explicitly > remembered view > defaults.
-
-Reads are memoised per session by everything they depend on (credential fingerprint, write
-generation, scanner, filters, sort, window): a rerun that changes none of those makes no
-request at all, whatever the shared cache's TTL says. "Refresh" bumps the write generation.
+Precedence and fallbacks are ``PageState``'s: URL > remembered view > defaults; a bad value
+falls back with a notice. Fallbacks that need the scanner or its stats (a filter or sort the
+scanner's type lacks, a bucket the histogram lacks, a page past the end) add their notice here.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, get_args
 
 import streamlit as st
 
-from vision_api import Observation, ObservationStats, Page, Scanner
-from vision_console import cache
-from vision_console.observations import paging, stats_frames
-from vision_console.observations import query as oq
-from vision_console.observations.query import Notice, ObservationQuery
-from vision_console.observations.stats_frames import StatsSummary
+from vision_console import scanner_types
+from vision_console.observations import paging
+from vision_console.scanner_types import FilterKind
+from vision_console.url_state import (
+    PageState,
+    Param,
+    ParamError,
+    choice,
+    csv_choices,
+    csv_text,
+    encode_csv,
+    int_choice,
+    int_range,
+    optional_uuid,
+    text,
+)
 
-T = TypeVar("T")
+STATUSES: tuple[str, ...] = ("succeeded", "failed", "ineligible", "running", "pending")
+TRIGGERS: tuple[str, ...] = ("schedule", "on_demand")
+COMMON_SORT_KEYS: tuple[str, ...] = (
+    "created_at",
+    "started_at",
+    "completed_at",
+    "status",
+    "scanner_version",
+)
+PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
+DEFAULT_SORT = "-created_at"
+DEFAULT_SIZE = 50
+DEFAULT_DAYS = 14
+MIN_DAYS, MAX_DAYS = 1, 365
+MAX_SESSION_LENGTH = 128
+MAX_TAG_LENGTH = 100
+MAX_SCANNER_NAME_LENGTH = 255
+MAX_PAGE = 1_000_000
+TYPE_FILTERS: tuple[FilterKind, ...] = get_args(FilterKind)
 
-W_SCANNER, W_STATUS, W_VERDICT, W_TAGS = "obs_scanner", "obs_status", "obs_verdict", "obs_tags"
-W_TRIGGER, W_SESSION, W_DAYS, W_SORT = "obs_trigger", "obs_session", "obs_days", "obs_sort"
-W_PAGE, W_SIZE, W_BUCKET = "obs_page", "obs_size", "obs_bucket"
-VIEW_OPTIONS_KEY = "obs_view_options"
+
+def _both_ways(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(option for key in keys for option in (f"-{key}", key))
+
+
+ALL_SORTS = _both_ways(COMMON_SORT_KEYS + scanner_types.all_sort_keys())
+"""Every sort a link may name; the scanner's type narrows it (``sort_choices``)."""
+
+
+def _scanner_reference(raw: str) -> str:
+    """A scanner id (normalised), or a scanner's name for hand-written links."""
+    value = raw.strip()
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        if len(value) > MAX_SCANNER_NAME_LENGTH:
+            raise ParamError("neither a scanner id nor a scanner name") from None
+        return value
+
+
+def _bucket(raw: str) -> str | None:
+    return text(40)(raw) or None
+
+
+PARAMS: tuple[Param[Any], ...] = (
+    Param("scanner", "", _scanner_reference),
+    Param("status", (), csv_choices(STATUSES), encode_csv),
+    Param("verdict", (), csv_choices(scanner_types.VERDICTS), encode_csv),
+    Param("tags", (), csv_text(max_items=50, max_length=MAX_TAG_LENGTH), encode_csv),
+    Param("bucket", None, _bucket),
+    Param("triggered_by", (), csv_choices(TRIGGERS), encode_csv),
+    Param("session", "", text(MAX_SESSION_LENGTH)),
+    Param("days", DEFAULT_DAYS, int_range(MIN_DAYS, MAX_DAYS)),
+    Param("sort", DEFAULT_SORT, choice(ALL_SORTS)),
+    Param("page", 1, int_range(1, MAX_PAGE)),
+    Param("size", DEFAULT_SIZE, int_choice(PAGE_SIZES)),
+    Param("obs", None, optional_uuid),
+)
+STATE = PageState("observations", PARAMS, arrival="scanner")
+
+VIEW_OPTIONS_KEY = "observations.view_options"
 """The popover holding rows per page and the coverage window (True while open)."""
-_URL_WRITTEN = "obs_url_written"
-_PENDING = "obs_pending_detail"
-MEMO_PREFIX = "observations:"
-_VIEW = "obs_view"
-
-# Query field -> the widget key holding it.
-_FIELD_KEYS: Mapping[str, str] = {
-    "scanner_id": W_SCANNER,
-    "status": W_STATUS,
-    "verdict": W_VERDICT,
-    "tags": W_TAGS,
-    "triggered_by": W_TRIGGER,
-    "session_id": W_SESSION,
-    "recent_days": W_DAYS,
-    "order_by": W_SORT,
-    "page": W_PAGE,
-    "page_size": W_SIZE,
-    "bucket": W_BUCKET,
-}
-_LIST_FIELDS = ("status", "verdict", "tags", "triggered_by")
+_PENDING = "_observations.pending"
+"""The observation to select once the table is drawn: an id, or FIRST/LAST of the page."""
 
 
-def _url_params() -> dict[str, str]:
-    return {name: st.query_params[name] for name in oq.URL_PARAMS if name in st.query_params}
+@dataclass(frozen=True)
+class View:
+    """What the explorer shows, one field per parameter (same names); hashable."""
+
+    scanner: str = ""
+    status: tuple[str, ...] = ()
+    verdict: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    bucket: str | None = None
+    triggered_by: tuple[str, ...] = ()
+    session: str = ""
+    days: int = DEFAULT_DAYS
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    size: int = DEFAULT_SIZE
+    obs: str | None = None
+
+    def api_filters(self) -> dict[str, Any]:
+        """The list/stats filters the API understands (empty ones left out)."""
+        filters: dict[str, Any] = {
+            name: list(values)
+            for name, values in (
+                ("status", self.status),
+                ("verdict", self.verdict),
+                ("tags", self.tags),
+                ("triggered_by", self.triggered_by),
+            )
+            if values
+        }
+        if self.session:
+            filters["session_id"] = self.session
+        return filters
+
+    def filter_key(self) -> tuple[object, ...]:
+        """What the filtered set depends on (not the bucket, sort, page or selection)."""
+        return (
+            self.scanner,
+            self.status,
+            self.verdict,
+            self.tags,
+            self.triggered_by,
+            self.session,
+        )
+
+    def has_filters(self) -> bool:
+        """Whether any filter narrows the set (picks the right empty state)."""
+        return bool(self.api_filters()) or self.bucket is not None
 
 
-def sync_from_url() -> list[Notice]:
-    """Seed the widgets from the URL when it changed behind this page's back, or from the
-    remembered view when returning from another page without a link of its own.
+def view() -> View:
+    """The view as the state holds it now."""
+    values = STATE.values()
+    values["session"] = str(values["session"] or "").strip()
+    return View(**values)
 
-    Returns notices for URL values that were invalid (each fell back to its default).
+
+def sync() -> None:
+    """Seed the state from the URL or the remembered view, before any widget is drawn.
+
+    A new view (a link, or coming back from another page) asks the table to select the
+    observation it names.
     """
-    current = _url_params()
-    written = current == st.session_state.get(_URL_WRITTEN)
-    if W_SCANNER not in st.session_state:  # the widgets were not drawn last run (another page)
-        remembered = st.session_state.get(_VIEW)
-        if isinstance(remembered, ObservationQuery) and (written or not current):
-            seed(remembered)
-            st.session_state[_PENDING] = remembered.observation_id
-            return []
-    elif written:
-        return []
-    query, notices = oq.parse_params(current)
-    seed(query)
-    st.session_state[_PENDING] = query.observation_id
-    st.session_state[_URL_WRITTEN] = current
-    return notices
+    arriving = STATE.key("scanner") not in st.session_state
+    if STATE.sync() or arriving:
+        st.session_state[_PENDING] = STATE.get("obs")
 
 
-def seed(query: ObservationQuery) -> None:
-    """Put a query's values into the widgets' state (before the widgets are drawn)."""
-    for field, key in _FIELD_KEYS.items():
-        value = getattr(query, field)
-        st.session_state[key] = list(value) if field in _LIST_FIELDS else value
+def write_url() -> None:
+    """Mirror the view into the URL and remember it for the way back to this page."""
+    STATE.write_url()
 
 
-def current_query() -> ObservationQuery:
-    """The view as the widgets hold it (the detail id is added once the table is drawn)."""
-    defaults = ObservationQuery()
-    values: dict[str, Any] = {}
-    for field, key in _FIELD_KEYS.items():
-        value = st.session_state.get(key, getattr(defaults, field))
-        values[field] = tuple(value or ()) if field in _LIST_FIELDS else value
-    values["session_id"] = (values["session_id"] or "").strip()
-    return ObservationQuery(**values)
+def notice(name: str, value: object, message: str) -> None:
+    """A fallback decided after the URL was read, worded like ``url_state``'s own."""
+    shown = str(value)
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    STATE.add_notice(f"Link parameter {name}={shown!r}: {message}.")
 
 
-def write_url(query: ObservationQuery) -> None:
-    """Mirror the view into the URL, touching only this page's parameters; remember the view."""
-    st.session_state[_VIEW] = query
-    wanted = query.to_params()
-    for name in oq.URL_PARAMS:
-        if name in wanted:
-            if st.query_params.get(name) != wanted[name]:
-                st.query_params[name] = wanted[name]
-        elif name in st.query_params:
-            del st.query_params[name]
-    st.session_state[_URL_WRITTEN] = wanted
+def show_notices() -> None:
+    """Every fallback of this run, once (the next run starts without them)."""
+    STATE.show_notices()
+    STATE.clear_notices()
 
 
-def set_fields(**changes: Any) -> None:
-    """Change query fields through their widgets' state (callbacks only)."""
-    for field, value in changes.items():
-        key = _FIELD_KEYS[field]
-        st.session_state[key] = list(value) if field in _LIST_FIELDS else value
+# -- the scanner's type narrows the view -------------------------------------------------------
+
+
+def sort_choices(kind: str) -> tuple[str, ...]:
+    """The sorts a scanner of this type offers: the common keys and the type's own."""
+    return _both_ways(COMMON_SORT_KEYS + scanner_types.facts(kind).sort_keys)
+
+
+def restrict_to_type(kind: str) -> None:
+    """Drop the filters and sort the scanner's type does not have, each with a notice."""
+    facts = scanner_types.facts(kind)
+    current = view()
+    for name in TYPE_FILTERS:
+        value = getattr(current, name)
+        if name != facts.observation_filter and value not in (None, ()):
+            shown = ",".join(value) if isinstance(value, tuple) else value
+            notice(name, shown, f"{facts.label} scanners have no {name} filter; ignored")
+            STATE.reset(name)
+    if current.sort not in sort_choices(kind):
+        notice("sort", current.sort, f"{facts.label} scanners cannot be sorted so; newest first")
+        STATE.reset("sort")
+
+
+def drop_unknown_bucket(labels: tuple[str, ...]) -> None:
+    """A bucket the histogram does not have falls back to every score."""
+    bucket = STATE.get("bucket")
+    if bucket is not None and bucket not in labels:
+        notice("bucket", bucket, "no such score bucket in this set; showing all")
+        STATE.reset("bucket")
+
+
+def clamp_page(pages: int) -> None:
+    """A page past the end shows the last page (with a notice when a link asked for it)."""
+    page = STATE.get("page")
+    if page > pages:
+        notice("page", page, f"past the end; showing page {pages}")
+        STATE.set(page=pages)
+
+
+# -- callbacks -------------------------------------------------------------------------------
 
 
 def on_filters_changed() -> None:
     """Any filter, sort or page-size change starts again at page 1 (the detail closes)."""
-    st.session_state[W_PAGE] = 1
+    STATE.set(page=1, obs=None)
     st.session_state[_PENDING] = None
 
 
 def on_page_size_changed() -> None:
     """Rows per page changed: back to page 1, and the view options popover stays open."""
     on_filters_changed()
-    on_coverage_window_changed()
+    keep_view_options_open()
 
 
-def on_coverage_window_changed() -> None:
-    """Keep the view options popover open: its label names the values, so a change gives it
-    a new identity that would otherwise start closed."""
+def keep_view_options_open() -> None:
+    """Its label names the values, so a change gives the popover a new identity that would
+    otherwise start closed."""
     st.session_state[VIEW_OPTIONS_KEY] = True
 
 
 def on_scanner_changed() -> None:
-    """A different scanner: type-specific filters no longer apply."""
-    set_fields(verdict=(), tags=(), bucket=None, page=1)
-    st.session_state[_PENDING] = None
+    """A different scanner: type-specific filters and sorts no longer apply."""
+    STATE.reset(*TYPE_FILTERS)
+    if STATE.get("sort").lstrip("-") not in COMMON_SORT_KEYS:
+        STATE.reset("sort")
+    on_filters_changed()
 
 
 def clear_filters() -> None:
-    set_fields(status=(), verdict=(), tags=(), triggered_by=(), session_id="", bucket=None, page=1)
-    st.session_state[_PENDING] = None
+    STATE.reset("status", "triggered_by", "session", *TYPE_FILTERS)
+    on_filters_changed()
 
 
 def on_chart_select(chart_key: str, selection_name: str) -> None:
     """A click on a chart bar (or a click clearing it) becomes a filter change."""
-    state = st.session_state.get(chart_key) or {}
-    selection = state.get("selection", {}) if isinstance(state, Mapping) else {}
+    chart = st.session_state.get(chart_key) or {}
+    selection = chart.get("selection", {}) if isinstance(chart, Mapping) else {}
     points = selection.get(selection_name) if isinstance(selection, Mapping) else None
     changes = paging.filters_from_selection(selection_name, points)
     if changes:
-        set_fields(**changes)
+        STATE.set(**changes)
         on_filters_changed()
 
 
-def go_to(page: int, pending: str | None = None) -> None:
+# -- the open observation --------------------------------------------------------------------
+
+
+def go_to(page: int, target: str | None = None) -> None:
     """Show ``page`` and, when given, select an observation (an id, FIRST or LAST) there."""
-    st.session_state[W_PAGE] = page
-    st.session_state[_PENDING] = pending
+    STATE.set(page=page)
+    st.session_state[_PENDING] = target
 
 
 def pending() -> str | None:
@@ -178,16 +294,24 @@ def clear_pending() -> None:
     st.session_state[_PENDING] = None
 
 
+def show_observation(observation_id: str | None) -> None:
+    """The observation the detail shows (written to the URL as ``obs``)."""
+    STATE.set(obs=observation_id)
+
+
 def close_detail(table: str) -> None:
     """Deselect the table's row (callback of the detail's Close button)."""
     st.session_state[table] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    STATE.set(obs=None)
     clear_pending()
 
 
-def table_key(query: ObservationQuery) -> str:
-    """A table widget per filtered set, sort and page: a new view starts unselected."""
-    identity = repr((query.filter_key(), query.bucket, query.order_by, query.page, query.page_size))
-    return "obs_table:" + hashlib.sha1(identity.encode()).hexdigest()[:16]
+def table_key(current: View) -> str:
+    """A table widget per filtered set, bucket, sort and page: a new view starts unselected."""
+    identity = repr(
+        (current.filter_key(), current.bucket, current.sort, current.page, current.size)
+    )
+    return "observations.table:" + hashlib.sha1(identity.encode()).hexdigest()[:16]
 
 
 def select_row(key: str, position: int) -> None:
@@ -195,75 +319,17 @@ def select_row(key: str, position: int) -> None:
     st.session_state[key] = {"selection": {"rows": [position], "columns": [], "cells": []}}
 
 
-# ---------------------------------------------------------------------------------------------
-# Memoised reads: one request per distinct input, none on a rerun that changes nothing
-# ---------------------------------------------------------------------------------------------
-
-
-def _memo(slot: str, key: tuple[Any, ...], fetch: Callable[[], T], spinner: str = "") -> T:
-    """The slot's value for ``key``; ``spinner`` is shown only while it is being fetched."""
-
-    def compute() -> T:
-        if not spinner:
-            return fetch()
-        with st.spinner(spinner):
-            return fetch()
-
-    return cache.remember(f"{MEMO_PREFIX}{slot}", key, compute)
-
-
-def memoised(slot: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """Derived data (frames, chart specs) computed once per input, kept for this session."""
-    return _memo(slot, key, compute)
-
-
-def refresh() -> None:
-    """Forget this credential's cached reads so the next run fetches fresh data."""
-    cache.invalidate()
-
-
-def scanners() -> list[Scanner]:
-    return _memo("scanners", (), lambda: cache.all_scanners())
-
-
-def stats(query: ObservationQuery) -> ObservationStats:
-    """The stats for the filtered set (bucket and sort do not change them)."""
-    assert query.scanner_id is not None
-    scanner_id, filters = query.scanner_id, query.api_filters()
-    return _memo(
-        "stats",
-        (scanner_id, query.filter_key(), query.recent_days),
-        lambda: cache.observation_stats(scanner_id, recent_days=query.recent_days, **filters),
-        spinner="Loading stats…",
-    )
-
-
-def stats_summary(query: ObservationQuery, stats: ObservationStats) -> StatsSummary:
-    """What every run reads from the stats (buckets, total, tags), derived once per answer."""
-    return _memo(
-        "stats_summary",
-        (query.scanner_id, query.filter_key(), query.recent_days),
-        lambda: stats_frames.summarise(stats),
-    )
-
-
-def page(query: ObservationQuery, order_by: str, offset: int, limit: int) -> Page[Observation]:
-    """One list request for the table's window."""
-    assert query.scanner_id is not None
-    scanner_id, filters = query.scanner_id, query.api_filters()
-    return _memo(
-        "page",
-        (scanner_id, query.filter_key(), order_by, offset, limit),
-        lambda: cache.list_observations(
-            scanner_id, order_by=order_by, limit=limit, offset=offset, **filters
-        ),
-        spinner="Loading observations…",
-    )
-
-
-def observation(scanner_id: str, observation_id: str) -> Observation:
-    return _memo(
-        "observation",
-        (scanner_id, observation_id),
-        lambda: cache.observation(scanner_id, observation_id),
-    )
+def sort_label(sort: str) -> str:
+    """A readable name for a sort, e.g. '-completed_at' -> 'Completed (newest first)'."""
+    key = sort.lstrip("-")
+    names = {
+        "created_at": ("Created", "newest first", "oldest first"),
+        "started_at": ("Started", "newest first", "oldest first"),
+        "completed_at": ("Completed", "newest first", "oldest first"),
+        "status": ("Status", "Z–A", "A–Z"),
+        "result_score": ("Score", "highest first", "lowest first"),
+        "result_verdict": ("Verdict", "Z–A", "A–Z"),
+        "scanner_version": ("Scanner version", "newest first", "oldest first"),
+    }
+    name, down, up = names.get(key, (key.replace("_", " ").capitalize(), "descending", "ascending"))
+    return f"{name} ({down if sort.startswith('-') else up})"

@@ -1,167 +1,215 @@
-"""The Observations explorer's table: one list request per view, the open observation with
-previous/next through the filtered set, and the whole-set section below.
+"""The explorer's table: one list request per view, pagination, and the open observation with
+previous/next through the filtered set.
 
-A small filtered set (up to ``WHOLE_SET_LIMIT`` rows) arrives in one request and is paged here,
-so paging and previous/next cost nothing; a larger one is fetched a page at a time.
+A small filtered set (up to ``paging.WHOLE_SET_LIMIT`` rows) arrives in one request and is
+paged here, so paging and previous/next cost nothing; a larger one is fetched a page at a time.
+The open observation is the view's ``obs``: a link or previous/next names it (``state.pending``)
+and the table selects its row, or the detail fetches it when it is not on this page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
 from vision_api import NotFoundError, Observation, Scanner, VisionAPIError
-from vision_console import connection
-from vision_console.observations import analysis, detail, paging, panels, state
-from vision_console.observations import query as oq
-from vision_console.observations import records as obs_records
-from vision_console.observations.query import ObservationQuery
+from vision_console import connection, scanner_types
+from vision_console.observations import detail, paging, reads, state, stats_charts
+from vision_console.observations.reads import StatsView, Window
 from vision_console.render import show_api_error
 
 
-def render(
-    scanner: Scanner, query: ObservationQuery, total: int, buckets: pd.DataFrame | None
-) -> ObservationQuery:
-    """The paginated table, the open observation, and the whole-set section below them.
-
-    Returns the view with the open observation's id, for the URL.
-    """
-    st.subheader("Observation history")
-    plan = paging.plan_page_request(
-        total, query.page, query.page_size, query.order_by, buckets, query.bucket
+def plan(answer: StatsView, page: int) -> paging.PageRequest:
+    """The list request behind ``page`` of the current view."""
+    view = state.view()
+    return paging.plan_page_request(
+        answer.stats.status_counts.total,
+        page,
+        view.size,
+        view.sort,
+        stats_charts.histogram_of(answer.stats),
+        view.bucket,
     )
-    if plan.order_by != query.order_by:
-        st.caption(f"Sorted by score ({oq.sort_label(plan.order_by)}) inside the score bucket.")
+
+
+def section(scanner: Scanner, answer: StatsView) -> None:
+    """The paginated table and, below it, the open observation."""
+    st.subheader("Observation history")
+    view = state.view()
+    request = plan(answer, view.page)
+    if request.order_by != view.sort:
+        label = state.sort_label(request.order_by)
+        st.caption(f"Sorted by score ({label}) inside the score bucket.")
     try:
-        result = state.page(query, plan.order_by, plan.offset, plan.limit)
+        rows = reads.window(view, request)
     except VisionAPIError as error:
         show_api_error(error, "load the observations")
-        return query
-    link = connection.current().recording_url
-    window = state.memoised(
-        "window",
-        (query.scanner_id, query.filter_key(), plan.order_by, plan.offset, plan.limit),
-        lambda: obs_records.observation_records(result.items, link),
-    )
-    page_rows = state.memoised(
-        "page_rows",
-        (query.scanner_id, query.filter_key(), plan, query.page_size, scanner.scanner_type),
-        lambda: _page_rows(window, plan.start, query.page_size, scanner.scanner_type),
-    )
-    size = len(window) if plan.whole_set else total
-    pages = paging.page_count(size, query.page_size)
-    if query.page > pages:  # fewer rows arrived than the stats counted
-        state.set_fields(page=pages)
-        query = replace(query, page=pages)
-    page_ids = page_rows.ids
-    key = state.table_key(query)
+        return
+    page_rows = reads.page_rows(view, request, rows, scanner.scanner_type)
+    size = len(rows.records) if request.whole_set else answer.stats.status_counts.total
+    pages = paging.page_count(size, view.size)
+    if view.page > pages:  # fewer rows arrived than the stats counted
+        state.STATE.set(page=pages)
+        view = state.view()
+    key = state.table_key(view)
     target = state.pending()
-    position = {paging.FIRST: 0, paging.LAST: len(page_ids) - 1}.get(target or "")
-    if target in page_ids:
-        position = page_ids.index(target)
-    if position is not None and page_ids:
+    ids = page_rows.ids
+    position = {paging.FIRST: 0, paging.LAST: len(ids) - 1}.get(target or "")
+    if target in ids:
+        position = ids.index(target)
+    if position is not None and ids:
         state.select_row(key, position)
         state.clear_pending()
-    selected = panels.observation_table(page_rows.table, scanner, key)
-    first = (query.page - 1) * query.page_size
-    panels.pagination(query.page, pages, first + 1, first + len(page_ids), size)
-    shown = _detail(
-        scanner,
-        query,
-        result.items,
-        window if plan.whole_set else None,
-        plan.start,
-        selected,
-        target,
-        size,
-        key,
-    )
-    base = paging.plan_page_request(
-        total, 1, query.page_size, query.order_by, buckets, query.bucket
-    )
-    analysis.render(scanner, query, base, size, window if plan.whole_set else None)
-    return replace(query, observation_id=shown.id if shown is not None else None)
-
-
-@dataclass(frozen=True)
-class PageRows:
-    """One table page, derived once per response: its observation ids and its grid."""
-
-    ids: list[str]
-    table: pa.Table
-
-
-def _page_rows(window: pd.DataFrame, start: int, size: int, scanner_type: str) -> PageRows:
-    rows = window.iloc[start : start + size]
-    table = pa.Table.from_pandas(obs_records.table_frame(rows, scanner_type), preserve_index=False)
-    return PageRows(list(rows["id"]), table)
+    selected = observation_table(page_rows.table, scanner, key)
+    first = (view.page - 1) * view.size
+    pagination(view.page, pages, first + 1, first + len(ids), size)
+    shown = _detail(scanner, rows, request, selected, target, size, key)
+    state.show_observation(shown.id if shown is not None else None)
 
 
 def _detail(
     scanner: Scanner,
-    query: ObservationQuery,
-    items: Sequence[Observation],
-    whole_set: pd.DataFrame | None,
-    start: int,
+    rows: Window,
+    request: paging.PageRequest,
     selected: int | None,
     target: str | None,
     size: int,
     key: str,
 ) -> Observation | None:
     """The selected row's observation, or the one a link named that is not on this page."""
+    view = state.view()
     link = connection.current().recording_url
-    page_ids = [item.id for item in items[start : start + query.page_size]]
-    first = (query.page - 1) * query.page_size
-    shown: Observation | None = None
+    close = partial(state.close_detail, key)
     if selected is not None:
         state.clear_pending()
-        shown = items[start + selected]
+        shown = rows.items[request.start + selected]
+        page_ids = [item.id for item in rows.items[request.start : request.start + view.size]]
+        whole = list(rows.records["id"]) if request.whole_set else None
         steps = [
-            paging.step_target(
-                query.page,
-                query.page_size,
-                selected,
-                size,
-                step,
-                page_ids,
-                list(whole_set["id"]) if whole_set is not None else None,
-            )
+            paging.step_target(view.page, view.size, selected, size, step, page_ids, whole)
             for step in (-1, +1)
         ]
-        actions = [(state.go_to, target_step) if target_step else None for target_step in steps]
+        previous, following = ((state.go_to, step) if step else None for step in steps)
+        first = (view.page - 1) * view.size
         detail.render(
             shown,
             scanner.scanner_type,
             link(shown.session_id),
             first + selected,
             size,
-            actions[0],
-            actions[1],
-            partial(state.close_detail, key),
+            previous,
+            following,
+            close,
         )
-    elif target and target not in (paging.FIRST, paging.LAST):
-        try:
-            shown = state.observation(scanner.id, target)
-        except NotFoundError:
-            st.warning("The linked observation no longer exists.", icon=":material/link_off:")
-            state.clear_pending()
-        except VisionAPIError as error:
-            show_api_error(error, "load the linked observation")
-        else:
-            st.caption("The linked observation is not on this page of the table.")
-            detail.render(
-                shown,
-                scanner.scanner_type,
-                link(shown.session_id),
-                None,
-                size,
-                None,
-                None,
-                partial(state.close_detail, key),
-            )
-    return shown
+        return shown
+    if not target or target in (paging.FIRST, paging.LAST):
+        return None
+    try:
+        linked = reads.observation(scanner.id, target)
+    except NotFoundError:
+        st.warning("The linked observation no longer exists.", icon=":material/link_off:")
+        state.clear_pending()
+        return None
+    except VisionAPIError as error:
+        show_api_error(error, "load the linked observation")
+        return None
+    st.caption("The linked observation is not on this page of the table.")
+    detail.render(
+        linked, scanner.scanner_type, link(linked.session_id), None, size, None, None, close
+    )
+    return linked
+
+
+def _column_config(scanner: Scanner) -> dict[str, Any]:
+    """The grid's columns; the result column is the scanner type's (its ``result_column``)."""
+    facts = scanner_types.facts(scanner.scanner_type)
+    heading = facts.result_label
+    result: Any
+    match facts.result_column:
+        case "score":
+            scale = scanner.scanner_config.get("scale")
+            low, high = (scale.get("min"), scale.get("max")) if isinstance(scale, dict) else (0, 0)
+            if isinstance(low, int | float) and isinstance(high, int | float) and high > low:
+                result = st.column_config.ProgressColumn(
+                    stats_charts.score_label(scanner) or heading,
+                    min_value=float(low),
+                    max_value=float(high),
+                    format="%.1f",
+                )
+            else:
+                result = st.column_config.NumberColumn(heading, format="%.2f")
+        case "all_tags":
+            result = st.column_config.ListColumn(heading)
+        case _:
+            result = st.column_config.TextColumn(heading)
+    when = partial(st.column_config.DatetimeColumn, format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
+    return {
+        "Status": st.column_config.TextColumn("Status"),
+        "Result": result,
+        "Reason": st.column_config.TextColumn("Reason", help="Why it failed or was skipped"),
+        "Session": st.column_config.TextColumn("Session"),
+        "Recording": st.column_config.LinkColumn(
+            "Recording", display_text="Open ↗", help="The session recording in PostHog"
+        ),
+        "Triggered by": st.column_config.TextColumn("Triggered by"),
+        "Version": st.column_config.NumberColumn(
+            "Version", format="v%d", help="Scanner version at scan time"
+        ),
+        "Confidence": st.column_config.ProgressColumn(
+            "Confidence", min_value=0.0, max_value=1.0, format="percent"
+        ),
+        "Started": when("Started"),
+        "Completed": when("Completed"),
+        "Duration (s)": st.column_config.NumberColumn("Duration", format="%.1f s"),
+    }
+
+
+def observation_table(table: pa.Table, scanner: Scanner, key: str) -> int | None:
+    """The page's rows (an Arrow table, converted once per page, not on every rerun); returns
+    the position of the selected row, if any."""
+    event = st.dataframe(
+        table,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        column_config=_column_config(scanner),
+        width="stretch",
+        placeholder="—",
+    )
+    rows = list(event.selection.rows) if event is not None else []
+    return rows[0] if rows and 0 <= rows[0] < table.num_rows else None
+
+
+def pagination(page: int, pages: int, first_row: int, last_row: int, total: int) -> None:
+    """Rows shown, previous/next page buttons and a page number box, in one row."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f"Rows {first_row:,}–{last_row:,} of {total:,} · page {page} of {pages}")
+        st.button(
+            "Previous page",
+            icon=":material/chevron_left:",
+            key="observations.previous_page",
+            disabled=page <= 1,
+            on_click=state.go_to,
+            args=(page - 1,),
+        )
+        st.button(
+            "Next page",
+            icon=":material/chevron_right:",
+            key="observations.next_page",
+            disabled=page >= pages,
+            on_click=state.go_to,
+            args=(page + 1,),
+        )
+        st.number_input(
+            "Page",
+            min_value=1,
+            max_value=pages,
+            step=1,
+            key=state.STATE.key("page"),
+            label_visibility="collapsed",
+            width=140,
+        )

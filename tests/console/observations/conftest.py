@@ -1,5 +1,6 @@
 """Fixtures for the Observations explorer unit tests: payloads shaped like the contract's
-stats response (§4.9) and observation objects (§5), built by hand."""
+stats response (§4.9) and observation objects (§5), built by hand and parsed by the client's
+models, as the console receives them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from vision_api import Observation, ObservationStats
 
 SCANNER_ID = "7d0c2f0e-1111-4a4a-9b9b-0123456789ab"
 
@@ -147,12 +150,16 @@ def build_observation(
 
 
 @pytest.fixture
-def stats() -> Callable[..., dict[str, Any]]:
-    """``stats("monitor", **overrides)`` -> a stats response dict."""
-    return build_stats
+def stats() -> Callable[..., ObservationStats]:
+    """``stats("monitor", **overrides)`` -> a parsed stats answer."""
+    return lambda scanner_type, **overrides: ObservationStats.from_dict(
+        build_stats(scanner_type, **overrides)
+    )
 
 
 @pytest.fixture
-def observation() -> Callable[..., dict[str, Any]]:
-    """``observation("scorer", index, status, **overrides)`` -> an observation dict."""
-    return build_observation
+def observation() -> Callable[..., Observation]:
+    """``observation("scorer", index, status, **overrides)`` -> a parsed observation."""
+    return lambda scanner_type, index=0, status="succeeded", **overrides: Observation.from_dict(
+        build_observation(scanner_type, index, status, **overrides)
+    )

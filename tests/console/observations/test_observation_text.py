@@ -1,15 +1,16 @@
-"""vision_console.observation_text: headline, reasoning, error reasons and formatting as text."""
+"""vision_console.observation_text: headline, reasoning, error reasons and formatting as text,
+all read from the typed Observation (shared with the Scanners page)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
+from vision_api import Observation
 from vision_console import observation_text as obs_text
 
-Factory = Callable[..., dict[str, Any]]
+Factory = Callable[..., Observation]
 
 
 # --- links ----------------------------------------------------------------------------------
@@ -27,57 +28,68 @@ def test_moment_url_starts_the_player_at_the_cited_second() -> None:
 
 
 def test_known_failure_kind_is_explained() -> None:
-    explained = obs_text.explain_error("provider_transient:Gemini returned 503")
-    assert explained == {
-        "kind": "provider_transient",
-        "label": "AI provider unavailable",
-        "description": explained["description"] if explained else "",
-        "category": "failed",
-        "message": "Gemini returned 503",
-    }
-    assert explained is not None and "retry" in explained["description"]
+    explained = obs_text.explain_reason("provider_transient:Gemini returned 503")
+    assert explained is not None
+    assert (explained.kind, explained.label, explained.category, explained.message) == (
+        "provider_transient",
+        "AI provider unavailable",
+        "failed",
+        "Gemini returned 503",
+    )
+    assert "retry" in explained.description
 
 
 def test_ineligible_kind_is_explained() -> None:
-    explained = obs_text.explain_error("too_short:Recording is 4s long")
+    explained = obs_text.explain_reason("too_short:Recording is 4s long")
     assert explained is not None
-    assert (explained["label"], explained["category"]) == ("Too short", "ineligible")
-    assert explained["message"] == "Recording is 4s long"
+    assert (explained.label, explained.category) == ("Too short", "ineligible")
+    assert explained.message == "Recording is 4s long"
 
 
 def test_unknown_kind_keeps_its_name_and_message() -> None:
-    explained = obs_text.explain_error("quota_paused:Out of credits: try later")
+    explained = obs_text.explain_reason("quota_paused:Out of credits: try later")
     assert explained is not None
-    assert explained["label"] == "Quota paused"
-    assert explained["message"] == "Out of credits: try later"
-    assert explained["description"] == ""
+    assert explained.label == "Quota paused"
+    assert explained.message == "Out of credits: try later"
+    assert explained.description == ""
 
 
 def test_reason_without_kind_is_all_message() -> None:
-    explained = obs_text.explain_error("Something broke: badly")
+    explained = obs_text.explain_reason("Something broke: badly")
     assert explained is not None
-    assert (explained["kind"], explained["message"]) == ("", "Something broke: badly")
-    assert obs_text.explain_error("") is None
-    assert obs_text.explain_error(None) is None
+    assert (explained.kind, explained.message) == ("", "Something broke: badly")
+    assert obs_text.explain_reason("") is None
+    assert obs_text.explain_reason("   ") is None
+
+
+def test_an_observation_explains_its_own_error(observation: Factory) -> None:
+    explained = obs_text.explain_error(observation("monitor", 0, "ineligible"))
+    assert explained is not None and explained.label == "Too short"
+    assert obs_text.explain_error(observation("monitor")) is None
 
 
 # --- detail ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("scanner_type", "value", "caption"),
+    ("scanner_type", "label", "value", "caption"),
     [
-        ("monitor", "YES", ""),
-        ("scorer", "7.5 / 10", "Ease"),
-        ("classifier", "bug, checkout, rage-click (freeform)", ""),
-        ("summarizer", "Bought a plan", ""),
+        ("monitor", "Verdict", "YES", ""),
+        ("scorer", "Score", "7.5 / 10", "Ease"),
+        ("classifier", "Tags", "bug, checkout, rage-click (freeform)", ""),
+        ("summarizer", "Summary", "Bought a plan", ""),
     ],
 )
 def test_headline_per_scanner_type(
-    observation: Factory, scanner_type: str, value: str, caption: str
+    observation: Factory, scanner_type: str, label: str, value: str, caption: str
 ) -> None:
     headline = obs_text.headline(observation(scanner_type), scanner_type)
-    assert (headline["value"], headline["caption"]) == (value, caption)
+    assert (headline.label, headline.value, headline.caption) == (label, value, caption)
+
+
+def test_an_unknown_type_gets_the_generic_headline(observation: Factory) -> None:
+    headline = obs_text.headline(observation("summarizer"), "indexer")
+    assert (headline.label, headline.value) == ("Result", "Bought a plan")
 
 
 @pytest.mark.parametrize(
@@ -90,15 +102,15 @@ def test_headline_per_scanner_type(
     ],
 )
 def test_headline_without_result_says_why(observation: Factory, status: str, value: str) -> None:
-    assert obs_text.headline(observation("monitor", 0, status), "monitor")["value"] == value
+    assert obs_text.headline(observation("monitor", 0, status), "monitor").value == value
 
 
 def test_reasoning_is_returned_verbatim_for_plain_text_rendering(observation: Factory) -> None:
-    output = observation("monitor")["scanner_result"]["model_output"]
-    assert obs_text.reasoning_text(output) == "The user **clicked** <b>Pay</b> three times."
+    text = obs_text.reasoning_text(observation("monitor"))
+    assert text == "The user **clicked** <b>Pay</b> three times."
 
 
-def test_reasoning_falls_back_to_segments_with_timestamps() -> None:
+def test_reasoning_falls_back_to_segments_with_timestamps(observation: Factory) -> None:
     output = {
         "reasoning_segments": [
             {"kind": "text", "value": "Stuck at "},
@@ -107,13 +119,13 @@ def test_reasoning_falls_back_to_segments_with_timestamps() -> None:
             "junk",
         ]
     }
-    assert obs_text.reasoning_text(output) == "Stuck at [1:23][1:23]"
-    assert obs_text.cited_moments(output) == [83_000]
+    segmented = observation("monitor", scanner_result={"model_output": output, "signals_count": 0})
+    assert obs_text.reasoning_text(segmented) == "Stuck at [1:23][1:23]"
+    assert obs_text.cited_moments(segmented) == [83_000]
 
 
 def test_summarizer_summary_is_its_reasoning(observation: Factory) -> None:
-    output = observation("summarizer")["scanner_result"]["model_output"]
-    assert obs_text.reasoning_text(output) == "The user compared plans."
+    assert obs_text.reasoning_text(observation("summarizer")) == "The user compared plans."
 
 
 @pytest.mark.parametrize(
@@ -139,8 +151,10 @@ def test_format_duration(seconds: float | None, text: str) -> None:
         (None, "—"),
     ],
 )
-def test_confidence_label(confidence: float | None, text: str) -> None:
-    assert obs_text.confidence_label(confidence) == text
+def test_confidence_label(observation: Factory, confidence: float | None, text: str) -> None:
+    output = {"verdict": "yes", "confidence": confidence}
+    row = observation("monitor", scanner_result={"model_output": output, "signals_count": 0})
+    assert obs_text.confidence_label(row) == text
 
 
 def test_lifecycle_lists_times_and_run_time(observation: Factory) -> None:
@@ -159,10 +173,19 @@ def test_lifecycle_lists_times_and_run_time(observation: Factory) -> None:
 
 def test_snapshot_items_show_config_without_the_prompt(observation: Factory) -> None:
     items = dict(obs_text.snapshot_items(observation("scorer")))
+    assert items["Type"] == "Scorer"
     assert items["Version"] == "v1"
     assert items["Model"] == "gemini-3-flash-preview"
     assert items["Scale"] == "min: 0, max: 10, label: Ease"
     assert items["Emits signals"] == "No"
     assert "Prompt" not in items
     assert obs_text.snapshot_prompt(observation("scorer")) == "Rate ease"
-    assert obs_text.snapshot_items({"scanner_snapshot": None}) == []
+    assert obs_text.snapshot_items(observation("scorer", scanner_snapshot=None)) == []
+
+
+def test_snapshot_config_keys_are_named_as_the_types_form_names_them(
+    observation: Factory,
+) -> None:
+    items = dict(obs_text.snapshot_items(observation("classifier")))
+    assert items["Allow freeform tags"] == "Yes"
+    assert items["Tags"] == "bug, checkout, confusion"

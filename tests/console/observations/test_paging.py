@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from vision_console.observations import charts, paging, stats_frames
+from vision_api import Histogram, ObservationStats
+from vision_console.observations import paging, state
+from vision_console.observations import stats_charts as charts
 
-Factory = Callable[..., dict[str, Any]]
+Factory = Callable[..., ObservationStats]
 
 
 def test_page_count_is_at_least_one() -> None:
@@ -46,6 +47,18 @@ def test_in_flight_click_means_pending_and_running() -> None:
     }
 
 
+def test_clicks_change_parameters_of_the_page_by_their_own_names() -> None:
+    """A chart click sets the same parameter the filter widget and the URL use."""
+    names = {param.name for param in state.PARAMS}
+    for picked, point in (
+        (charts.VERDICT_SELECTION, {"verdict": "yes"}),
+        (charts.TAG_SELECTION, {"tag": "bug"}),
+        (charts.BUCKET_SELECTION, {"bucket": "3"}),
+        (charts.STATUS_SELECTION, {"outcome": "failed"}),
+    ):
+        assert set(paging.filters_from_selection(picked, [point])) <= names
+
+
 def test_malformed_or_unknown_selections_change_nothing_unsafe() -> None:
     assert paging.filters_from_selection("vgsid_pick", [{"verdict": "yes"}]) == {}
     assert paging.filters_from_selection(charts.VERDICT_SELECTION, [{"vgsid": 3}, "x"]) == {
@@ -72,20 +85,16 @@ def test_large_sets_are_fetched_one_page_at_a_time() -> None:
 
 
 def test_a_bucket_becomes_its_run_of_rows_sorted_by_score(stats: Factory) -> None:
-    buckets = stats_frames.histogram_frame(stats("scorer"))
-    counts = buckets["count"].tolist() if buckets is not None else []
+    buckets = charts.histogram_of(stats("scorer"))
+    counts = list(buckets.counts) if buckets is not None else []
     plan = paging.plan_page_request(40, 1, 50, "-created_at", buckets, "5")
     assert plan == paging.PageRequest("result_score", sum(counts[:5]), counts[5], 0, True)
     down = paging.plan_page_request(40, 1, 50, "-result_score", buckets, "5")
     assert (down.order_by, down.offset) == ("-result_score", sum(counts[6:]))
 
 
-def test_large_bucket_pages_stay_inside_the_bucket(stats: Factory) -> None:
-    payload = stats(
-        "scorer",
-        scorer={"summary": None, "histogram": {"labels": ["0", "1"], "counts": [30, 2000]}},
-    )
-    buckets = stats_frames.histogram_frame(payload)
+def test_large_bucket_pages_stay_inside_the_bucket() -> None:
+    buckets = Histogram(("0", "1"), (30, 2000))
     plan = paging.plan_page_request(2030, 40, 50, "-created_at", buckets, "1", whole_set_limit=100)
     assert plan == paging.PageRequest("result_score", 30 + 1950, 50, 0, False)
 

@@ -1,0 +1,156 @@
+"""The explorer's API reads, kept per viewer: one request per distinct input.
+
+Every read goes through ``cache`` (shared, keyed by credentials, write generation and code
+version) and its answer is kept for this viewer with ``cache.remember`` by everything it
+depends on, so a rerun that changes none of those makes no request at all, whatever the shared
+cache's TTL says. "Refresh" bumps the write generation.
+
+The stats path has two cache layers on top of ``cache.observation_stats``: this viewer's
+``StatsView`` (``cache.remember``), whose chart specs are shared by every viewer of the same
+credentials (``cache.shared``), so a new viewer builds no chart another already built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from vision_api import Observation, ObservationStats, Scanner, VisionAPIError
+from vision_console import cache, connection
+from vision_console.observations import records, stats_charts
+from vision_console.observations.paging import PageRequest
+from vision_console.observations.state import View
+from vision_console.render import show_api_error
+
+SLOT = "observations:"
+MAX_WHOLE_SET_ROWS = 50_000
+
+
+def scanners() -> list[Scanner]:
+    return cache.remember(f"{SLOT}scanners", (), cache.all_scanners)
+
+
+def refresh() -> None:
+    """Forget this credential's cached reads so the next run fetches fresh data."""
+    cache.invalidate()
+
+
+@dataclass(frozen=True)
+class StatsView:
+    """One stats answer and its charts, as drawn (both derived once per answer)."""
+
+    stats: ObservationStats
+    charts: stats_charts.StatsCharts
+
+
+def stats(view: View, scanner: Scanner) -> StatsView:
+    """The stats of the filtered set (the bucket, sort and page do not change them)."""
+    key = (view.scanner, view.filter_key(), view.days, scanner.scanner_version)
+
+    def fetch() -> StatsView:
+        with st.spinner("Loading stats…"):
+            answer = cache.observation_stats(
+                view.scanner, recent_days=view.days, **view.api_filters()
+            )
+        charts = cache.shared(
+            f"{SLOT}stats_charts", key, lambda: stats_charts.specs(answer, scanner)
+        )
+        return StatsView(answer, charts)
+
+    return cache.remember(f"{SLOT}stats", key, fetch)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One list request's rows: the observations and their record frame."""
+
+    items: Sequence[Observation]
+    records: pd.DataFrame
+
+
+def window(view: View, plan: PageRequest) -> Window:
+    """The rows of one list request (the table's page, or the whole set when small)."""
+    key = (view.scanner, view.filter_key(), plan.order_by, plan.offset, plan.limit)
+
+    def fetch() -> Window:
+        with st.spinner("Loading observations…"):
+            page = cache.list_observations(
+                view.scanner,
+                order_by=plan.order_by,
+                limit=plan.limit,
+                offset=plan.offset,
+                **view.api_filters(),
+            )
+        link = connection.current().recording_url
+        return Window(page.items, records.observation_records(page.items, link))
+
+    return cache.remember(f"{SLOT}window", key, fetch)
+
+
+@dataclass(frozen=True)
+class PageRows:
+    """One table page, derived once per response: its observation ids and its grid."""
+
+    ids: list[str]
+    table: pa.Table
+
+
+def page_rows(view: View, plan: PageRequest, rows: Window, scanner_type: str) -> PageRows:
+    """The table page's ids and Arrow grid (converted once, not on every rerun)."""
+
+    def build() -> PageRows:
+        page = rows.records.iloc[plan.start : plan.start + view.size]
+        grid = pa.Table.from_pandas(records.table_frame(page, scanner_type), preserve_index=False)
+        return PageRows(list(page["id"]), grid)
+
+    key = (view.scanner, view.filter_key(), plan, view.size, scanner_type)
+    return cache.remember(f"{SLOT}page_rows", key, build)
+
+
+def observation(scanner_id: str, observation_id: str) -> Observation:
+    return cache.remember(
+        f"{SLOT}observation",
+        (scanner_id, observation_id),
+        lambda: cache.observation(scanner_id, observation_id),
+    )
+
+
+def whole_set(view: View, plan: PageRequest, total: int, load: bool) -> pd.DataFrame | None:
+    """Every row of the filtered set when loaded in this session (``load`` fetches it now)."""
+    slot, key = f"{SLOT}whole_set", (view.filter_key(), view.bucket)
+    if load:
+        cache.forget(slot)
+    fetch: Callable[[], pd.DataFrame | None] = (
+        (lambda: _fetch_all(view, plan, total)) if load else (lambda: None)
+    )
+    return cache.remember(slot, key, fetch)
+
+
+def _fetch_all(view: View, plan: PageRequest, total: int) -> pd.DataFrame | None:
+    """Fetch every row of the filtered set (within the cap), with a progress bar."""
+    wanted = min(total, MAX_WHOLE_SET_ROWS)
+    bar = st.progress(0.0, text=f"Fetching {wanted:,} observations…")
+
+    def progress(done: int, expected: int) -> None:
+        bar.progress(
+            min(done / max(expected, 1), 1.0), text=f"Fetched {done:,} of {expected:,} observations"
+        )
+
+    try:
+        items = connection.client().observations.fetch_all(
+            view.scanner,
+            order_by=plan.order_by,
+            max_items=plan.offset + wanted,
+            on_progress=progress,
+            **view.api_filters(),
+        )
+    except VisionAPIError as error:
+        show_api_error(error, "fetch every observation of this set")
+        return None
+    finally:
+        bar.empty()
+    return records.observation_records(items[plan.offset :], connection.current().recording_url)
