@@ -30,3 +30,24 @@ def test_budget_label_says_what_it_does_then_the_last_answer(
     assert budget.budget_label(cost.highest_rate_within(nothing, 5, 2), 5).endswith(
         "any rate (no recordings match)"
     )
+
+
+def test_quota_room_says_how_much_the_other_scanners_leave() -> None:
+    roomy = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
+    assert budget.describe_quota_room(roomy).startswith("Any rate stays within")
+    busy = cost.VolumeBasis(matched_sessions_in_window=30_000, window_days=30)
+    assert budget.describe_quota_room(busy, quota=3_000).endswith("at most 10.0 %.")
+    full = cost.VolumeBasis(
+        matched_sessions_in_window=300, window_days=30, other_enabled_monthly=3_000
+    )
+    assert "any rate above 0 % goes over it" in budget.describe_quota_room(full)
+
+
+def test_budget_sentence_names_the_rate_and_the_paused_cases() -> None:
+    basis = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
+    answer = cost.highest_rate_within(basis, 100, 2)
+    sentence = budget.describe_budget(answer, 100, 2)
+    assert sentence.startswith("At most 100 credits ($1.00)")
+    assert f"**{cost.format_rate(answer.sampling_rate)}**" in sentence
+    zero = budget.describe_budget(cost.highest_rate_within(basis, 0, 2), 0, 2)
+    assert "must be paused" in zero
