@@ -8,7 +8,6 @@ import streamlit as st
 
 from vision_console import connection
 from vision_console.connection import Connection, ConnectionSettingsError, Settings
-from vision_console.connection_check import check_connection
 from vision_console.render import escape_markdown
 
 _SOURCE_LABELS = {
@@ -45,7 +44,9 @@ def render(current: Connection, settings: Settings, notices: Sequence[str]) -> N
         for notice in notices:
             st.warning(escape_markdown(notice), icon=":material/warning:")
         if st.button("Test connection", icon=":material/network_check:", width="stretch"):
-            result = check_connection(connection.client(), current.host, current.project_id)
+            result = connection.check_connection(
+                connection.client(), current.host, current.project_id
+            )
             st.session_state[_CHECK_RESULT_KEY] = (current.fingerprint, result)
         held = st.session_state.get(_CHECK_RESULT_KEY)
         if held and held[0] == current.fingerprint:
@@ -118,7 +119,9 @@ def _connect(host: str, project: str, api_key: str, settings: Settings) -> None:
     with st.spinner("Testing the connection…"):
         candidate = connection.new_client(credentials, settings)
         try:
-            result = check_connection(candidate, credentials.host, credentials.project_id)
+            result = connection.check_connection(
+                candidate, credentials.host, credentials.project_id
+            )
         finally:
             candidate.close()
     if not result.ok:
