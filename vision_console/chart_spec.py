@@ -1,16 +1,31 @@
 """An Altair chart as the Vega-Lite dict Streamlit draws, with its datasets as Arrow bytes.
 
 Shared by every page that draws charts (Overview, Observations, Estimate): a spec is built and
-validated once (by the page's cache), then sent as it is on every rerun.
+validated once (by the page's cache), then sent as it is on every rerun. ``build`` and ``draw``
+make one chart's failure (data Altair refuses, a renderer error) a notice in that chart's place,
+never the end of its page.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import pyarrow as pa
+import streamlit as st
 from streamlit.dataframe_util import convert_arrow_table_to_arrow_bytes
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """A chart that could not be built; ``title`` names it in the notice drawn instead."""
+
+    title: str
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -33,3 +48,24 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             continue  # mixed-type column: let Streamlit convert the rows itself
     return spec
+
+
+def build(title: str, make: Callable[[], alt.TopLevelMixin]) -> dict[str, Any] | Unavailable:
+    """``chart_spec(make())``, or ``Unavailable`` (logged) when building it fails."""
+    try:
+        return chart_spec(make())
+    except Exception:
+        logger.exception("The chart %r could not be built", title)
+        return Unavailable(title)
+
+
+def draw(spec: dict[str, Any] | Unavailable, **options: Any) -> None:
+    """Draw a built spec (``st.vega_lite_chart`` options pass through), or say it is missing."""
+    if isinstance(spec, Unavailable):
+        st.warning(
+            f"The chart “{spec.title}” could not be drawn from this data; the rest of the page "
+            "is unaffected.",
+            icon=":material/broken_image:",
+        )
+        return
+    st.vega_lite_chart(spec, **options)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import streamlit as st
 
-from vision_console import cost, render, scanner_types
+from vision_console import chart_spec, cost, render, scanner_types
 from vision_console.overview.activity import RECENT_DAYS, RECENT_OBSERVATIONS_CAP
 
 if TYPE_CHECKING:
@@ -37,14 +37,14 @@ def section(fleet: Fleet) -> None:
         if fleet.cost_spec is None:
             st.info("No enabled scanner has an estimate yet.", icon=":material/payments:")
         else:
-            st.vega_lite_chart(fleet.cost_spec, width="stretch")
+            chart_spec.draw(fleet.cost_spec, width="stretch")
         if fleet.daily_spec is None:
             st.info(f"No observations in the last {RECENT_DAYS} days.", icon=":material/timeline:")
         elif not fleet.capped_names:
-            st.vega_lite_chart(fleet.daily_spec, width="stretch")
+            chart_spec.draw(fleet.daily_spec, width="stretch")
         else:
             with st.container():
-                st.vega_lite_chart(fleet.daily_spec, width="stretch")
+                chart_spec.draw(fleet.daily_spec, width="stretch")
                 st.caption(
                     f"Counts only the newest {RECENT_OBSERVATIONS_CAP:,} observations of: "
                     + render.escape_markdown(", ".join(fleet.capped_names))

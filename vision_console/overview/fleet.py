@@ -20,8 +20,7 @@ import pyarrow as pa
 import streamlit as st
 
 from vision_api import Scanner, ScannerStats, User, VisionAPIError
-from vision_console import cache, navigation, render
-from vision_console.chart_spec import chart_spec
+from vision_console import cache, chart_spec, navigation, render
 from vision_console.overview import activity, charts, frames
 from vision_console.overview.activity import RECENT_DAYS, FleetActivity
 
@@ -45,8 +44,8 @@ class Fleet:
     totals: dict[str, int]
     failed_names: tuple[str, ...]
     first_error: Exception | None
-    cost_spec: dict[str, Any] | None
-    daily_spec: dict[str, Any] | None
+    cost_spec: dict[str, Any] | chart_spec.Unavailable | None
+    daily_spec: dict[str, Any] | chart_spec.Unavailable | None
     capped_names: tuple[str, ...]
     """Scanners whose newest-observations fetch hit the cap before the window's start."""
 
@@ -115,9 +114,17 @@ def build_fleet(
         totals=frames.fleet_totals(table),
         failed_names=tuple(names_by_id[sid] for sid in found.errors if sid in names_by_id),
         first_error=next(iter(found.errors.values()), None),
-        cost_spec=None if costs.empty else chart_spec(charts.monthly_cost_by_scanner_chart(costs)),
-        daily_spec=(
-            None if daily.empty else chart_spec(charts.observations_over_time_chart(daily, days))
+        cost_spec=None
+        if costs.empty
+        else chart_spec.build(
+            "Estimated monthly cost by scanner",
+            lambda: charts.monthly_cost_by_scanner_chart(frames.top_costs(costs)),
+        ),
+        daily_spec=None
+        if daily.empty
+        else chart_spec.build(
+            "Observations over time",
+            lambda: charts.observations_over_time_chart(frames.top_daily(daily), days),
         ),
         capped_names=tuple(
             names_by_id[sid]

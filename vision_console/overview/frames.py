@@ -131,6 +131,42 @@ def monthly_cost_frame(fleet: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+CHART_SCANNERS = 12
+"""Scanners a fleet chart names; the rest are summed into one "other" entry, so a fleet of
+thousands stays readable and far below Altair's 5,000-row limit."""
+
+
+def _other_name(count: int) -> str:
+    return f"{count:,} other scanner" + ("" if count == 1 else "s")
+
+
+def top_costs(costs: pd.DataFrame, n: int = CHART_SCANNERS) -> pd.DataFrame:
+    """``monthly_cost_frame`` output with its ``n`` most expensive scanners kept and the rest
+    summed into one row (type "Other")."""
+    if len(costs) <= n:
+        return costs
+    rest = costs.iloc[n:]
+    other = {
+        "name": _other_name(len(rest)),
+        "scanner_type": "other",
+        "type": "Other",
+        **{c: rest[c].sum() for c in ("est_observations", "est_credits", "est_dollars", "share")},
+    }
+    return pd.concat([costs.iloc[:n], pd.DataFrame([other])], ignore_index=True)
+
+
+def top_daily(daily: pd.DataFrame, n: int = CHART_SCANNERS) -> pd.DataFrame:
+    """``daily_observations`` output with its ``n`` busiest scanners kept and the rest summed
+    per day into one "other scanners" series."""
+    totals = daily.groupby("scanner")["observations"].sum().sort_values(ascending=False)
+    if len(totals) <= n:
+        return daily
+    kept = daily["scanner"].isin(set(totals.index[:n]))
+    other = daily[~kept].groupby("date", as_index=False)["observations"].sum()
+    other["scanner"] = _other_name(len(totals) - n)
+    return pd.concat([daily[kept], other[list(daily.columns)]], ignore_index=True)
+
+
 def daily_observations(
     recent: Mapping[str, Sequence[Observation]],
     names: Mapping[str, str],
