@@ -214,7 +214,8 @@ def test_save_applies_only_the_changed_rate_after_review(
     assert any("nothing to save" in c.value for c in at.caption)
     set_rate(at, prefix, 12.5)
     at.button(key=f"estimate:save:{own_scanner.id}").click().run()
-    review = at.table[0].value
+    assert not at.table  # the review is a dataframe: cells are text, never Markdown
+    review = at.dataframe[-1].value
     assert list(review.loc["Sampling rate"]) == ["30.0 %", "12.5 %"]
     after_credits = f"{number(at, 'Credits / month'):,}"
     assert review.loc["Credits / month", "After"].startswith(after_credits)

@@ -140,7 +140,8 @@ def save_section(
     with st.container(border=True):
         st.markdown("**Save these changes to** " + render.escape_markdown(scanner.name) + "?")
         table = before_after(scanner, basis, month, model, query_changed="query" in changes)
-        st.table(table)
+        # A dataframe shows cells as text: st.table would render an API-sent model id as Markdown.
+        st.dataframe(table, width="stretch")
         confirm, cancel = st.columns(2)
         if cancel.button("Cancel", key=f"estimate:cancel:{scanner.id}", width="stretch"):
             st.session_state.pop(review_key, None)
