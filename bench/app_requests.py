@@ -98,10 +98,14 @@ def scripts(explored_id: str) -> list[PageScript]:
             "estimate",
             query_params={"scanner": explored_id},
             console={
-                "filter": lambda at: at.multiselect(key="obs_status").set_value(["succeeded"]),
-                "sort": lambda at: at.selectbox(key="obs_sort").set_value("created_at"),
-                "page": lambda at: at.button(key="obs_next_page").click(),
-                "row select": lambda at: kit.select_row(at, kit.table_key(at, "obs_table:"), 1),
+                "filter": lambda at: at.multiselect(key="observations.status").set_value(
+                    ["succeeded"]
+                ),
+                "sort": lambda at: at.selectbox(key="observations.sort").set_value("created_at"),
+                "page": lambda at: at.button(key="observations.next_page").click(),
+                "row select": lambda at: kit.select_row(
+                    at, kit.table_key(at, "observations.table:"), 1
+                ),
             },
             naive={
                 "filter": lambda at: at.multiselect(key="naive_status").set_value(["succeeded"]),

@@ -22,15 +22,17 @@ notice_area = st.container()
 scanner = panels.scanner_picker()
 
 if scanner is not None:
-    # -- its stats, then the filters (drawn even when the stats failed, so they keep values)
+    # -- its stats (the view settles on them), then the filters (drawn even when the stats
+    # failed, so they keep their values)
     stats = panels.stats(scanner)
-    filters.bar(scanner, stats.stats if stats else None)
+    view = state.view()
+    filters.bar(scanner, view, stats.stats if stats else None)
 
     # -- metrics, charts, the table with the open observation, the whole set ----------------
-    if stats is not None and panels.metric_strip(stats):
-        panels.charts(scanner, stats)
-        table.section(scanner, stats)
-        whole_set.section(scanner, stats)
+    if stats is not None and panels.metric_strip(view, stats):
+        panels.charts(scanner, view, stats)
+        table.section(scanner, view, stats)
+        whole_set.section(scanner, view, stats)
 
     # -- what fell back, then the view into the URL ---------------------------------------
     with notice_area:

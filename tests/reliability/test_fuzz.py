@@ -24,7 +24,7 @@ from tests.app.conftest import make_app
 from tests.reliability.walk import assert_no_exception, form_key, plain
 from vision_api import NotFoundError, VisionClient
 from vision_console import url_state
-from vision_console.observations import query as oq
+from vision_console.observations import state as observations_state
 from vision_console.scanners import list_query as scanner_list
 from vision_sandbox import Sandbox
 
@@ -143,19 +143,20 @@ def test_observations_url_parameters(fuzz_sandbox: Sandbox, client: VisionClient
     monitor = next(s for s in scanners if s.scanner_type == "monitor")
     first = client.observations.list(monitor.id, limit=1).items[0]
     options = {
-        oq.P_SCANNER: [s.id for s in scanners] + [monitor.name],
-        oq.P_STATUS: list(oq.STATUSES),
-        oq.P_VERDICT: list(oq.VERDICTS),
-        oq.P_TAGS: ["completed", "abandoned"],
-        oq.P_TRIGGER: list(oq.TRIGGERS),
-        oq.P_SESSION: [first.session_id],
-        oq.P_DAYS: ["1", "14", "365", "366"],
-        oq.P_SORT: list(oq.ORDER_BY_CHOICES),
-        oq.P_PAGE: ["1", "2", "999999"],
-        oq.P_SIZE: [str(size) for size in oq.PAGE_SIZES],
-        oq.P_BUCKET: ["1-2", "5–5"],
-        oq.P_OBSERVATION: [first.id],
+        "scanner": [s.id for s in scanners] + [monitor.name],
+        "status": list(observations_state.STATUSES),
+        "verdict": ["yes", "no", "inconclusive"],
+        "tags": ["completed", "abandoned"],
+        "triggered_by": list(observations_state.TRIGGERS),
+        "session": [first.session_id],
+        "days": ["1", "14", "365", "366"],
+        "sort": list(observations_state.ALL_SORTS),
+        "page": ["1", "2", "999999"],
+        "size": [str(size) for size in observations_state.PAGE_SIZES],
+        "bucket": ["1-2", "5–5"],
+        "obs": [first.id],
     }
+    assert set(options) == {param.name for param in observations_state.PARAMS}
     at = page_session(fuzz_sandbox, "observations")
 
     @FUZZ
@@ -163,9 +164,9 @@ def test_observations_url_parameters(fuzz_sandbox: Sandbox, client: VisionClient
     def check(params: dict[str, str]) -> None:
         load_with_url(at, params)
         assert at.title and at.title[0].value == "Observations"
-        _query, notices = oq.parse_params(params)
+        _values, notices = url_state.parse_params(params, observations_state.PARAMS)
         if notices:
-            assert warnings(at), (params, [str(n) for n in notices])
+            assert warnings(at), (params, notices)
 
     check()
 

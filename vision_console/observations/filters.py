@@ -21,7 +21,7 @@ SORT_WIDTH = 300
 """Pixels for the sort box: its longest choice fits, the row keeps room for the buttons."""
 
 
-def bar(scanner: Scanner, stats: ObservationStats | None) -> None:
+def bar(scanner: Scanner, view: state.View, stats: ObservationStats | None) -> None:
     """The filters (drawn, and so keeping their values, even when the stats failed)."""
     key, changed = state.STATE.key, state.on_filters_changed
     kind = scanner_types.facts(scanner.scanner_type).observation_filter
@@ -61,13 +61,13 @@ def bar(scanner: Scanner, stats: ObservationStats | None) -> None:
                 format_func=state.sort_label,
                 width=SORT_WIDTH,
             )
-            view_options()
+            view_options(view)
             st.button(
                 "Clear filters",
                 icon=":material/filter_alt_off:",
                 key="observations.clear",
                 on_click=state.clear_filters,
-                disabled=not state.view().has_filters(),
+                disabled=not view.has_filters(),
             )
 
 
@@ -114,20 +114,19 @@ def type_filter(kind: FilterKind, stats: ObservationStats | None) -> None:
             assert_never(kind)
 
 
-def view_options_label() -> str:
+def view_options_label(view: state.View) -> str:
     """The view options popover's label: the values inside it, so nothing is hidden."""
-    current = state.view()
-    return f"{current.size} rows · {current.days} days"
+    return f"{view.size} rows · {view.days} days"
 
 
-def view_options() -> None:
+def view_options(view: state.View) -> None:
     """Rows per page and the coverage window, built only while the popover is open.
 
     Both keep their value while the popover is closed (``persist_state``), so the URL and
     the label stay right without drawing the widgets on every run.
     """
     box = st.popover(
-        view_options_label(),
+        view_options_label(view),
         icon=":material/tune:",
         key=state.VIEW_OPTIONS_KEY,
         on_change="rerun",

@@ -17,6 +17,7 @@ from vision_api import Scanner, VisionAPIError
 from vision_console import navigation, scanner_types
 from vision_console.observations import paging, reads, state, stats_charts
 from vision_console.observations.reads import StatsView
+from vision_console.observations.state import View
 from vision_console.render import escape_markdown, show_api_error
 
 
@@ -134,21 +135,21 @@ def stats(scanner: Scanner) -> StatsView | None:
         return None
     histogram = stats_charts.histogram_of(answer.stats)
     state.drop_unknown_bucket(histogram.labels if histogram else ())
-    state.clamp_page(paging.page_count(rows_in_view(answer), state.view().size))
+    settled = state.view()
+    state.clamp_page(paging.page_count(rows_in_view(settled, answer), settled.size))
     return answer
 
 
-def rows_in_view(answer: StatsView) -> int:
+def rows_in_view(view: View, answer: StatsView) -> int:
     """How many rows the table shows: the bucket's when one is chosen, else the set's."""
-    bucket, histogram = state.view().bucket, stats_charts.histogram_of(answer.stats)
+    bucket, histogram = view.bucket, stats_charts.histogram_of(answer.stats)
     window = stats_charts.bucket_window(histogram, bucket, False) if histogram and bucket else None
     return window[1] if window else answer.stats.status_counts.total
 
 
-def metric_strip(answer: StatsView) -> bool:
+def metric_strip(view: View, answer: StatsView) -> bool:
     """Total · Success rate · Failed · Ineligible · In flight · Sessions, or the empty state;
     True when there are rows to chart and list."""
-    view = state.view()
     if answer.stats.status_counts.total == 0 and not view.has_filters():
         st.info(
             "No observations yet. They appear once the scanner runs on its schedule, or "
@@ -159,16 +160,15 @@ def metric_strip(answer: StatsView) -> bool:
     with st.container(horizontal=True):
         for label, value, help_text in stats_charts.metric_cells(answer.stats):
             st.metric(label, value, help=help_text)
-    if rows_in_view(answer) == 0:
+    if rows_in_view(view, answer) == 0:
         st.info("No observations match your filters.", icon=":material/filter_alt_off:")
         return False
     return True
 
 
-def charts(scanner: Scanner, answer: StatsView) -> None:
+def charts(scanner: Scanner, view: View, answer: StatsView) -> None:
     """Status beside the type's clickable distribution, coverage below; without one, status
     beside coverage and the registry's reason below."""
-    view = state.view()
     specs = answer.charts
     suffix = f"{view.scanner}:{hash(view.filter_key())}"
     with st.container(horizontal=True):

@@ -9,6 +9,7 @@ and the table selects its row, or the detail fetches it when it is not on this p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -19,12 +20,12 @@ from vision_api import NotFoundError, Observation, Scanner, VisionAPIError
 from vision_console import connection, scanner_types
 from vision_console.observations import detail, paging, reads, state, stats_charts
 from vision_console.observations.reads import StatsView, Window
+from vision_console.observations.state import View
 from vision_console.render import show_api_error
 
 
-def plan(answer: StatsView, page: int) -> paging.PageRequest:
-    """The list request behind ``page`` of the current view."""
-    view = state.view()
+def plan(view: View, answer: StatsView, page: int) -> paging.PageRequest:
+    """The list request behind ``page`` of the view."""
     return paging.plan_page_request(
         answer.stats.status_counts.total,
         page,
@@ -35,11 +36,10 @@ def plan(answer: StatsView, page: int) -> paging.PageRequest:
     )
 
 
-def section(scanner: Scanner, answer: StatsView) -> None:
+def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     """The paginated table and, below it, the open observation."""
     st.subheader("Observation history")
-    view = state.view()
-    request = plan(answer, view.page)
+    request = plan(view, answer, view.page)
     if request.order_by != view.sort:
         label = state.sort_label(request.order_by)
         st.caption(f"Sorted by score ({label}) inside the score bucket.")
@@ -53,7 +53,7 @@ def section(scanner: Scanner, answer: StatsView) -> None:
     pages = paging.page_count(size, view.size)
     if view.page > pages:  # fewer rows arrived than the stats counted
         state.STATE.set(page=pages)
-        view = state.view()
+        view = replace(view, page=pages)
     key = state.table_key(view)
     target = state.pending()
     ids = page_rows.ids
@@ -66,12 +66,13 @@ def section(scanner: Scanner, answer: StatsView) -> None:
     selected = observation_table(page_rows.table, scanner, key)
     first = (view.page - 1) * view.size
     pagination(view.page, pages, first + 1, first + len(ids), size)
-    shown = _detail(scanner, rows, request, selected, target, size, key)
+    shown = _detail(scanner, view, rows, request, selected, target, size, key)
     state.show_observation(shown.id if shown is not None else None)
 
 
 def _detail(
     scanner: Scanner,
+    view: View,
     rows: Window,
     request: paging.PageRequest,
     selected: int | None,
@@ -80,7 +81,6 @@ def _detail(
     key: str,
 ) -> Observation | None:
     """The selected row's observation, or the one a link named that is not on this page."""
-    view = state.view()
     link = connection.current().recording_url
     close = partial(state.close_detail, key)
     if selected is not None:

@@ -25,11 +25,10 @@ from vision_console.observations.table import plan
 TABS_KEY = "observations.whole_set_tab"
 
 
-def section(scanner: Scanner, answer: StatsView) -> None:
+def section(scanner: Scanner, view: state.View, answer: StatsView) -> None:
     """Trends, versions and export of the filtered set."""
     st.subheader("The whole filtered set")
-    view = state.view()
-    request = plan(answer, 1)
+    request = plan(view, answer, 1)
     total = answer.stats.status_counts.total
     if request.whole_set:
         rows = reads.window(view, request).records
@@ -41,7 +40,7 @@ def section(scanner: Scanner, answer: StatsView) -> None:
         if loaded is None:
             return
         rows = loaded
-    _tabs(rows, scanner, total)
+    _tabs(view, rows, scanner, total)
 
 
 def _offer_load(view: state.View, request: PageRequest, total: int) -> pd.DataFrame | None:
@@ -64,9 +63,9 @@ def _offer_load(view: state.View, request: PageRequest, total: int) -> pd.DataFr
     return reads.whole_set(view, request, total, load=True)
 
 
-def _tabs(rows: pd.DataFrame, scanner: Scanner, total: int) -> None:
+def _tabs(view: state.View, rows: pd.DataFrame, scanner: Scanner, total: int) -> None:
     """Only the open tab's body runs, and a tab's charts are built the first time it shows."""
-    loaded = (state.view().filter_key(), state.view().bucket, len(rows), id(rows))
+    loaded = (view.filter_key(), view.bucket, len(rows), id(rows))
     over_time, versions, exports = st.tabs(
         ["Over time", "Versions", "Export"], key=TABS_KEY, on_change="rerun"
     )
