@@ -186,7 +186,9 @@ def table_frame(records: pd.DataFrame, scanner_type: str) -> pd.DataFrame:
 # -- export --------------------------------------------------------------------------------------
 
 LIST_SEPARATOR = "; "
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_FORMULA_START = re.compile(r"^[\s\u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+"""A spreadsheet formula trigger, also after leading whitespace (Excel and LibreOffice skip it)
+and in its full-width form."""
 _LIST_COLUMNS = ("tags", "tags_freeform")
 
 

@@ -163,6 +163,21 @@ def test_csv_neutralises_spreadsheet_formulas(observation: Factory) -> None:
     assert frame.loc[0, "confidence"] == 0.5
 
 
+@pytest.mark.parametrize(
+    "cell", [" =1+1", "\t=1+1", "\u00a0@SUM(A1)", "\n-2+3", "\uff1d1+1", "  +A1"]
+)
+def test_csv_neutralises_formulas_after_leading_whitespace(observation: Factory, cell: str) -> None:
+    evil = observation(
+        "summarizer",
+        0,
+        scanner_result={"model_output": {"title": cell, "summary": "plain"}, "signals_count": 0},
+    )
+    text = obs_records.to_csv_bytes(obs_records.observation_records([evil]), "summarizer")
+    frame = pd.read_csv(io.StringIO(text.decode("utf-8-sig")), keep_default_na=False)
+    assert frame.loc[0, "title"] == "'" + cell
+    assert frame.loc[0, "summary"] == "plain"
+
+
 def test_parquet_keeps_types_and_lists(observation: Factory) -> None:
     parquet = obs_records.to_parquet_bytes(sample(observation), "classifier")
     table = pq.read_table(io.BytesIO(parquet))
