@@ -9,6 +9,8 @@ scanner's own settings, and coming back finds what was typed for it. The recordi
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +57,16 @@ def key(prefix: str, name: str) -> str:
     return f"{prefix}:{name}"
 
 
+def source_labels(scanners: Mapping[str, Scanner]) -> dict[str, str]:
+    """The picker's label of each source, unique: Streamlit keeps a choice by its label, so two
+    scanners of one name (a non-conforming API) get their ids to tell them apart."""
+    names = Counter(scanner.name for scanner in scanners.values())
+    labels = {DRAFT_SOURCE: "A new draft"}
+    for sid, scanner in scanners.items():
+        labels[sid] = scanner.name if names[scanner.name] == 1 else f"{scanner.name} · {sid}"
+    return labels
+
+
 def source() -> Scanner | None:
     """The "Start from" picker: a saved scanner, or None for a new draft (mirrored in the URL)."""
     linked = STATE.sync()
@@ -71,11 +83,12 @@ def source() -> Scanner | None:
         if linked:
             st.warning("The linked scanner was not found; starting from a new draft.")
         STATE.reset("scanner")  # a bad link, or a scanner deleted meanwhile
+    labels = source_labels(scanners)
     st.selectbox(
         "Start from",
         [DRAFT_SOURCE, *scanners],
         key=STATE.key("scanner"),
-        format_func=lambda sid: "A new draft" if sid == DRAFT_SOURCE else scanners[sid].name,
+        format_func=labels.__getitem__,
     )
     STATE.write_url()
     return scanners.get(STATE.get("scanner"))
