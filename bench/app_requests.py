@@ -81,7 +81,7 @@ def scripts(explored_id: str) -> list[PageScript]:
             "scanners",
             "estimate",
             console={
-                "filter": lambda at: at.multiselect(key="scanners.f_type").set_value(["monitor"]),
+                "filter": lambda at: at.multiselect(key="scanners.type").set_value(["monitor"]),
                 "sort": lambda at: at.selectbox(key="scanners.sort").set_value("-created_at"),
                 "page": lambda at: at.button(key="scanners.next").click(),
                 "row select": lambda at: kit.select_row(at, "scanners.table", 1),

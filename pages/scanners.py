@@ -1,7 +1,9 @@
 """Scanners: find, create, edit, enable, duplicate, delete, and scan one session now.
 
-The list (filters, sort and page in the URL) comes first; picking a row opens that scanner's
-panel below it. Writes are hidden in read-only mode, and refused by ``vision_console.cache`` anyway.
+The list (filters, sort, page and selection in the URL) comes first; picking a row opens that
+scanner's panel below it. "New scanner" opens the template gallery; the create and edit form
+takes the page while open. Writes are hidden in read-only mode, and refused by
+``vision_console.cache`` anyway.
 """
 
 from __future__ import annotations
@@ -9,17 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from vision_console import connection, frame, navigation
-from vision_console.scanner_config import templates
-from vision_console.scanners import actions as scanner_actions
-from vision_console.scanners import form_panel as form_view
-from vision_console.scanners import form_save
-from vision_console.scanners import list_panel as list_view
-from vision_console.scanners import list_query as scanner_list
+from vision_console.scanners import actions, form_panel, form_save, gallery, list_panel
 
 frame.draw(navigation.SCANNERS)
-
-conn = connection.current()
-read_only = conn.read_only
+read_only = connection.current().read_only
 
 st.title("Scanners")
 st.caption(
@@ -27,92 +22,38 @@ st.caption(
     "a score or a summary."
 )
 
-list_view.sync_from_url()
-scanner_actions.run_pending_delete()
-if form_view.SELECT_KEY in st.session_state:
-    list_view.select(st.session_state.pop(form_view.SELECT_KEY))
-form_view.show_flashes()
-scanner_actions.show_problem()
+list_panel.sync_from_url()
+actions.run_pending_delete()
+if form_panel.SELECT_KEY in st.session_state:
+    list_panel.select(st.session_state.pop(form_panel.SELECT_KEY))
+form_panel.show_flashes()
+actions.show_problem()
 
+session = form_panel.current()
 if read_only:
     st.caption(":material/lock: Read-only console: creating, changing and deleting are disabled.")
-elif form_view.current() is None and st.button(
-    "New scanner", type="primary", icon=":material/add:", key="scanners.new"
-):
-    st.session_state["scanners.gallery"] = True
-
-
-def template_gallery() -> None:
-    """Quick starts: PostHog's five templates, or an empty form of any type."""
-    st.subheader("Start from a template", anchor=False)
-    cards = st.columns(len(templates.TEMPLATES) + 1)
-    for column, template in zip(cards, templates.TEMPLATES, strict=False):
-        with column.container(border=True):
-            st.markdown(f"{template.icon} **{template.title}**")
-            st.caption(template.blurb)
-            if st.button("Use", key=f"scanners.template.{template.key}", width="stretch"):
-                form_view.open_create(template.key)
-                st.session_state.pop("scanners.gallery", None)
-                st.rerun()
-    with cards[-1].container(border=True):
-        st.markdown(":material/edit_note: **From scratch**")
-        st.caption("Any type, your own prompt.")
-        if st.button("Blank form", key="scanners.template.blank", width="stretch"):
-            form_view.open_create()
-            st.session_state.pop("scanners.gallery", None)
-            st.rerun()
-    if st.session_state.get("scanners.gallery") and st.button(
-        "Not now", key="scanners.template.close", icon=":material/close:"
-    ):
-        st.session_state.pop("scanners.gallery", None)
-        st.rerun()
-
-
-session = form_view.current()
-if session is not None and not read_only:
-    submitted = form_view.render(session)
+elif session is not None:
+    submitted = form_panel.render(session)
     form_save.render_conflict(session)
     if submitted is not None:
         form_save.submit(session, *submitted)
-    list_view.write_url()
+    list_panel.write_url()
     st.stop()
+elif st.button("New scanner", type="primary", icon=":material/add:", key="scanners.new"):
+    gallery.open_gallery()
 
-list_view.render_filters(*list_view.creators_or_problem())
-view = list_view.load_page()
+if not read_only and gallery.is_open():
+    gallery.render()
+
+list_panel.render_filters(*list_panel.creators_or_problem())
+view = list_panel.load_page()
 if view is not None:
-    list_view.render_table(view)
-empty_project = (
-    view is not None
-    and view.total == 0
-    and not scanner_list.has_filters(list_view.current_values())
-)
+    list_panel.render_table(view)
+    if not read_only and not gallery.is_open() and view.total == 0 and not list_panel.filtered():
+        gallery.render()
 
-if not read_only and (st.session_state.get("scanners.gallery") or empty_project):
-    template_gallery()
-
-scanner = list_view.selected_scanner(view)
+scanner = list_panel.selected_scanner(view)
 if scanner is not None:
-    with st.container(border=True):
-        actions = st.columns([1, 1, 1, 1, 4]) if not read_only else []
-        if actions:
-            with actions[0]:
-                scanner_actions.render_toggle(scanner)
-            if actions[1].button("Edit", icon=":material/edit:", key="scanners.edit"):
-                problem = form_view.open_edit_latest(scanner.id)
-                if problem is None:
-                    st.rerun()
-                scanner_actions.record_problem(problem)
-                scanner_actions.show_problem()
-            if actions[2].button("Duplicate", icon=":material/content_copy:", key="scanners.dup"):
-                if scanner_actions.duplicate(scanner):
-                    st.rerun()
-                scanner_actions.show_problem()
-            if actions[3].button("Delete", icon=":material/delete:", key="scanners.delete"):
-                scanner_actions.ask_delete(scanner)
-        scanner_actions.render_details(scanner)
-        scanner_actions.render_links(scanner)
-        if not read_only:
-            st.markdown("**Scan one recording now**")
-            scanner_actions.render_scan(scanner)
+    actions.panel(scanner, read_only)
 
-list_view.write_url()
+list_panel.write_url()

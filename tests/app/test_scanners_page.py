@@ -126,15 +126,15 @@ def test_filters_come_from_the_url_and_go_back_to_it(app: Any, client: VisionCli
     make_scanner(client, name=f"Beta {tag}")
     at = app("scanners", query_params={"q": tag, "enabled": "disabled", "sort": "-name"})
     assert at.text_input(key="scanners.q").value == tag
-    assert at.selectbox(key="scanners.f_enabled").value == "disabled"
+    assert at.selectbox(key="scanners.enabled").value == "disabled"
     assert list(at.dataframe[0].value["Name"]) == [f"Alpha {tag}"]
 
-    at.selectbox(key="scanners.f_enabled").set_value("").run()
+    at.selectbox(key="scanners.enabled").set_value("").run()
     assert list(at.dataframe[0].value["Name"]) == [f"Beta {tag}", f"Alpha {tag}"]
     assert at.query_params["q"] == tag and at.query_params["sort"] == "-name"
     assert "enabled" not in at.query_params
 
-    at.multiselect(key="scanners.f_type").set_value(["scorer"]).run()
+    at.multiselect(key="scanners.type").set_value(["scorer"]).run()
     assert at.query_params["type"] == "scorer"
     assert shown(at, "No scanners match your filters.")
 
@@ -142,7 +142,7 @@ def test_filters_come_from_the_url_and_go_back_to_it(app: Any, client: VisionCli
 def test_invalid_url_values_fall_back_with_a_notice(app: Any) -> None:
     at = app("scanners", query_params={"type": "monitor,robot", "page": "zero", "sort": "x"})
     assert not at.exception
-    assert at.multiselect(key="scanners.f_type").value == []
+    assert at.multiselect(key="scanners.type").value == ["monitor"]  # the valid item is kept
     assert at.selectbox(key="scanners.sort").value == "name"
     notices = texts(at, "warning")
     assert any("type=" in n and "robot" in n for n in notices)
@@ -210,7 +210,7 @@ def test_create_each_type(
     assert created[0].scanner_config == expected_config
     assert created[0].sampling_rate == 0.05
     assert created[0].query == {"filter_test_accounts": True}
-    assert at.session_state["scanners.selected"] == created[0].id
+    assert at.session_state["scanners.scanner"] == created[0].id
 
 
 def test_template_prefills_the_form(app: Any, client: VisionClient) -> None:
@@ -358,8 +358,8 @@ def test_toggle_and_duplicate_from_the_list(app: Any, client: VisionClient) -> N
     copies = client.scanners.list(search=f"{scanner.name} (Copy)").items
     assert [(c.name, c.enabled) for c in copies] == [(f"{scanner.name} (Copy)", False)]
     assert copies[0].scanner_config == scanner.scanner_config
-    assert at.session_state["scanners.selected"] == copies[0].id
-    at.session_state["scanners.selected"] = scanner.id  # back to the original
+    assert at.session_state["scanners.scanner"] == copies[0].id
+    at.session_state["scanners.scanner"] = scanner.id  # back to the original
     at.run()
     at.button(key="scanners.dup").click().run()
     assert client.scanners.list(search=f"{scanner.name} (Copy 2)").count == 1
@@ -533,7 +533,7 @@ def paged_view(app: Any, client: VisionClient) -> tuple[AppTest, str]:
         scanner_config={"prompt": "Rate it", "scale": {"min": 0, "max": 10}},
     )
     at = app("scanners", query_params={"q": tag})
-    at.multiselect(key="scanners.f_type").set_value(["monitor"]).run()
+    at.multiselect(key="scanners.type").set_value(["monitor"]).run()
     at.selectbox(key="scanners.sort").set_value("-name").run()
     at.button(key="scanners.next").click().run()
     at.session_state["scanners.table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
@@ -554,7 +554,7 @@ def test_going_to_another_page_and_back_restores_the_view_without_requests(
     assert sandbox.requests.count() == 0
     assert dict(at.query_params) == view
     assert at.text_input(key="scanners.q").value == tag
-    assert at.multiselect(key="scanners.f_type").value == ["monitor"]
+    assert at.multiselect(key="scanners.type").value == ["monitor"]
     assert at.selectbox(key="scanners.sort").value == "-name"
     assert list(at.dataframe[0].value["Name"]) == [f"Nav {tag} 00"]
     assert texts(at, "subheader") == [f"Nav {tag} 00"]
@@ -566,7 +566,7 @@ def test_a_link_with_params_wins_over_the_remembered_view(app: Any, client: Visi
     navigate(at, "scanners", type="scorer")
     assert dict(at.query_params) == {"type": "scorer"}
     assert at.text_input(key="scanners.q").value == ""
-    assert at.multiselect(key="scanners.f_type").value == ["scorer"]
+    assert at.multiselect(key="scanners.type").value == ["scorer"]
     assert at.selectbox(key="scanners.sort").value == "name"
     assert not texts(at, "subheader")
 
@@ -593,11 +593,9 @@ def test_creator_filter_uses_the_creators_endpoint(app: Any, client: VisionClien
     assert len(creators) >= 2
     chosen = creators[-1]
     at = app("scanners", query_params={"creator": str(chosen.id)})
-    assert at.multiselect(key="scanners.f_creator").value == [chosen.id]
+    assert at.multiselect(key="scanners.creator").value == [chosen.id]
     assert set(at.dataframe[0].value["Created by"]) == {chosen.display_name}
-    assert set(at.multiselect(key="scanners.f_creator").options) >= {
-        c.display_name for c in creators
-    }
+    assert set(at.multiselect(key="scanners.creator").options) >= {c.display_name for c in creators}
 
 
 def test_a_rejected_key_shows_one_error_and_a_quiet_creator_filter(sandbox: Any) -> None:
@@ -607,7 +605,7 @@ def test_a_rejected_key_shows_one_error_and_a_quiet_creator_filter(sandbox: Any)
     assert len(errors) == 1, errors
     assert "Could not load the scanners." in errors[0]
     assert "The API key was rejected." in errors[0]
-    creator = at.multiselect(key="scanners.f_creator")
+    creator = at.multiselect(key="scanners.creator")
     assert creator.disabled
     assert "Could not load the scanner creators." in plain(creator.help)
     assert "The API key was rejected." in plain(creator.help)
@@ -621,12 +619,12 @@ def test_creators_failing_alone_leave_the_list_and_its_creator_filter_working(
     at = app("scanners", query_params={"creator": str(chosen.id)})
     assert not at.exception, at.exception
     assert texts(at, "error", "warning") == []
-    creator = at.multiselect(key="scanners.f_creator")
+    creator = at.multiselect(key="scanners.creator")
     assert creator.disabled and creator.value == [chosen.id]
     assert "Could not load the scanner creators." in plain(creator.help)
     assert set(at.dataframe[0].value["Created by"]) == {chosen.display_name}
     at.run()  # a failed read is not kept: the next run asks again
-    creator = at.multiselect(key="scanners.f_creator")
+    creator = at.multiselect(key="scanners.creator")
     assert not creator.disabled and creator.value == [chosen.id]
     assert chosen.display_name in creator.options
 

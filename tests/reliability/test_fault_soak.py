@@ -115,7 +115,7 @@ def test_every_page_shows_the_right_data_and_writes_once_under_faults(
             "create", lambda at: "scanners.form" not in at.session_state
         )
         at = viewer.settle("after create")
-        created_id = at.session_state["scanners.selected"]
+        created_id = at.session_state["scanners.scanner"]
 
         at.button(key="scanners.edit").click().run()
         at = viewer.settle("edit form")

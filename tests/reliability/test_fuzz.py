@@ -24,6 +24,7 @@ from tests.app.conftest import make_app
 from tests.reliability.walk import assert_no_exception, form_key, plain
 from vision_api import NotFoundError, VisionClient
 from vision_console import url_state
+from vision_console.estimate import inputs as estimate_inputs
 from vision_console.observations import state as observations_state
 from vision_console.scanners import list_query as scanner_list
 from vision_sandbox import Sandbox
@@ -178,9 +179,12 @@ def test_estimate_url_parameter(fuzz_sandbox: Sandbox, client: VisionClient) -> 
     @FUZZ
     @given(url_values({"scanner": ids}))
     def check(params: dict[str, str]) -> None:
-        at.session_state["estimate_source"] = "draft"
+        at.session_state[estimate_inputs.STATE.key("scanner")] = estimate_inputs.DRAFT_SOURCE
         load_with_url(at, params)
         assert at.title and at.title[0].value == "Estimate"
+        _values, notices = url_state.parse_params(params, estimate_inputs.PARAMS)
+        if notices:
+            assert warnings(at), (params, notices)
 
     check()
 

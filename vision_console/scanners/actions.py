@@ -10,20 +10,22 @@ it spends quota) and then follows the observation with a polling fragment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import streamlit as st
 
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import cache, models_catalog, navigation
-from vision_console.observations import view as observations_view
+from vision_console import (
+    cache,
+    models_catalog,
+    navigation,
+    observation_text,
+    render,
+    scanner_types,
+)
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import query as query_builder
-from vision_console.scanners import scan_run
+from vision_console.scanners import form_panel, list_panel, scan_run
 from vision_console.scanners.form_state import SELECT_KEY, flash
-from vision_console.scanners.list_panel import SELECTED_KEY
 from vision_console.scanners.list_query import creator_label, format_sampling
 from vision_console.scanners.scan_run import ScanTracking, SessionInputError
 
@@ -52,19 +54,23 @@ def show_problem() -> None:
 
 def render_details(scanner: Scanner) -> None:
     """What the scanner does, as plain text (names and prompts are untrusted)."""
-    raw = scanner.raw or {}
     st.subheader(escape_markdown(scanner.name), anchor=False)
     if scanner.description:
         st.caption(escape_markdown(scanner.description))
-    credits = models_catalog.scanner_credits_per_observation(raw)
-    monthly = models_catalog.estimated_monthly_credits(raw)
+    if not scanner_types.is_known(scanner.scanner_type):
+        st.info(scanner_types.unknown_type_notice(scanner.scanner_type), icon=":material/help:")
+    credits = models_catalog.scanner_price(scanner)
+    monthly = models_catalog.scanner_monthly_credits(scanner)
     cols = st.columns(4)
-    cols[0].metric("Type", forms.TYPE_LABELS.get(scanner.scanner_type, scanner.scanner_type))
+    cols[0].metric("Type", escape_markdown(scanner_types.label(scanner.scanner_type)))
     cols[1].metric("Sampling", format_sampling(scanner.sampling_rate))
     cols[2].metric(
         "Price",
         f"{credits} cr/obs",
-        help=models_catalog.model_option_label(scanner.model, raw.get("credits_per_observation")),
+        # The help renders Markdown, and the model id is the API's text (F3).
+        help=escape_markdown(
+            models_catalog.model_option_label(scanner.model, scanner.credits_per_observation)
+        ),
     )
     cols[3].metric(
         "Est. per month",
@@ -80,13 +86,44 @@ def render_details(scanner: Scanner) -> None:
         )
     )
     config = scanner.scanner_config or {}
-    st.text(_config_summary(scanner.scanner_type, config))
+    st.text(scanner_types.facts(scanner.scanner_type).summarize_config(config))
     with st.expander("Prompt and recordings filter"):
         st.text(str(config.get("prompt") or ""))
         state, _remainder = query_builder.split_query(scanner.query or {})
         phrases = query_builder.describe(state)
         st.caption("Recordings: " + escape_markdown(", ".join(phrases) or "every recording"))
         st.json(scanner.query or {}, expanded=False)
+
+
+def panel(scanner: Scanner, read_only: bool) -> None:
+    """The selected scanner: its actions (unless read-only), details, links and scan-now."""
+    with st.container(border=True):
+        if not read_only:
+            _action_buttons(scanner)
+        render_details(scanner)
+        render_links(scanner)
+        if not read_only:
+            st.markdown("**Scan one recording now**")
+            render_scan(scanner)
+
+
+def _action_buttons(scanner: Scanner) -> None:
+    """Enable switch, Edit, Duplicate and Delete in one row."""
+    actions = st.columns([1, 1, 1, 1, 4])
+    with actions[0]:
+        render_toggle(scanner)
+    if actions[1].button("Edit", icon=":material/edit:", key="scanners.edit"):
+        problem = form_panel.open_edit_latest(scanner.id)
+        if problem is None:
+            st.rerun()
+        record_problem(problem)
+        show_problem()
+    if actions[2].button("Duplicate", icon=":material/content_copy:", key="scanners.dup"):
+        if duplicate(scanner):
+            st.rerun()
+        show_problem()
+    if actions[3].button("Delete", icon=":material/delete:", key="scanners.delete"):
+        ask_delete(scanner)
 
 
 def render_links(scanner: Scanner) -> None:
@@ -104,26 +141,6 @@ def render_links(scanner: Scanner) -> None:
             icon=":material/calculate:",
             query_params={"scanner": scanner.id},
         )
-
-
-def _config_summary(scanner_type: str, config: Mapping[str, Any]) -> str:
-    if scanner_type == "monitor":
-        return "Verdicts: yes / no" + (
-            " / inconclusive" if config.get("allow_inconclusive") else ""
-        )
-    if scanner_type == "classifier":
-        raw_tags = config.get("tags")
-        tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
-        mode = "one tag" if config.get("multi_label") is False else "one or more tags"
-        extra = ", plus freeform tags" if config.get("allow_freeform_tags") else ""
-        return f"Tags ({mode}{extra}): " + ", ".join(str(t) for t in tags)
-    if scanner_type == "scorer":
-        raw_scale = config.get("scale")
-        scale: dict[str, Any] = raw_scale if isinstance(raw_scale, dict) else {}
-        label = f" ({scale.get('label')})" if scale.get("label") else ""
-        return f"Score from {scale.get('min')} to {scale.get('max')}{label}"
-    length = config.get("length", "medium")
-    return f"Summary length: {forms.SUMMARY_LENGTHS.get(str(length), length)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,8 +240,8 @@ def delete_confirmed(scanner_id: str, name: str) -> bool:
         record_problem(_explained(exc, "delete the scanner"))
         return False
     flash(f"Deleted {escape_markdown(name)}.", ":material/delete:")
-    if st.session_state.get(SELECTED_KEY) == scanner_id:
-        st.session_state[SELECTED_KEY] = ""
+    if list_panel.selected_id() == scanner_id:
+        list_panel.select(None)
     return True
 
 
@@ -325,28 +342,20 @@ def render_tracking(tracking: ScanTracking) -> None:
         )
     observation = tracking.observation
     if tracking.status == "succeeded":
-        head = observations_view.headline(observation, tracking.scanner_type)
-        st.metric(escape_markdown(head["label"]), escape_markdown(head["value"]), help=None)
-        if head["caption"]:
-            st.caption(escape_markdown(head["caption"]))
-        output = _model_output(observation)
-        confidence = output.get("confidence")
-        if isinstance(confidence, int | float):
-            st.caption(f"Confidence: {observations_view.confidence_label(float(confidence))}")
-        reasoning = observations_view.reasoning_text(output)
+        head = observation_text.headline(observation, tracking.scanner_type)
+        st.metric(escape_markdown(head.label), escape_markdown(head.value), help=None)
+        if head.caption:
+            st.caption(escape_markdown(head.caption))
+        if observation.confidence is not None:
+            st.caption(f"Confidence: {observation_text.confidence_label(observation)}")
+        reasoning = observation_text.reasoning_text(observation)
         if reasoning:
-            st.text(reasoning)
+            st.text(render.strip_invisible(reasoning))
         return
-    reason = observations_view.explain_error(observation.get("error_reason"))
-    label = reason["label"] if reason else tracking.status.capitalize()
-    message = reason["message"] if reason else ""
+    reason = observation_text.explain_error(observation)
+    label = reason.label if reason else tracking.status.capitalize()
+    message = reason.message if reason else ""
     st.warning(escape_markdown(f"{label}: {message}" if message else label), icon=":material/info:")
-
-
-def _model_output(observation: Mapping[str, Any]) -> Mapping[str, Any]:
-    result = observation.get("scanner_result")
-    output = result.get("model_output") if isinstance(result, Mapping) else None
-    return output if isinstance(output, Mapping) else {}
 
 
 def _explained(exc: Exception, action: str) -> ErrorMessage:

@@ -1,16 +1,11 @@
 """The Scanners page's list: filters bound to the URL, the server-paged table, row selection.
 
-The URL is the source of truth when it changes from outside (a pasted link, back/forward, a link
-from another page); otherwise the widgets are, and their values are written back to the URL after
-every run, defaults omitted. Invalid URL values fall back to their defaults with a notice. Reads go
+The list's view (search, filters, sort, page, selected scanner) is one ``url_state.PageState``:
+URL > remembered view > defaults, invalid URL values falling back with a notice, as on every
+page. Reads go
 through ``vision_console.cache`` (cached per credential), so a rerun that changes no filter makes no
 request; the page's response and its table (an Arrow table, built once) are kept in the session per
 set of filters, so such a rerun does not rebuild them either.
-
-Streamlit forgets a widget's value when a run does not draw it (another page, or the edit form
-in place of the list), and page navigation clears the URL. So the list's values are also kept
-in a plain session key, the remembered view, and put back when the page is drawn again without
-a link of its own: URL parameters given explicitly > remembered view > defaults.
 """
 
 from __future__ import annotations
@@ -24,33 +19,18 @@ import pyarrow as pa
 import streamlit as st
 
 from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
-from vision_console import cache
-from vision_console import url_state as state
+from vision_console import cache, scanner_types, url_state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
-from vision_console.scanner_config import form as forms
 from vision_console.scanners import list_query as scanner_list
 from vision_console.scanners.list_query import PARAMS, SORTS
 
-WIDGETS = {
-    "q": "scanners.q",
-    "enabled": "scanners.f_enabled",
-    "type": "scanners.f_type",
-    "creator": "scanners.f_creator",
-    "signals": "scanners.f_signals",
-    "sort": "scanners.sort",
-}
-PAGE_KEY = "scanners.page"
-SELECTED_KEY = "scanners.selected"
+STATE = url_state.PageState("scanners", PARAMS, arrival="sort")
+"""The list's view; the sort box is drawn on every run that shows the list."""
 TABLE_KEY = "scanners.table"
 PICK_KEY = "scanners.table_pick"
-URL_SEEN_KEY = "scanners.url_seen"
-NOTICES_KEY = "scanners.notices"
-VIEW_KEY = "scanners.view"
 NARROW_FILTER_WIDTH = 130
 """Pixels for the short-choice filters (status, signals); the others share the rest."""
 SORT_WIDTH = 220
-ARRIVAL_MARK = WIDGETS["sort"]
-"""A widget drawn on every run that shows the list: its state is gone after a run without it."""
 
 
 @dataclass(frozen=True)
@@ -98,77 +78,42 @@ def creators_or_problem() -> tuple[list[User], ErrorMessage | None]:
 
 
 def sync_from_url() -> None:
-    """Seed the list state: from the URL when it changed from outside since the last run, else
-    from the remembered view when the widgets lost their values (the list was not drawn)."""
-    raw = {param.name: st.query_params.get(param.name) for param in PARAMS}
-    seen = raw == st.session_state.get(URL_SEEN_KEY)
-    if ARRIVAL_MARK not in st.session_state:
-        remembered = st.session_state.get(VIEW_KEY)
-        linked = any(value is not None for value in raw.values())
-        if remembered is not None and (seen or not linked):
-            _restore(remembered)
-            return
-    elif seen:
-        return
-    values, notices = state.read_params(PARAMS)
-    for name, key in WIDGETS.items():
-        value = values[name]
-        st.session_state[key] = list(value) if isinstance(value, tuple) else value
-    st.session_state[PAGE_KEY] = values["page"]
-    st.session_state[SELECTED_KEY] = values["scanner"]
-    st.session_state[NOTICES_KEY] = notices
-    st.session_state.pop(TABLE_KEY, None)
-    st.session_state.pop(PICK_KEY, None)
-
-
-def _restore(remembered: dict[str, Any]) -> None:
-    """Put the remembered filters and sort back; page and selection are plain keys that stay."""
-    for key, value in remembered.items():
-        st.session_state[key] = list(value) if isinstance(value, list) else value
-    st.session_state.pop(TABLE_KEY, None)
-    st.session_state.pop(PICK_KEY, None)
+    """Seed the list's view (URL > remembered view > defaults); a new link forgets the row
+    picked in the grid."""
+    if STATE.sync():
+        st.session_state.pop(TABLE_KEY, None)
+        st.session_state.pop(PICK_KEY, None)
 
 
 def current_values() -> dict[str, Any]:
-    """The list state as URL parameter values."""
-    values: dict[str, Any] = {}
-    for name, key in WIDGETS.items():
-        value = st.session_state.get(key)
-        default = next(p.default for p in PARAMS if p.name == name)
-        if isinstance(default, tuple):
-            values[name] = tuple(value or ())
-        else:
-            values[name] = value if value is not None else default
-    values["page"] = st.session_state.get(PAGE_KEY, 1)
-    values["scanner"] = st.session_state.get(SELECTED_KEY) or ""
-    return values
+    """The list's view as parameter values."""
+    return STATE.values()
 
 
 def write_url() -> None:
-    """Mirror the list state into the URL, remember it as seen, and remember the view."""
-    state.write_params(current_values(), PARAMS)
-    st.session_state[VIEW_KEY] = {
-        key: list(value) if isinstance(value, list) else value
-        for key in WIDGETS.values()
-        if (value := st.session_state.get(key)) is not None
-    }
-    st.session_state[URL_SEEN_KEY] = {
-        param.name: st.query_params.get(param.name) for param in PARAMS
-    }
+    """Mirror the list's view into the URL and remember it."""
+    STATE.write_url()
+
+
+def filtered() -> bool:
+    """Whether a search or filter narrows the list (not sort or page)."""
+    return scanner_list.has_filters(STATE.values())
+
+
+def selected_id() -> str:
+    return str(STATE.get("scanner") or "")
 
 
 def _filters_changed() -> None:
     """A filter or the sort changed: back to page 1, forget the row picked on the old page."""
-    st.session_state[PAGE_KEY] = 1
+    STATE.set(page=1)
     st.session_state.pop(TABLE_KEY, None)
     st.session_state.pop(PICK_KEY, None)
-    st.session_state.pop(NOTICES_KEY, None)
+    STATE.clear_notices()
 
 
 def _clear_filters() -> None:
-    for name, key in WIDGETS.items():
-        if name != "sort":
-            st.session_state[key] = [] if name in ("type", "creator") else ""
+    STATE.reset(*scanner_list.FILTER_NAMES)
     _filters_changed()
 
 
@@ -179,15 +124,14 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
     Without the creators (``creators_problem``), "Created by" is disabled and its help says
     why; a creator the URL names still filters the list.
     """
-    for notice in st.session_state.get(NOTICES_KEY) or []:
-        st.warning(escape_markdown(notice), icon=":material/link_off:")
+    STATE.show_notices()
     names = {user.id: user.display_name for user in creators}
-    wanted = st.session_state.get(WIDGETS["creator"]) or []
+    wanted = list(STATE.get("creator"))
     creator_ids = list(dict.fromkeys([*names, *wanted]))
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(
             "Search",
-            key=WIDGETS["q"],
+            key=STATE.key("q"),
             placeholder="Name, description or prompt",
             on_change=_filters_changed,
             max_chars=200,
@@ -195,23 +139,23 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
         st.selectbox(
             "Status",
             list(scanner_list.ENABLED_CHOICES),
-            key=WIDGETS["enabled"],
+            key=STATE.key("enabled"),
             format_func=scanner_list.ENABLED_CHOICES.__getitem__,
             on_change=_filters_changed,
             width=NARROW_FILTER_WIDTH,
         )
         st.multiselect(
             "Type",
-            list(forms.SCANNER_TYPES),
-            key=WIDGETS["type"],
-            format_func=forms.TYPE_LABELS.__getitem__,
+            list(scanner_types.KNOWN_TYPES),
+            key=STATE.key("type"),
+            format_func=scanner_types.label,
             on_change=_filters_changed,
             placeholder="Any type",
         )
         st.multiselect(
             "Created by",
             creator_ids,
-            key=WIDGETS["creator"],
+            key=STATE.key("creator"),
             format_func=lambda uid: names.get(uid, f"User {uid}"),
             on_change=_filters_changed,
             placeholder="Unavailable" if creators_problem else "Anyone",
@@ -221,7 +165,7 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
         st.selectbox(
             "Signals",
             list(scanner_list.SIGNALS_CHOICES),
-            key=WIDGETS["signals"],
+            key=STATE.key("signals"),
             format_func=scanner_list.SIGNALS_CHOICES.__getitem__,
             on_change=_filters_changed,
             width=NARROW_FILTER_WIDTH,
@@ -230,7 +174,7 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
         st.selectbox(
             "Sort by",
             list(SORTS),
-            key=WIDGETS["sort"],
+            key=STATE.key("sort"),
             format_func=SORTS.__getitem__,
             on_change=_filters_changed,
             width=SORT_WIDTH,
@@ -253,7 +197,7 @@ def load_page() -> ListView | None:
         view = _fetch(values)
         last = scanner_list.page_count(view.total)
         if view.total and values["page"] > last:
-            st.session_state[PAGE_KEY] = last
+            STATE.set(page=last)
             view = _fetch({**values, "page": last})
     except VisionAPIError as exc:
         show_api_error(exc, "load the scanners")
@@ -263,7 +207,7 @@ def load_page() -> ListView | None:
 
 def render_table(view: ListView) -> None:
     """The page of scanners as a grid; picking a row selects that scanner."""
-    page = st.session_state.get(PAGE_KEY, 1)
+    page = int(STATE.get("page"))
     if view.total == 0:
         filtered = scanner_list.has_filters(current_values())
         st.info(
@@ -286,7 +230,7 @@ def render_table(view: ListView) -> None:
         picked = view.scanners[rows[0]].id
         if st.session_state.get(PICK_KEY) != picked:
             st.session_state[PICK_KEY] = picked
-            st.session_state[SELECTED_KEY] = picked
+            STATE.set(scanner=picked)
     _pager(page, len(view.scanners), view.total)
 
 
@@ -328,14 +272,14 @@ def _pager(page: int, shown: int, total: int) -> None:
 
 
 def _go_to(page: int) -> None:
-    st.session_state[PAGE_KEY] = page
+    STATE.set(page=page)
     st.session_state.pop(TABLE_KEY, None)
     st.session_state.pop(PICK_KEY, None)
 
 
 def selected_scanner(view: ListView | None) -> Scanner | None:
     """The selected scanner: from the current page when there, else fetched by id."""
-    selected = st.session_state.get(SELECTED_KEY)
+    selected = selected_id()
     if not selected:
         return None
     for scanner in view.scanners if view else ():
@@ -347,12 +291,12 @@ def selected_scanner(view: ListView | None) -> Scanner | None:
         st.warning("The selected scanner no longer exists.", icon=":material/link_off:")
     except VisionAPIError as exc:
         show_api_error(exc, "load the selected scanner")
-    st.session_state[SELECTED_KEY] = ""
+    STATE.set(scanner="")
     return None
 
 
 def select(scanner_id: str | None) -> None:
     """Select a scanner (e.g. the one just created) and forget the grid's row pick."""
-    st.session_state[SELECTED_KEY] = scanner_id or ""
+    STATE.set(scanner=scanner_id or "")
     st.session_state.pop(TABLE_KEY, None)
     st.session_state.pop(PICK_KEY, None)

@@ -14,8 +14,7 @@ from typing import Any
 import pandas as pd
 
 from vision_api import Scanner, User
-from vision_console import models_catalog
-from vision_console.scanner_config import form as forms
+from vision_console import models_catalog, scanner_types
 from vision_console.url_state import (
     Param,
     ParamError,
@@ -76,7 +75,7 @@ def _scanner_id(raw: str) -> str:
 PARAMS: tuple[Param[Any], ...] = (
     Param("q", "", text(200)),
     Param("enabled", "", choice(list(ENABLED_CHOICES))),
-    Param("type", (), csv_choices(forms.SCANNER_TYPES), encode_csv),
+    Param("type", (), csv_choices(scanner_types.KNOWN_TYPES), encode_csv),
     Param("creator", (), _creator_ids, _encode_ids),
     Param("signals", "", choice(list(SIGNALS_CHOICES))),
     Param("sort", DEFAULT_SORT, choice(list(SORTS))),
@@ -175,23 +174,22 @@ COLUMNS = {
 
 def model_and_price(scanner: Scanner) -> str:
     """``"Gemini 3 Flash (preview) · 5 cr/obs"``: the model with its price per observation."""
-    credits = models_catalog.scanner_credits_per_observation(scanner.raw or {})
+    credits = models_catalog.scanner_price(scanner)
     return f"{models_catalog.model_label(scanner.model)} · {credits} cr/obs"
 
 
 def _row(scanner: Scanner) -> dict[str, Any]:
-    raw = scanner.raw or {}
     return {
         "Name": scanner.name,
         "Description": scanner.description,
         "Enabled": scanner.enabled,
-        "Type": forms.TYPE_LABELS.get(scanner.scanner_type, scanner.scanner_type),
+        "Type": scanner_types.label(scanner.scanner_type),
         "Sampling": format_sampling(scanner.sampling_rate),
         "Model · price": model_and_price(scanner),
         # A disabled scanner only runs on demand: no monthly estimate (PostHog shows "—").
         "Est. obs/month": scanner.estimated_monthly_observations if scanner.enabled else None,
         "Est. credits/month": (
-            models_catalog.estimated_monthly_credits(raw) if scanner.enabled else None
+            models_catalog.scanner_monthly_credits(scanner) if scanner.enabled else None
         ),
         "Version": scanner.scanner_version,
         "Created by": creator_label(scanner.created_by),

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from vision_api import (
@@ -82,7 +81,7 @@ class ScanTracking:
     workflow_id: str | None = None
     status: str = "requested"
     polls: int = 0
-    observation: dict[str, Any] | None = None
+    observation: Observation | None = None
     already_scanned: bool = False
 
     @property
@@ -132,7 +131,7 @@ def advance(tracking: ScanTracking, observations: Sequence[Observation]) -> Scan
         tracking,
         polls=polls,
         status=observation.status,
-        observation=dict(observation.raw or {}),
+        observation=observation,
         already_scanned=earlier,
     )
 

@@ -74,6 +74,12 @@ def test_defaults_ask_for_the_first_page_by_name():
     assert not scanner_list.has_filters(values)
 
 
+def test_a_list_keeps_its_valid_types_and_names_the_unknown_one() -> None:
+    values, notices = parse_params({"type": "monitor,robot"}, scanner_list.PARAMS)
+    assert values["type"] == ("monitor",)
+    assert len(notices) == 1 and "robot" in notices[0]
+
+
 @pytest.mark.parametrize(
     ("name", "raw"),
     [
@@ -84,7 +90,6 @@ def test_defaults_ask_for_the_first_page_by_name():
         ("page", "0"),
         ("page", "10001"),
         ("scanner", "../../etc"),
-        ("type", "monitor,robot"),
     ],
 )
 def test_bad_url_values_fall_back_to_defaults_with_a_notice(name, raw):
@@ -156,3 +161,10 @@ def test_api_reported_prices_win_in_the_table():
         [scanner(enabled=True, credits_per_observation=9, estimated_monthly_credits=777)]
     ).iloc[0]
     assert row["Model · price"].endswith("· 9 cr/obs") and row["Est. credits/month"] == 777
+
+
+def test_a_scanner_of_a_type_this_console_does_not_know_is_listed_by_its_name() -> None:
+    newer = scanner(name="Indexer", scanner_type="session_indexer")
+    row = scanner_list.table_frame([newer]).iloc[0]
+    assert row["Type"] == "Session indexer"
+    assert row["Name"] == "Indexer"

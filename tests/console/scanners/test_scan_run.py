@@ -75,7 +75,12 @@ def test_a_scan_is_followed_from_request_to_result():
     tracking = scan_run.advance(tracking, [observation("running", later)])
     assert not tracking.done
     done = scan_run.advance(tracking, [observation("succeeded", later)])
-    assert done.done and not done.already_scanned and done.observation["id"] == "obs-1"
+    assert (
+        done.done
+        and not done.already_scanned
+        and done.observation is not None
+        and done.observation.id == "obs-1"
+    )
     assert done.progress[0] == 1.0
 
 
