@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 PROJECT_ID = 1
 API_KEY = "phx_stub_key_for_bad_data_tests"
@@ -282,10 +283,12 @@ def damage(doc: Doc, kind: str, variant: str) -> Any:
 # --- routes ----------------------------------------------------------------------------------
 
 
-def _page(items: list[Any], variant: str) -> Any:
+def _page(items: list[Any], variant: str, limit: int | None = None) -> Any:
+    """A list page; like the real API it honours ``limit`` (the client refuses extra rows)."""
     if variant == "wrong_shape":
         return {"count": "several", "results": {"first": items[:1]}}
-    return {"count": len(items), "next": None, "previous": None, "results": items}
+    shown = items if limit is None else items[:limit]
+    return {"count": len(items), "next": None, "previous": None, "results": shown}
 
 
 def _scanners(variant: str) -> list[Doc]:
@@ -306,7 +309,7 @@ def _kind_of(scanner_id: str) -> str:
     return next((k for k, v in SCANNER_IDS.items() if v == scanner_id), "monitor")
 
 
-def respond(method: str, path: str, variant: str) -> tuple[int, Any]:
+def respond(method: str, path: str, variant: str, limit: int | None = None) -> tuple[int, Any]:
     """(status, JSON body) for one request; 404 for anything the console should not ask."""
     root = f"/api/projects/{PROJECT_ID}/vision/scanners/"
     if not path.startswith(root):
@@ -328,7 +331,7 @@ def respond(method: str, path: str, variant: str) -> tuple[int, Any]:
     if method != "GET":
         return 405, {"type": "invalid_request", "code": "method_not_allowed", "detail": "No."}
     if not parts:
-        return 200, _page(_scanners(variant), variant)
+        return 200, _page(_scanners(variant), variant, limit)
     if parts == ["stats"]:
         stats = {
             "total": 4,
@@ -346,7 +349,7 @@ def respond(method: str, path: str, variant: str) -> tuple[int, Any]:
                 return 200, damage(scanner_doc(kind_), "scanner", variant)
     if parts[1:] == ["observations"]:
         items = [damage(observation_doc(kind, i), "observation", variant) for i in range(2)]
-        return 200, _page(items, variant)
+        return 200, _page(items, variant, limit)
     if parts[1:] == ["observations", "stats"]:
         return 200, damage(obs_stats_doc(kind), "obs_stats", variant)
     if len(parts) == 3 and parts[1] == "observations":
@@ -379,7 +382,10 @@ class StubAPI:
                     page = b"<html><body><h1>Please sign in</h1></body></html>"
                     self._send(200, page, "text/html; charset=utf-8")
                     return
-                status, body = respond(self.command, path, stub.variant)
+                limit = parse_qs(urlsplit(self.path).query).get("limit", [""])[0]
+                status, body = respond(
+                    self.command, path, stub.variant, int(limit) if limit.isdigit() else None
+                )
                 self._send(status, json.dumps(body).encode(), "application/json")
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:
