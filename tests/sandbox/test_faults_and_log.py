@@ -169,7 +169,7 @@ def test_injected_statuses_answer_like_the_api(api: Api, status: int, code: str)
     assert_error(api.get(), status, code=code)
 
 
-def test_the_controls_judge_the_peer_address_not_forwarding_headers(sandbox: Any) -> None:
+def test_the_controls_judge_the_peer_address_not_forwarding_headers(sandbox: Sandbox) -> None:
     """A forwarding header never changes who the controls think is asking (F13): a request
     claiming to come from elsewhere is still judged by its real (loopback) peer, and a
     request claiming loopback gains nothing it did not have."""
