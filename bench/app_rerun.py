@@ -6,10 +6,10 @@ nothing changed, round-robin with an empty Streamlit page so that load from othe
 all of them alike. Reported per page: median wall and CPU time of a rerun, each as a multiple
 of the empty page's (target: under 3x), the requests those reruns sent (target 0), and how many
 Altair specs each rerun built (``to_dict`` calls: a chart rebuilt on every rerun costs far more
-than drawing a spec built once). Also measured: the console's floor (``app.py`` with its
-navigation, connection and sidebar, the page body skipped: what every page pays before drawing
-anything of its own; each console page's CPU is also shown as a multiple of it), and the naive
-app's pages on the demo data.
+than drawing a spec built once). Also measured: the console's floor (``app.py`` stopped right after
+``frame.draw``: page config, navigation, connection and sidebar, what every page pays before
+drawing anything of its own; each console page's CPU is also shown as a multiple of it), and
+the naive app's pages on the demo data.
 
     python bench/app_rerun.py [--repeats 15] [--sizes 0,1000,10000]
 """
@@ -31,8 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import altair as alt
+import streamlit as st
 from benchkit import apptest as kit
-from streamlit.navigation.page import StreamlitPage
 from streamlit.testing.v1 import AppTest
 
 from vision_sandbox import Sandbox
@@ -41,7 +41,7 @@ PAGES = ("overview", "scanners", "observations", "estimate")
 EXPLORED_SCANNER = "UX quality"  # the demo scorer the sandbox adds bulk observations to
 EMPTY_PAGE = "import streamlit as st\n"
 TARGET_RATIO = 3.0
-PROFILE_FOCUS = r"/console/|_pages/|to_dict|dataframe|altair_chart|ThreadPool|submit"
+PROFILE_FOCUS = r"/vision_console/|/pages/|app.py|to_dict|dataframe|altair_chart|ThreadPool|submit"
 
 
 @dataclass
@@ -79,13 +79,17 @@ FLOOR = "console frame, no page body"
 
 @contextmanager
 def page_body_skipped() -> Iterator[None]:
-    """Run ``app.py`` as it is, but let ``navigation.run()`` execute no page."""
-    original = StreamlitPage.run
-    setattr(StreamlitPage, "run", lambda _page: None)  # noqa: B010 - patched for measuring
+    """Run ``app.py`` as it is, but stop at its title: what is left is ``frame.draw``.
+
+    Every page's first call after the frame is ``st.title``, so stopping there measures the
+    frame alone (page config, navigation links, connection, sidebar).
+    """
+    original = st.title
+    st.title = lambda *_args, **_kwargs: st.stop()
     try:
         yield
     finally:
-        setattr(StreamlitPage, "run", original)  # noqa: B010
+        st.title = original
 
 
 def open_pages(sandbox: Sandbox, explored: str, naive: bool) -> dict[str, AppTest]:
