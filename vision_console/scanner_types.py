@@ -63,6 +63,9 @@ class ConfigField:
     default: Any
     choices: Mapping[str, str] | None = None
     """For ``choice``: value -> label, in display order."""
+    messages: tuple[str, ...] = ()
+    """How the server's messages about this key begin (lowercase), so a message that names no
+    sub-attr still lands under this field on the form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,10 @@ class TypeFacts:
     """Streamlit badge colour of the type."""
     config_fields: tuple[ConfigField, ...]
     """Config keys besides ``prompt``, in form order."""
+    prompt_label: str
+    """The form's label for ``scanner_config.prompt``."""
+    prompt_help: str
+    """The help beside the prompt: what a good prompt for this type says."""
     result_label: str
     """The table's result column heading, the detail's headline label."""
     result_column: str
@@ -202,6 +209,8 @@ def _facts(kind: ScannerType) -> TypeFacts:
                         False,
                     ),
                 ),
+                prompt_label="Prompt",
+                prompt_help="One focused, observable question works best.",
                 result_label="Verdict",
                 result_column="verdict",
                 export_columns=("verdict",),
@@ -224,7 +233,19 @@ def _facts(kind: ScannerType) -> TypeFacts:
                 color="#7c3aed",
                 badge="violet",
                 config_fields=(
-                    ConfigField("tags", "tag_list", "Tags", "One tag per line (at most 100).", []),
+                    ConfigField(
+                        "tags",
+                        "tag_list",
+                        "Tags",
+                        "One tag per line (at most 100).",
+                        [],
+                        messages=(
+                            "tag",
+                            "categor",
+                            "add at least one categor",
+                            "you can have at most",
+                        ),
+                    ),
                     ConfigField(
                         "multi_label",
                         "toggle",
@@ -240,6 +261,8 @@ def _facts(kind: ScannerType) -> TypeFacts:
                         False,
                     ),
                 ),
+                prompt_label="Prompt",
+                prompt_help="One focused, observable question works best.",
                 result_label="Tags",
                 result_column="all_tags",
                 export_columns=("tags", "tags_freeform"),
@@ -268,8 +291,11 @@ def _facts(kind: ScannerType) -> TypeFacts:
                         "Scale",
                         "The lowest and highest score, and what the score measures.",
                         {"min": 1, "max": 5},
+                        messages=("scale",),
                     ),
                 ),
+                prompt_label="Prompt",
+                prompt_help="One focused, observable question works best.",
                 result_label="Score",
                 result_column="score",
                 export_columns=("score", "score_label"),
@@ -300,6 +326,10 @@ def _facts(kind: ScannerType) -> TypeFacts:
                         "medium",
                         SUMMARY_LENGTHS,
                     ),
+                ),
+                prompt_label="Additional context",
+                prompt_help=(
+                    "The core summarizer prompt is built in; add what matters for your product."
                 ),
                 result_label="Summary",
                 result_column="title",
@@ -339,6 +369,8 @@ def generic_facts(kind: str) -> TypeFacts:
         color=GENERIC_COLOR,
         badge="gray",
         config_fields=(),
+        prompt_label="Prompt",
+        prompt_help="The scanner's instructions, as the API stores them.",
         result_label="Result",
         result_column="title",
         export_columns=("title", "summary", "verdict", "score"),

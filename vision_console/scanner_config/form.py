@@ -3,9 +3,13 @@
 A ``ScannerForm`` holds what a person typed, as raw widget values (anything may arrive: blank text,
 a string where a number belongs, a NaN). ``build_payload`` turns it into the JSON body for a create
 or an update, or into per-field errors keyed by the API ``attr`` the server would name, with the
-server's exact messages (contract §3). ``changed_fields`` keeps only what differs from the stored
+server's exact messages (contract §3). ``edit_changes`` keeps only what differs from the stored
 scanner, for a PATCH that touches nothing else. Nothing here raises on bad input and nothing here
 talks to the network or to Streamlit.
+
+Nothing here is per scanner type: a type's config fields come from ``scanner_types`` and are
+converted and validated by their ``ConfigFieldKind`` (an exhaustive ``match`` each), so a new
+type is a registry entry only.
 
 Errors come back in the order the server checks them (field rules first, then cross-field checks
 in the order name → scanner_type → scanner_config → query), so the first client error is the one
@@ -18,37 +22,14 @@ import copy
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeGuard
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard, assert_never
 
-from vision_console import models_catalog
+from vision_api import Scanner
+from vision_console import models_catalog, scanner_types
 from vision_console.scanner_config import query as query_builder
 from vision_console.scanner_config.query import BuilderState, QueryInputError
-
-SCANNER_TYPES: tuple[str, ...] = ("monitor", "classifier", "scorer", "summarizer")
-TYPE_LABELS = {
-    "monitor": "Monitor",
-    "classifier": "Classifier",
-    "scorer": "Scorer",
-    "summarizer": "Summarizer",
-}
-TYPE_HELP = {
-    "monitor": "Answers a yes/no question about each session.",
-    "classifier": "Tags each session from a vocabulary you define.",
-    "scorer": "Scores each session on a numeric scale.",
-    "summarizer": "Writes a title and summary of each session.",
-}
-SUMMARY_LENGTHS = {
-    "short": "Short (1–2 sentences)",
-    "medium": "Medium (1 paragraph)",
-    "long": "Long (3–5 paragraphs)",
-}
-CONFIG_KEYS = {
-    "monitor": ("prompt", "allow_inconclusive"),
-    "classifier": ("prompt", "tags", "multi_label", "allow_freeform_tags"),
-    "scorer": ("prompt", "scale"),
-    "summarizer": ("prompt", "length"),
-}
+from vision_console.scanner_types import ConfigField
 
 MAX_NAME = 255
 MAX_DESCRIPTION = 1000
@@ -86,15 +67,13 @@ FIELD_LABELS = {
     "scanner_type": "Type",
     "scanner_config": "Configuration",
     "prompt": "Prompt",
-    "tags": "Tag vocabulary",
-    "scale": "Scale",
-    "length": "Summary length",
     "query": "Recordings",
     "sampling_rate": "Sampling rate",
     "model": "Model",
     "enabled": "Enabled",
     "emits_signals": "Emit signals",
 }
+"""The fields every scanner has, by API attr (a type's own config fields are in the registry)."""
 
 _NON_SLUG = re.compile(r"[^a-z0-9_-]+")
 
@@ -103,24 +82,21 @@ _NON_SLUG = re.compile(r"[^a-z0-9_-]+")
 class ScannerForm:
     """Everything the create/edit form shows, as the widgets hold it.
 
-    ``sampling_rate`` is a fraction (the API's unit); pages may show it as a percentage.
+    ``config`` holds the type's config fields (``scanner_types.facts(kind).config_fields``) keyed
+    by field name, each as its widget holds it (see ``widget_value``), so a new type needs no
+    change here. ``sampling_rate`` is a fraction (the API's unit); pages may show a percentage.
     ``config_base``/``query_base`` are the stored values when editing: an untouched section is
     sent back exactly as stored, so re-saving a form never changes what the user did not touch.
-    ``extra_config`` keeps configuration keys this console does not know (a newer API's).
+    ``extra_config`` keeps configuration keys this console does not know (a newer API's), and
+    ``stored_type`` is the type of the scanner being edited (None for a new one), which is
+    accepted even when this console does not know it.
     """
 
-    scanner_type: Any = "monitor"
+    scanner_type: Any = scanner_types.KNOWN_TYPES[0]
     name: Any = ""
     description: Any = ""
     prompt: Any = ""
-    allow_inconclusive: Any = False
-    tags_text: Any = ""
-    multi_label: Any = True
-    allow_freeform_tags: Any = False
-    scale_min: Any = 0
-    scale_max: Any = 10
-    scale_label: Any = ""
-    length: Any = "medium"
+    config: dict[str, Any] = field(default_factory=dict)
     query: BuilderState = field(default_factory=BuilderState)
     query_extra: Any = "{}"
     sampling_rate: Any = DEFAULT_SAMPLING_RATE
@@ -130,6 +106,7 @@ class ScannerForm:
     extra_config: dict[str, Any] = field(default_factory=dict)
     config_base: dict[str, Any] | None = None
     query_base: dict[str, Any] | None = None
+    stored_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +129,8 @@ def build_payload(form: ScannerForm) -> FormResult:
     """The full write body for ``form`` (create shape), or the errors that stop it.
 
     Never raises. ``errors`` holds at most one message per attr, in the server's checking order.
+    A type this console does not know is refused on a new scanner (as the server would) and
+    kept on a stored one, whose configuration is then sent back as stored but for its prompt.
     """
     errors: dict[str, str] = {}
     payload: dict[str, Any] = {}
@@ -169,7 +148,9 @@ def build_payload(form: ScannerForm) -> FormResult:
     payload["description"] = description
 
     scanner_type = form.scanner_type
-    if scanner_type not in SCANNER_TYPES:
+    known = isinstance(scanner_type, str) and scanner_types.is_known(scanner_type)
+    kept = isinstance(scanner_type, str) and scanner_type == form.stored_type
+    if not known and not kept:
         errors["scanner_type"] = f'"{_shown(scanner_type)}" is not a valid choice.'
     payload["scanner_type"] = scanner_type
 
@@ -184,14 +165,18 @@ def build_payload(form: ScannerForm) -> FormResult:
     payload["enabled"] = _flag(form.enabled, default=True)
     payload["emits_signals"] = _flag(form.emits_signals, default=False)
 
-    if scanner_type in SCANNER_TYPES:
-        config = _config(form, scanner_type)
+    config_error: str | None = None
+    if known:
+        config = build_config(form, scanner_type)
         config_error = validate_config(scanner_type, config, known_extra=set(form.extra_config))
-        if config_error:
-            errors["scanner_config"] = config_error
-        elif form.config_base is not None and _same_config(scanner_type, config, form.config_base):
-            config = copy.deepcopy(form.config_base)
+        base = form.config_base
+        if not config_error and base is not None and _same_config(scanner_type, config, base):
+            config = copy.deepcopy(base)
         payload["scanner_config"] = config
+    elif kept:
+        payload["scanner_config"], config_error = _kept_config(form)
+    if config_error:
+        errors["scanner_config"] = config_error
 
     query, query_error = build_query(form)
     if query_error:
@@ -229,29 +214,90 @@ def build_query(form: ScannerForm) -> tuple[dict[str, Any], str | None]:
     return query, None
 
 
-def _config(form: ScannerForm, scanner_type: str) -> dict[str, Any]:
-    """The scanner_config object the form describes for ``scanner_type``."""
+def build_config(form: ScannerForm, scanner_type: str) -> dict[str, Any]:
+    """The scanner_config object the form describes for ``scanner_type``.
+
+    A field the form holds no value for takes the registry's default; unknown stored keys
+    (``extra_config``) are kept.
+    """
     config: dict[str, Any] = {"prompt": form.prompt if isinstance(form.prompt, str) else ""}
-    if scanner_type == "monitor":
-        config["allow_inconclusive"] = _flag(form.allow_inconclusive, default=False)
-    elif scanner_type == "classifier":
-        config["tags"] = parse_tags(form.tags_text)
-        config["multi_label"] = _flag(form.multi_label, default=True)
-        config["allow_freeform_tags"] = _flag(form.allow_freeform_tags, default=False)
-    elif scanner_type == "scorer":
-        scale: dict[str, Any] = {
-            "min": _number_or_raw(form.scale_min),
-            "max": _number_or_raw(form.scale_max),
-        }
-        label = _char(form.scale_label)
-        if label:
-            scale["label"] = label
-        config["scale"] = scale
-    else:
-        config["length"] = form.length if _is_length(form.length) else "medium"
+    for config_field in scanner_types.facts(scanner_type).config_fields:
+        raw = form.config.get(config_field.name, widget_value(config_field, None))
+        config[config_field.name] = config_value(config_field, raw)
     for key, value in form.extra_config.items():
         config.setdefault(key, copy.deepcopy(value))
     return config
+
+
+def _kept_config(form: ScannerForm) -> tuple[dict[str, Any], str | None]:
+    """A type this console does not know: its stored config, with the prompt as typed.
+
+    Only the prompt is checked, and only when it was changed: the rest is the server's business.
+    """
+    config = copy.deepcopy(form.config_base or {})
+    prompt = form.prompt if isinstance(form.prompt, str) else ""
+    if prompt == _text(config.get("prompt")):
+        return config, None
+    config["prompt"] = prompt
+    return config, _prompt_error(prompt)
+
+
+def widget_value(config_field: ConfigField, stored: Any) -> Any:
+    """What the field's widget shows for a stored config value (unusable ones: the default).
+
+    ``toggle``: a bool; ``tag_list``: the tags one per line; ``scale``: ``{"min", "max",
+    "label"}`` as three widgets hold them; ``choice``: one of the field's choices.
+    """
+    default = config_field.default
+    match config_field.kind:
+        case "toggle":
+            return _flag(stored, default=bool(default))
+        case "tag_list":
+            tags = stored if isinstance(stored, list) else default
+            return "\n".join(str(tag) for tag in tags)
+        case "scale":
+            scale = stored if isinstance(stored, Mapping) else default
+            label = scale.get("label")
+            return {
+                "min": scale.get("min", default["min"]),
+                "max": scale.get("max", default["max"]),
+                "label": label if isinstance(label, str) else "",
+            }
+        case "choice":
+            return stored if _is_choice(config_field, stored) else default
+        case _:
+            assert_never(config_field.kind)
+
+
+def config_value(config_field: ConfigField, raw: Any) -> Any:
+    """The scanner_config value a widget value stands for (checked by ``validate_config``)."""
+    match config_field.kind:
+        case "toggle":
+            return _flag(raw, default=bool(config_field.default))
+        case "tag_list":
+            return parse_tags(raw)
+        case "scale":
+            parts: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+            scale: dict[str, Any] = {
+                "min": _number_or_raw(parts.get("min")),
+                "max": _number_or_raw(parts.get("max")),
+            }
+            label = _char(parts.get("label"))
+            if label:
+                scale["label"] = label
+            return scale
+        case "choice":
+            return raw if _is_choice(config_field, raw) else config_field.default
+        case _:
+            assert_never(config_field.kind)
+
+
+def form_config(scanner_type: str, config: Mapping[str, Any]) -> dict[str, Any]:
+    """The widget values of ``scanner_type``'s config fields for a stored ``scanner_config``."""
+    return {
+        config_field.name: widget_value(config_field, config.get(config_field.name))
+        for config_field in scanner_types.facts(scanner_type).config_fields
+    }
 
 
 def parse_tags(text: Any) -> list[str]:
@@ -275,39 +321,48 @@ def validate_config(
 ) -> str | None:
     """The first error the server would give for ``config``, or None.
 
-    ``known_extra`` are keys the stored scanner already had (a newer API accepted them), which
-    are therefore not reported as unknown.
+    Checks run as the server's do: unknown keys, the prompt, then each config field in the
+    registry's order. ``known_extra`` are keys the stored scanner already had (a newer API
+    accepted them), which are therefore not reported as unknown.
     """
     if not isinstance(config, dict):
         return "Scanner configuration must be a JSON object."
-    allowed = set(CONFIG_KEYS.get(scanner_type, ())) | set(known_extra)
+    fields = scanner_types.facts(scanner_type).config_fields
+    allowed = {"prompt", *(config_field.name for config_field in fields), *known_extra}
     unknown = sorted(str(key) for key in config if key not in allowed)
     if unknown:
         return f"Unknown scanner configuration keys: {', '.join(unknown)}."
-    prompt = config.get("prompt")
+    error = _prompt_error(config.get("prompt"))
+    for config_field in fields:
+        error = error or _field_error(config_field, config)
+    return error
+
+
+def _prompt_error(prompt: Any) -> str | None:
     if prompt is not None and not isinstance(prompt, str):
         return CONFIG_INVALID
     if prompt is None or not prompt.strip():
         return PROMPT_REQUIRED
     if len(prompt) > MAX_PROMPT:
         return PROMPT_TOO_LONG
-    if scanner_type == "monitor":
-        return _bools(config, "allow_inconclusive")
-    if scanner_type == "classifier":
-        return _tags_error(config.get("tags")) or _bools(
-            config, "multi_label", "allow_freeform_tags"
-        )
-    if scanner_type == "scorer":
-        return _scale_error(config.get("scale"))
-    if not _is_length(config.get("length", "medium")):
-        return CONFIG_INVALID
     return None
 
 
-def _bools(config: Mapping[str, Any], *keys: str) -> str | None:
-    if any(key in config and not isinstance(config[key], bool) for key in keys):
-        return CONFIG_INVALID
-    return None
+def _field_error(config_field: ConfigField, config: Mapping[str, Any]) -> str | None:
+    """The server's message for one config field's value, by the field's kind."""
+    present = config_field.name in config
+    value = config.get(config_field.name)
+    match config_field.kind:
+        case "toggle":
+            return CONFIG_INVALID if present and not isinstance(value, bool) else None
+        case "tag_list":
+            return _tags_error(value)
+        case "scale":
+            return _scale_error(value)
+        case "choice":
+            return CONFIG_INVALID if present and not _is_choice(config_field, value) else None
+        case _:
+            assert_never(config_field.kind)
 
 
 def _tags_error(tags: Any) -> str | None:
@@ -375,8 +430,23 @@ def _sampling_rate(raw: Any) -> tuple[Any, str | None]:
 # payload -> PATCH, scanner -> form, duplicate
 
 
+def stored_fields(scanner: Scanner) -> dict[str, Any]:
+    """The scanner's writable fields, shaped like a write payload (to compare one with)."""
+    return {
+        "name": scanner.name,
+        "description": scanner.description,
+        "scanner_type": scanner.scanner_type,
+        "scanner_config": scanner.scanner_config,
+        "query": scanner.query,
+        "sampling_rate": scanner.sampling_rate,
+        "model": scanner.model,
+        "enabled": scanner.enabled,
+        "emits_signals": scanner.emits_signals,
+    }
+
+
 def changed_fields(original: Mapping[str, Any], payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The subset of ``payload`` that differs from the stored scanner ``original``.
+    """The subset of ``payload`` that differs from ``original`` (stored fields, same shape).
 
     ``scanner_type`` is never sent (it is fixed after creation). Sampling rates within a
     millionth count as equal (percent widgets round), and a stored ``query`` of null (the server
@@ -400,70 +470,58 @@ def changed_fields(original: Mapping[str, Any], payload: Mapping[str, Any]) -> d
     return changed
 
 
-def form_from_scanner(scanner: Mapping[str, Any]) -> ScannerForm:
-    """A form pre-filled from a scanner's JSON, remembering the stored config and query."""
-    scanner_type = scanner.get("scanner_type") or "monitor"
-    raw_config = scanner.get("scanner_config")
-    config = raw_config if isinstance(raw_config, dict) else {}
-    raw_scale, raw_tags = config.get("scale"), config.get("tags")
-    scale: dict[str, Any] = raw_scale if isinstance(raw_scale, dict) else {}
-    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
-    raw_query = scanner.get("query")
-    query = raw_query if isinstance(raw_query, dict) else {}
+def edit_changes(scanner: Scanner, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The PATCH body for an edit of ``scanner``: only what ``payload`` changes."""
+    return changed_fields(stored_fields(scanner), payload)
+
+
+def form_from_scanner(scanner: Scanner) -> ScannerForm:
+    """A form pre-filled from a stored scanner, remembering its config, query and type."""
+    kind = scanner.scanner_type
+    config = scanner.scanner_config
+    names = {"prompt", *(f.name for f in scanner_types.facts(kind).config_fields)}
+    query = scanner.query or {}
     state, remainder = query_builder.split_query(query)
-    known = set(CONFIG_KEYS.get(scanner_type, ("prompt",)))
-    label = scale.get("label")
     return ScannerForm(
-        scanner_type=scanner_type,
-        name=_text(scanner.get("name")),
-        description=_text(scanner.get("description")),
+        scanner_type=kind,
+        name=scanner.name,
+        description=scanner.description,
         prompt=_text(config.get("prompt")),
-        allow_inconclusive=config.get("allow_inconclusive") is True,
-        tags_text="\n".join(str(tag) for tag in tags),
-        multi_label=config.get("multi_label", True) is not False,
-        allow_freeform_tags=config.get("allow_freeform_tags") is True,
-        scale_min=scale.get("min", 0),
-        scale_max=scale.get("max", 10),
-        scale_label=label if isinstance(label, str) else "",
-        length=config["length"] if _is_length(config.get("length")) else "medium",
+        config=form_config(kind, config),
         query=state,
         query_extra=query_builder.remainder_to_text(remainder),
-        sampling_rate=scanner.get("sampling_rate", 1.0),
-        model=scanner.get("model") or models_catalog.DEFAULT_MODEL,
-        enabled=scanner.get("enabled", True) is not False,
-        emits_signals=scanner.get("emits_signals") is True,
-        extra_config={k: copy.deepcopy(v) for k, v in config.items() if k not in known},
-        config_base=copy.deepcopy(raw_config) if isinstance(raw_config, dict) else None,
+        sampling_rate=scanner.sampling_rate,
+        model=scanner.model or models_catalog.DEFAULT_MODEL,
+        enabled=scanner.enabled,
+        emits_signals=scanner.emits_signals,
+        extra_config={k: copy.deepcopy(v) for k, v in config.items() if k not in names},
+        config_base=copy.deepcopy(config),
         query_base=copy.deepcopy(query),
+        stored_type=kind,
     )
 
 
-def with_type(form: ScannerForm, scanner_type: str) -> ScannerForm:
-    """The same form for another scanner type (a new scanner only); shared fields are kept."""
-    return replace(form, scanner_type=scanner_type, config_base=None)
-
-
-def duplicate_payload(scanner: Mapping[str, Any], attempt: int = 1) -> dict[str, Any]:
+def duplicate_payload(scanner: Scanner, attempt: int = 1) -> dict[str, Any]:
     """A create body copying ``scanner`` as ``"<name> (Copy)"``, saved disabled.
 
     ``attempt`` > 1 gives ``"<name> (Copy 2)"`` and so on, for when a copy already exists. The
     name is shortened so the suffix always fits the 255-character limit.
     """
     suffix = " (Copy)" if attempt <= 1 else f" (Copy {attempt})"
-    base = _text(scanner.get("name")).strip()[: MAX_NAME - len(suffix)].rstrip()
+    base = scanner.name.strip()[: MAX_NAME - len(suffix)].rstrip()
     payload: dict[str, Any] = {
         "name": f"{base}{suffix}",
-        "description": _text(scanner.get("description")),
-        "scanner_type": scanner.get("scanner_type"),
-        "scanner_config": copy.deepcopy(scanner.get("scanner_config")),
-        "query": copy.deepcopy(scanner.get("query") or {}),
-        "sampling_rate": scanner.get("sampling_rate", 1.0),
-        "model": scanner.get("model"),
+        "description": scanner.description,
+        "scanner_type": scanner.scanner_type,
+        "scanner_config": copy.deepcopy(scanner.scanner_config),
+        "query": copy.deepcopy(scanner.query or {}),
+        "sampling_rate": scanner.sampling_rate,
+        "model": scanner.model,
         "enabled": False,
-        "emits_signals": scanner.get("emits_signals") is True,
+        "emits_signals": scanner.emits_signals,
     }
-    if scanner.get("provider"):
-        payload["provider"] = scanner["provider"]
+    if scanner.provider:
+        payload["provider"] = scanner.provider
     return payload
 
 
@@ -474,25 +532,33 @@ def duplicate_payload(scanner: Mapping[str, Any], attempt: int = 1) -> dict[str,
 def error_slot(attr: str | None, detail: str) -> str | None:
     """The form field an API error belongs under, or None for a form-level error.
 
-    ``scanner_config`` messages are placed on the sub-field they are about (prompt, tags, scale),
-    and nested attrs such as ``scanner_config__scale`` (newer servers) are understood too.
+    ``scanner_config`` messages are placed on the sub-field they are about (the prompt, or a
+    config field of the registry), by a nested attr such as ``scanner_config__scale`` (newer
+    servers) or else by how the message begins.
     """
     if not attr:
         return None
     root, _, rest = attr.partition("__")
     if root != "scanner_config":
         return root if root in FIELD_LABELS else None
-    for slot in ("prompt", "tags", "scale", "length"):
+    slots = _config_slots()
+    for slot in slots:
         if rest.startswith(slot):
             return slot
     lowered = detail.lower()
-    if lowered.startswith("prompt"):
-        return "prompt"
-    if lowered.startswith(("tag", "categor", "add at least one categor", "you can have at most")):
-        return "tags"
-    if lowered.startswith("scale"):
-        return "scale"
+    for slot, starts in slots.items():
+        if starts and lowered.startswith(starts):
+            return slot
     return "scanner_config"
+
+
+def _config_slots() -> dict[str, tuple[str, ...]]:
+    """Every config sub-field a message may be about, with how messages about it begin."""
+    slots: dict[str, tuple[str, ...]] = {"prompt": ("prompt",)}
+    for facts in scanner_types.REGISTRY.values():
+        for config_field in facts.config_fields:
+            slots.setdefault(config_field.name, config_field.messages)
+    return slots
 
 
 def slot_errors(errors: Mapping[str, str]) -> dict[str, str]:
@@ -521,28 +587,27 @@ def _same_config(scanner_type: str, built: Mapping[str, Any], stored: Mapping[st
 
 
 def _canonical_config(scanner_type: str, config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with each field's implicit default filled in and its value normalised."""
     canonical = dict(config)
-    if scanner_type == "monitor":
-        canonical.setdefault("allow_inconclusive", False)
-    elif scanner_type == "classifier":
-        canonical.setdefault("multi_label", True)
-        canonical.setdefault("allow_freeform_tags", False)
-        tags = canonical.get("tags")
-        if isinstance(tags, list):
-            canonical["tags"] = [t.strip() if isinstance(t, str) else t for t in tags]
-    elif scanner_type == "scorer" and isinstance(canonical.get("scale"), dict):
-        scale = dict(canonical["scale"])
-        if not scale.get("label"):
-            scale["label"] = None
-        canonical["scale"] = scale
-    elif scanner_type == "summarizer":
-        canonical.setdefault("length", "medium")
+    for config_field in scanner_types.facts(scanner_type).config_fields:
+        name, value = config_field.name, canonical.get(config_field.name)
+        match config_field.kind:
+            case "toggle" | "choice":
+                canonical.setdefault(name, config_field.default)
+            case "tag_list":
+                if isinstance(value, list):
+                    canonical[name] = [t.strip() if isinstance(t, str) else t for t in value]
+            case "scale":
+                if isinstance(value, dict):
+                    canonical[name] = {**value, "label": value.get("label") or None}
+            case _:
+                assert_never(config_field.kind)
     return canonical
 
 
-def _is_length(value: Any) -> bool:
-    """True for one of the summary lengths (values of any JSON type may arrive)."""
-    return isinstance(value, str) and value in SUMMARY_LENGTHS
+def _is_choice(config_field: ConfigField, value: Any) -> bool:
+    """True for one of a choice field's values (values of any JSON type may arrive)."""
+    return isinstance(value, str) and value in (config_field.choices or {})
 
 
 def _char(value: Any) -> str:

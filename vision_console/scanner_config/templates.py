@@ -1,7 +1,9 @@
 """Quick-start scanner templates: the five PostHog ships, with prompts written to be used as is.
 
 Each template fills the create form (type, name, description, prompt and type settings, a sensible
-recordings filter, sampling and model); the user reviews and saves. Prompts follow the lessons
+recordings filter, sampling and model); the user reviews and saves. A template's settings are its
+``scanner_config`` as the API stores it (besides the prompt), shown through the same registry
+widgets as a stored scanner's. Prompts follow the lessons
 PostHog drew from its own use: one focused, observable question, explicit criteria, an escape
 answer (inconclusive, a catch-all tag) so the model is not forced to guess.
 
@@ -10,9 +12,10 @@ Pure Python, no Streamlit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+from vision_console import models_catalog, scanner_types
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config.query import BuilderState
 
@@ -29,23 +32,24 @@ class Template:
     name: str
     description: str
     prompt: str
-    settings: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    """``scanner_config`` besides the prompt, as the API stores it."""
     query: BuilderState = field(default_factory=BuilderState)
-    model: str = "gemini-3-flash-preview"
+    model: str = models_catalog.DEFAULT_MODEL
     sampling_rate: float = forms.DEFAULT_SAMPLING_RATE
 
     def form(self) -> forms.ScannerForm:
         """A fresh create form filled from this template."""
-        base = forms.ScannerForm(
+        return forms.ScannerForm(
             scanner_type=self.scanner_type,
             name=self.name,
             description=self.description,
             prompt=self.prompt,
+            config=forms.form_config(self.scanner_type, self.config),
             query=self.query,
             sampling_rate=self.sampling_rate,
             model=self.model,
         )
-        return replace(base, **self.settings)
 
 
 # Skip the very short and test-account sessions every template would waste credits on.
@@ -74,7 +78,7 @@ TEMPLATES: tuple[Template, ...] = (
             "inconclusive when the recording does not show enough of the session to tell. "
             "Cite the moment your answer relies on."
         ),
-        settings={"allow_inconclusive": True},
+        config={"allow_inconclusive": True},
         query=_REAL_SESSIONS,
         model="gemini-3.1-flash-lite-preview",
     ),
@@ -93,7 +97,7 @@ TEMPLATES: tuple[Template, ...] = (
             "hesitations and repeated actions only when they changed the outcome. Do not guess "
             "the user's identity or intentions beyond what the recording shows."
         ),
-        settings={"length": "medium"},
+        config={"length": "medium"},
         query=_REAL_SESSIONS,
     ),
     Template(
@@ -114,17 +118,15 @@ TEMPLATES: tuple[Template, ...] = (
             "- account_management: settings, billing details, team members, or security;\n"
             "- returning_task: coming back to continue work they had already started."
         ),
-        settings={
-            "tags_text": "\n".join(
-                (
-                    "browsing",
-                    "purchasing",
-                    "researching",
-                    "support",
-                    "account_management",
-                    "returning_task",
-                )
-            ),
+        config={
+            "tags": [
+                "browsing",
+                "purchasing",
+                "researching",
+                "support",
+                "account_management",
+                "returning_task",
+            ],
             "multi_label": False,
             "allow_freeform_tags": False,
         },
@@ -148,7 +150,7 @@ TEMPLATES: tuple[Template, ...] = (
             "a blocked or abandoned task with visible struggle. Base the score on what you can "
             "see, and cite the moments that drove it."
         ),
-        settings={"scale_min": 0, "scale_max": 10, "scale_label": "frustration"},
+        config={"scale": {"min": 0, "max": 10, "label": "frustration"}},
         query=_REAL_SESSIONS,
     ),
     Template(
@@ -169,16 +171,14 @@ TEMPLATES: tuple[Template, ...] = (
             "- browsing_only: they never started a concrete task;\n"
             "- inconclusive: the recording does not show enough to tell."
         ),
-        settings={
-            "tags_text": "\n".join(
-                (
-                    "task_completed",
-                    "task_abandoned",
-                    "blocked_by_error",
-                    "browsing_only",
-                    "inconclusive",
-                )
-            ),
+        config={
+            "tags": [
+                "task_completed",
+                "task_abandoned",
+                "blocked_by_error",
+                "browsing_only",
+                "inconclusive",
+            ],
             "multi_label": False,
             "allow_freeform_tags": False,
         },
@@ -193,6 +193,6 @@ def template(key: str) -> Template | None:
     return _BY_KEY.get(key)
 
 
-def blank_form(scanner_type: str = "monitor") -> forms.ScannerForm:
-    """An empty create form for ``scanner_type`` (“Create from scratch”)."""
-    return forms.ScannerForm(scanner_type=scanner_type)
+def blank_form(scanner_type: str = scanner_types.KNOWN_TYPES[0]) -> forms.ScannerForm:
+    """An empty create form for ``scanner_type`` (“Create from scratch”): registry defaults."""
+    return forms.ScannerForm(scanner_type=scanner_type, config=forms.form_config(scanner_type, {}))

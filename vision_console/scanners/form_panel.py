@@ -1,23 +1,28 @@
 """The create / edit scanner form on the Scanners page: its widgets, and reading them back.
 
-One form per scanner type. Its widgets are keyed by a fresh form id each time it opens, seeded from
-the session's ``ScannerForm``, and read back into a ``ScannerForm`` on submit;
-``vision_console.scanner_config.form`` validates and builds the payload,
+The type picker and the type's settings come from the registry (``scanner_types``): each config
+field is drawn, and read back, by its ``ConfigFieldKind`` (an exhaustive ``match``), so a new type
+needs nothing here. A type this console does not know (a stored scanner from a newer server) is
+edited in its common fields only, under a notice. Widgets are keyed by a fresh form id each time
+the form opens, seeded from the session's ``ScannerForm``, and read back into a ``ScannerForm`` on
+submit; ``vision_console.scanner_config.form`` validates and builds the payload,
 ``vision_console.scanners.form_save`` sends it. Errors from the last submit sit under the field they
 are about; a failed save keeps every value typed, because nothing here resets a widget.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, assert_never
 
 import streamlit as st
 
-from vision_console import models_catalog
+from vision_console import models_catalog, scanner_types
 from vision_console.render import ErrorMessage, escape_markdown
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import query_editor as query_builder_view
 from vision_console.scanner_config.form import ScannerForm
+from vision_console.scanner_types import ConfigField
 from vision_console.scanners.form_state import (
     SELECT_KEY,
     SESSION_KEY,
@@ -73,22 +78,34 @@ def render(session: FormSession) -> tuple[ScannerForm, str | None] | None:
 
 
 def _type_picker(session: FormSession) -> str:
-    seed_type = session.seed.scanner_type
+    """The scanner's type: fixed when editing or from a template, else picked from the registry.
+
+    The picker always holds a type: deselecting the chosen pill keeps it (the previous choice is
+    remembered beside the widget), so a form never falls back to another type unasked.
+    """
+    seed_type = str(session.seed.scanner_type)
     if session.mode == "edit" or session.template:
         origin = "fixed after creation" if session.mode == "edit" else "set by the template"
-        st.caption(f"Type: **{forms.TYPE_LABELS.get(seed_type, seed_type)}** ({origin}).")
-        return str(seed_type)
-    key = session.key("type")
-    st.session_state.setdefault(key, seed_type)
-    picked = st.segmented_control(
+        label = escape_markdown(scanner_types.label(seed_type))
+        st.caption(f"Type: **{label}** ({origin}).")
+        if not scanner_types.is_known(seed_type):
+            st.info(escape_markdown(scanner_types.unknown_type_notice(seed_type)))
+        return seed_type
+    key, last_key = session.key("type"), session.key("type_last")
+    chosen = st.session_state.get(key)
+    if chosen not in scanner_types.KNOWN_TYPES:
+        chosen = st.session_state.get(last_key, seed_type)
+    if chosen not in scanner_types.KNOWN_TYPES:
+        chosen = scanner_types.KNOWN_TYPES[0]
+    st.session_state[key] = st.session_state[last_key] = chosen
+    st.segmented_control(
         "Scanner type",
-        list(forms.SCANNER_TYPES),
+        list(scanner_types.KNOWN_TYPES),
         key=key,
-        format_func=lambda t: forms.TYPE_LABELS[t],
+        format_func=scanner_types.label,
         help="What each observation records. The type is fixed once the scanner exists.",
     )
-    chosen = picked or seed_type
-    st.caption(forms.TYPE_HELP.get(chosen, ""))
+    st.caption(scanner_types.facts(chosen).blurb)
     return str(chosen)
 
 
@@ -109,6 +126,7 @@ def _field_error(session: FormSession, *slots: str) -> None:
 
 def _basics(session: FormSession, scanner_type: str) -> None:
     seed = session.seed
+    facts = scanner_types.facts(scanner_type)
     st.text_input("Name", key=_seed(session, "name", seed.name), max_chars=forms.MAX_NAME)
     _field_error(session, "name")
     st.text_area(
@@ -118,68 +136,90 @@ def _basics(session: FormSession, scanner_type: str) -> None:
         height=68,
     )
     _field_error(session, "description")
-    summarizer = scanner_type == "summarizer"
     prompt = st.text_area(
-        "Additional context" if summarizer else "Prompt",
+        facts.prompt_label,
         key=_seed(session, "prompt", seed.prompt),
         max_chars=forms.MAX_PROMPT,
         height=200,
-        help=(
-            "The core summarizer prompt is built in; add what matters for your product."
-            if summarizer
-            else "One focused, observable question works best."
-        ),
+        help=facts.prompt_help,
     )
     st.caption(forms.prompt_counter(prompt))
     _field_error(session, "prompt")
 
 
 def _type_settings(session: FormSession, scanner_type: str) -> None:
-    seed = session.seed
-    if scanner_type == "monitor":
-        st.toggle(
-            "Allow inconclusive verdicts",
-            key=_seed(session, "allow_inconclusive", bool(seed.allow_inconclusive)),
-            help="When the recording lacks evidence; otherwise the model must answer yes or no.",
-        )
-    elif scanner_type == "classifier":
-        st.text_area(
-            "Tag vocabulary (one tag per line)",
-            key=_seed(session, "tags_text", seed.tags_text),
-            height=140,
-            help="1–100 tags. Tags that differ only in case or punctuation count as the same.",
-        )
-        _field_error(session, "tags")
-        left, right = st.columns(2)
-        left.toggle(
-            "Allow multiple tags per session",
-            key=_seed(session, "multi_label", bool(seed.multi_label)),
-            help="Otherwise the model picks exactly one tag.",
-        )
-        right.toggle(
-            "Allow freeform tags",
-            key=_seed(session, "allow_freeform_tags", bool(seed.allow_freeform_tags)),
-            help="Lets the model add up to 5 tags outside your vocabulary.",
-        )
-    elif scanner_type == "scorer":
-        low, high, label = st.columns(3)
-        low.number_input("Scale min", key=_seed(session, "scale_min", _float(seed.scale_min, 0)))
-        high.number_input("Scale max", key=_seed(session, "scale_max", _float(seed.scale_max, 10)))
-        label.text_input(
-            "Score label (optional)",
-            key=_seed(session, "scale_label", seed.scale_label),
-            placeholder="frustration",
-        )
-        _field_error(session, "scale")
-    else:
-        st.segmented_control(
-            "Summary length",
-            list(forms.SUMMARY_LENGTHS),
-            key=_seed(session, "length", seed.length),
-            format_func=lambda length: forms.SUMMARY_LENGTHS[length],
-        )
-        _field_error(session, "length")
+    """The type's config fields from the registry, each drawn by its kind."""
+    for config_field in scanner_types.facts(scanner_type).config_fields:
+        _config_widget(session, config_field, _seed_value(session, config_field))
+        _field_error(session, config_field.name)
     _field_error(session, "scanner_config", "scanner_type")
+
+
+def _seed_value(session: FormSession, config_field: ConfigField) -> Any:
+    """The seed form's widget value for a field (the registry default when it holds none)."""
+    if config_field.name in session.seed.config:
+        return session.seed.config[config_field.name]
+    return forms.widget_value(config_field, None)
+
+
+def _config_widget(session: FormSession, config_field: ConfigField, seed: Any) -> None:
+    """One config field's widgets; ``_config_read`` reads the same keys back."""
+    name, label, help_text = config_field.name, config_field.label, config_field.help
+    match config_field.kind:
+        case "toggle":
+            st.toggle(label, key=_seed(session, name, bool(seed)), help=help_text)
+        case "tag_list":
+            text = seed if isinstance(seed, str) else ""
+            st.text_area(
+                label, key=_seed(session, f"{name}_text", text), height=140, help=help_text
+            )
+        case "scale":
+            parts: Mapping[str, Any] = seed if isinstance(seed, Mapping) else {}
+            default = config_field.default
+            low, high, caption = st.columns(3)
+            low.number_input(
+                f"{label} min",
+                key=_seed(session, f"{name}_min", _float(parts.get("min"), default["min"])),
+                help=help_text,
+            )
+            high.number_input(
+                f"{label} max",
+                key=_seed(session, f"{name}_max", _float(parts.get("max"), default["max"])),
+            )
+            caption.text_input(
+                f"{label} label (optional)",
+                key=_seed(session, f"{name}_label", parts.get("label") or ""),
+            )
+        case "choice":
+            choices = config_field.choices or {}
+            st.segmented_control(
+                label,
+                list(choices),
+                key=_seed(session, name, seed),
+                format_func=lambda value: choices.get(value, value),
+                help=help_text,
+            )
+        case _:
+            assert_never(config_field.kind)
+
+
+def _config_read(session: FormSession, config_field: ConfigField, seed: Any) -> Any:
+    """A config field's widget value as ``forms.config_value`` takes it (``seed`` if unshown)."""
+    values = st.session_state
+    name = config_field.name
+    match config_field.kind:
+        case "toggle" | "choice":
+            return values.get(session.key(name), seed)
+        case "tag_list":
+            return values.get(session.key(f"{name}_text"), seed)
+        case "scale":
+            parts: Mapping[str, Any] = seed if isinstance(seed, Mapping) else {}
+            return {
+                part: values.get(session.key(f"{name}_{part}"), parts.get(part))
+                for part in ("min", "max", "label")
+            }
+        case _:
+            assert_never(config_field.kind)
 
 
 def _recordings(session: FormSession) -> None:
@@ -237,19 +277,16 @@ def collect(session: FormSession, scanner_type: str) -> tuple[ScannerForm, str |
     rate_pct = get("rate_pct", _percent(seed.sampling_rate))
     rate = round(rate_pct / 100, 10) if isinstance(rate_pct, int | float) else rate_pct
     query, table_error = query_builder_view.read(session.key, seed.query)
+    config = {
+        config_field.name: _config_read(session, config_field, _seed_value(session, config_field))
+        for config_field in scanner_types.facts(scanner_type).config_fields
+    }
     form = ScannerForm(
         scanner_type=scanner_type,
         name=get("name", seed.name),
         description=get("description", seed.description),
         prompt=get("prompt", seed.prompt),
-        allow_inconclusive=get("allow_inconclusive", seed.allow_inconclusive),
-        tags_text=get("tags_text", seed.tags_text),
-        multi_label=get("multi_label", seed.multi_label),
-        allow_freeform_tags=get("allow_freeform_tags", seed.allow_freeform_tags),
-        scale_min=get("scale_min", seed.scale_min),
-        scale_max=get("scale_max", seed.scale_max),
-        scale_label=get("scale_label", seed.scale_label),
-        length=get("length", seed.length),
+        config=config,
         query=query,
         query_extra=get("q_extra", seed.query_extra),
         sampling_rate=rate,
@@ -259,6 +296,7 @@ def collect(session: FormSession, scanner_type: str) -> tuple[ScannerForm, str |
         extra_config=seed.extra_config,
         config_base=seed.config_base if scanner_type == seed.scanner_type else None,
         query_base=seed.query_base,
+        stored_type=seed.stored_type,
     )
     return form, table_error
 

@@ -57,13 +57,13 @@ def _create(session: FormSession, payload: dict[str, Any]) -> None:
 
 def _update(session: FormSession, payload: dict[str, Any], *, confirmed: bool) -> None:
     """PATCH the fields this edit changed, after checking the stored scanner did not move."""
-    original = session.original or {}
-    changes = forms.changed_fields(original, payload)
+    original = session.original
+    changes = forms.edit_changes(original, payload) if original else dict(payload)
     if not changes:
         flash("Nothing changed, so nothing was saved.", ":material/info:")
         close()
         return
-    if not confirmed:
+    if not confirmed and original is not None:
         try:
             live = cache.live_scanner(str(session.scanner_id))
         except Exception as exc:
@@ -89,7 +89,7 @@ def save_changes(session: FormSession, changes: dict[str, Any]) -> None:
 
 
 def find_conflict(
-    original: Mapping[str, Any],
+    original: Scanner,
     live: Scanner,
     changes: Mapping[str, Any],
     opened_version: int | None,
@@ -99,17 +99,13 @@ def find_conflict(
     The version moved (a tracked field changed), or a field this edit changes was changed on
     the server since the form opened (name and description do not bump the version).
     """
-    live_raw = live.raw or {}
-    moved = [
-        name
-        for name in forms.FIELD_LABELS
-        if name in live_raw and name in original and live_raw[name] != original[name]
-    ]
+    before, after = forms.stored_fields(original), forms.stored_fields(live)
+    moved = [name for name, value in after.items() if before[name] != value]
     version_moved = live.scanner_version != opened_version
     overlap = [name for name in changes if name in moved]
     if not version_moved and not overlap:
         return None
-    return Conflict(dict(changes), opened_version, live.scanner_version, moved, dict(live_raw))
+    return Conflict(dict(changes), opened_version, live.scanner_version, moved, live)
 
 
 def render_conflict(session: FormSession) -> None:

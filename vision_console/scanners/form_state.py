@@ -9,14 +9,13 @@ problem or conflict the last submit left. Other pages may open the create form b
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import streamlit as st
 
-from vision_api import VisionAPIError
-from vision_console import cache
+from vision_api import Scanner, VisionAPIError
+from vision_console import cache, scanner_types
 from vision_console.render import ErrorMessage, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import templates
@@ -36,7 +35,7 @@ class Conflict:
     opened_version: int | None
     live_version: int | None
     moved_fields: list[str]
-    live: dict[str, Any]
+    live: Scanner
 
 
 @dataclass
@@ -47,7 +46,7 @@ class FormSession:
     mode: Literal["create", "edit"]
     seed: ScannerForm
     scanner_id: str | None = None
-    original: dict[str, Any] | None = None
+    original: Scanner | None = None
     opened_version: int | None = None
     template: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -58,7 +57,9 @@ class FormSession:
         return f"sf.{self.form_id}.{name}"
 
 
-def open_create(template_key: str | None = None, scanner_type: str = "monitor") -> None:
+def open_create(
+    template_key: str | None = None, scanner_type: str = scanner_types.KNOWN_TYPES[0]
+) -> None:
     """Open the create form, from a template or from scratch."""
     chosen = templates.template(template_key) if template_key else None
     seed = chosen.form() if chosen else templates.blank_form(scanner_type)
@@ -67,15 +68,15 @@ def open_create(template_key: str | None = None, scanner_type: str = "monitor") 
     )
 
 
-def open_edit(scanner: Mapping[str, Any]) -> None:
-    """Open the edit form on a scanner's stored JSON, remembering its version."""
+def open_edit(scanner: Scanner) -> None:
+    """Open the edit form on a stored scanner, remembering it and its version."""
     st.session_state[SESSION_KEY] = FormSession(
         form_id=f"edit{next(_ids)}",
         mode="edit",
         seed=forms.form_from_scanner(scanner),
-        scanner_id=str(scanner.get("id")),
-        original=dict(scanner),
-        opened_version=scanner.get("scanner_version"),
+        scanner_id=scanner.id,
+        original=scanner,
+        opened_version=scanner.scanner_version,
     )
 
 
@@ -89,7 +90,7 @@ def open_edit_latest(scanner_id: str) -> ErrorMessage | None:
         live = cache.live_scanner(scanner_id)
     except VisionAPIError as exc:
         return explain(exc, "open the scanner for editing")
-    open_edit(live.raw or {})
+    open_edit(live)
     return None
 
 

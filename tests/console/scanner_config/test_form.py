@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vision_api import Scanner
+from vision_console import scanner_types
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import templates
 from vision_console.scanner_config.form import (
     ScannerForm,
     build_payload,
     changed_fields,
+    edit_changes,
     form_from_scanner,
 )
 from vision_console.scanner_config.query import BuilderState, PropertyRow
 
 
 def _form(**changes) -> ScannerForm:
-    return replace(ScannerForm(name="Checkout errors", prompt="Did checkout fail?"), **changes)
+    """A valid monitor form; ``config`` changes merge into the config widget values."""
+    config = changes.pop("config", {})
+    return replace(
+        ScannerForm(name="Checkout errors", prompt="Did checkout fail?", config=config), **changes
+    )
+
+
+def scanner(**fields: Any) -> Scanner:
+    """A stored scanner as the client parses it (``STORED`` with ``fields`` over it)."""
+    return Scanner.from_dict({**STORED, **fields})
 
 
 def _errors(**changes) -> dict[str, str]:
@@ -31,7 +44,9 @@ def _errors(**changes) -> dict[str, str]:
 
 
 def test_monitor_form_builds_the_create_payload():
-    result = build_payload(_form(description="  Payment step  ", allow_inconclusive=True))
+    result = build_payload(
+        _form(description="  Payment step  ", config={"allow_inconclusive": True})
+    )
     assert result.ok and result.errors == {}
     assert result.payload == {
         "name": "Checkout errors",
@@ -48,7 +63,10 @@ def test_monitor_form_builds_the_create_payload():
 
 def test_each_type_builds_its_own_config():
     classifier = build_payload(
-        _form(scanner_type="classifier", tags_text=" Bug \n\nfeature\n", multi_label=False)
+        _form(
+            scanner_type="classifier",
+            config={"tags": " Bug \n\nfeature\n", "multi_label": False},
+        )
     )
     assert classifier.payload["scanner_config"] == {
         "prompt": "Did checkout fail?",
@@ -57,15 +75,19 @@ def test_each_type_builds_its_own_config():
         "allow_freeform_tags": False,
     }
     scorer = build_payload(
-        _form(scanner_type="scorer", scale_min=1.0, scale_max="5.5", scale_label=" pain ")
+        _form(
+            scanner_type="scorer", config={"scale": {"min": 1.0, "max": "5.5", "label": " pain "}}
+        )
     )
     assert scorer.payload["scanner_config"] == {
         "prompt": "Did checkout fail?",
         "scale": {"min": 1, "max": 5.5, "label": "pain"},
     }
-    no_label = build_payload(_form(scanner_type="scorer", scale_label="  "))
+    no_label = build_payload(
+        _form(scanner_type="scorer", config={"scale": {"min": 0, "max": 10, "label": "  "}})
+    )
     assert no_label.payload["scanner_config"]["scale"] == {"min": 0, "max": 10}
-    summarizer = build_payload(_form(scanner_type="summarizer", length="long"))
+    summarizer = build_payload(_form(scanner_type="summarizer", config={"length": "long"}))
     assert summarizer.payload["scanner_config"] == {
         "prompt": "Did checkout fail?",
         "length": "long",
@@ -121,47 +143,50 @@ def test_builder_and_json_editor_make_the_query():
         ({"prompt": "  \n "}, "scanner_config", "Prompt is required."),
         ({"prompt": "p" * 20_001}, "scanner_config", "Prompt can be at most 20,000 characters."),
         (
-            {"scanner_type": "classifier", "tags_text": "\n \n"},
+            {"scanner_type": "classifier", "config": {"tags": "\n \n"}},
             "scanner_config",
             "Tag vocabulary must have at least one tag.",
         ),
         (
-            {"scanner_type": "classifier", "tags_text": "\n".join(f"t{i}" for i in range(101))},
+            {
+                "scanner_type": "classifier",
+                "config": {"tags": "\n".join(f"t{i}" for i in range(101))},
+            },
             "scanner_config",
             "Tag vocabulary can have at most 100 tags.",
         ),
         (
-            {"scanner_type": "classifier", "tags_text": "t" * 101},
+            {"scanner_type": "classifier", "config": {"tags": "t" * 101}},
             "scanner_config",
             "Tags can be at most 100 characters.",
         ),
         (
-            {"scanner_type": "classifier", "tags_text": "ok\n!!!"},
+            {"scanner_type": "classifier", "config": {"tags": "ok\n!!!"}},
             "scanner_config",
             "Tags must contain letters or numbers.",
         ),
         (
-            {"scanner_type": "classifier", "tags_text": "Bug\nfeature\nbug"},
+            {"scanner_type": "classifier", "config": {"tags": "Bug\nfeature\nbug"}},
             "scanner_config",
             "Tags must be unique: 'Bug' and 'bug' are the same tag.",
         ),
         (
-            {"scanner_type": "classifier", "tags_text": "Needs help\nneeds_help"},
+            {"scanner_type": "classifier", "config": {"tags": "Needs help\nneeds_help"}},
             "scanner_config",
             "Tags must be unique: 'Needs help' and 'needs_help' are the same tag.",
         ),
         (
-            {"scanner_type": "scorer", "scale_min": "low"},
+            {"scanner_type": "scorer", "config": {"scale": {"min": "low", "max": 10}}},
             "scanner_config",
             "Scale min and max must be numbers.",
         ),
         (
-            {"scanner_type": "scorer", "scale_max": math.inf},
+            {"scanner_type": "scorer", "config": {"scale": {"min": 0, "max": math.inf}}},
             "scanner_config",
             "Scale min and max must be numbers.",
         ),
         (
-            {"scanner_type": "scorer", "scale_min": 5, "scale_max": 5},
+            {"scanner_type": "scorer", "config": {"scale": {"min": 5, "max": 5}}},
             "scanner_config",
             "Scale max must be greater than min.",
         ),
@@ -238,7 +263,7 @@ def test_slot_errors_keeps_form_level_errors():
     }
 
 
-STORED = {
+STORED: dict[str, Any] = {
     "id": "0b7c",
     "name": "Checkout errors",
     "description": "",
@@ -255,19 +280,22 @@ STORED = {
     "enabled": True,
     "emits_signals": False,
     "scanner_version": 4,
+    "created_at": "2026-11-01T10:00:00Z",
 }
 
 
 def test_untouched_edit_form_sends_nothing():
-    form = form_from_scanner(STORED)
-    result = build_payload(form)
+    stored = scanner()
+    result = build_payload(form_from_scanner(stored))
     assert result.ok
-    assert changed_fields(STORED, result.payload) == {}
+    assert edit_changes(stored, result.payload) == {}
 
 
 def test_edit_sends_only_what_changed():
-    form = replace(form_from_scanner(STORED), description="New", scale_max=5)
-    changed = changed_fields(STORED, build_payload(form).payload)
+    stored = scanner()
+    form = form_from_scanner(stored)
+    form = replace(form, description="New", config={"scale": {**form.config["scale"], "max": 5}})
+    changed = edit_changes(stored, build_payload(form).payload)
     assert changed == {
         "description": "New",
         "scanner_config": {"prompt": "Rate it", "scale": {"min": 0, "max": 5}},
@@ -275,21 +303,20 @@ def test_edit_sends_only_what_changed():
 
 
 def test_config_with_implicit_defaults_is_not_rewritten():
-    stored = {**STORED, "scanner_type": "monitor", "scanner_config": {"prompt": "Yes or no?"}}
+    stored = scanner(scanner_type="monitor", scanner_config={"prompt": "Yes or no?"})
     form = form_from_scanner(stored)
-    assert changed_fields(stored, build_payload(form).payload) == {}
-    toggled = replace(form, allow_inconclusive=True)
-    assert changed_fields(stored, build_payload(toggled).payload) == {
+    assert edit_changes(stored, build_payload(form).payload) == {}
+    toggled = replace(form, config={"allow_inconclusive": True})
+    assert edit_changes(stored, build_payload(toggled).payload) == {
         "scanner_config": {"prompt": "Yes or no?", "allow_inconclusive": True}
     }
 
 
 def test_unknown_config_keys_from_a_newer_api_are_kept_on_edit():
-    stored = {
-        **STORED,
-        "scanner_type": "summarizer",
-        "scanner_config": {"prompt": "Sum up", "length": "short", "facets": ["intent"]},
-    }
+    stored = scanner(
+        scanner_type="summarizer",
+        scanner_config={"prompt": "Sum up", "length": "short", "facets": ["intent"]},
+    )
     form = replace(form_from_scanner(stored), prompt="Sum up briefly")
     assert build_payload(form).payload["scanner_config"] == {
         "prompt": "Sum up briefly",
@@ -298,32 +325,84 @@ def test_unknown_config_keys_from_a_newer_api_are_kept_on_edit():
     }
 
 
+def test_the_form_holds_config_fields_by_registry_name():
+    for kind in scanner_types.KNOWN_TYPES:
+        names = [f.name for f in scanner_types.facts(kind).config_fields]
+        assert list(templates.blank_form(kind).config) == names
+    form = form_from_scanner(
+        scanner(
+            scanner_type="classifier",
+            scanner_config={"prompt": "Tag", "tags": ["a", "b"], "multi_label": False},
+        )
+    )
+    assert form.config == {"tags": "a\nb", "multi_label": False, "allow_freeform_tags": False}
+
+
+INDEXER = {
+    **STORED,
+    "scanner_type": "indexer",
+    "scanner_config": {"prompt": "x", "depth": 3},
+}
+
+
+def test_a_scanner_of_an_unknown_type_is_edited_in_its_common_fields_only():
+    stored = Scanner.from_dict(INDEXER)
+    form = form_from_scanner(stored)
+    assert form.scanner_type == "indexer" and form.config == {} and form.prompt == "x"
+    untouched = build_payload(form)
+    assert untouched.ok, untouched.errors
+    assert untouched.payload["scanner_config"] == {"prompt": "x", "depth": 3}
+    assert edit_changes(stored, untouched.payload) == {}
+    edited = replace(form, name="Renamed", sampling_rate=0.5, emits_signals=True)
+    assert edit_changes(stored, build_payload(edited).payload) == {
+        "name": "Renamed",
+        "sampling_rate": 0.5,
+        "emits_signals": True,
+    }
+
+
+def test_an_unknown_types_prompt_edit_keeps_the_rest_of_its_config():
+    stored = Scanner.from_dict(INDEXER)
+    form = replace(form_from_scanner(stored), prompt="y")
+    assert edit_changes(stored, build_payload(form).payload) == {
+        "scanner_config": {"prompt": "y", "depth": 3}
+    }
+    blank = build_payload(replace(form, prompt="  "))
+    assert blank.errors == {"scanner_config": "Prompt is required."}
+
+
+def test_an_unknown_type_is_still_refused_for_a_new_scanner():
+    form = replace(form_from_scanner(Scanner.from_dict(INDEXER)), stored_type=None)
+    assert build_payload(form).errors == {"scanner_type": '"indexer" is not a valid choice.'}
+
+
 def test_sampling_rate_rounding_by_a_percent_widget_is_not_a_change():
     payload = {"sampling_rate": 0.33330000001}
-    assert changed_fields(STORED, payload) == {}
-    assert changed_fields(STORED, {"sampling_rate": 0.34}) == {"sampling_rate": 0.34}
+    assert edit_changes(scanner(), payload) == {}
+    assert edit_changes(scanner(), {"sampling_rate": 0.34}) == {"sampling_rate": 0.34}
 
 
 def test_null_stored_query_equals_an_empty_one():
-    assert changed_fields({**STORED, "query": None}, {"query": {}}) == {}
+    assert edit_changes(scanner(query=None), {"query": {}}) == {}
+    assert changed_fields({"query": None}, {"query": {}}) == {}
 
 
 def test_odd_stored_values_never_break_the_form():
-    stored = {
-        **STORED,
-        "scanner_type": "summarizer",
-        "scanner_config": {"prompt": "Sum", "length": ["long"]},
-        "query": {"events": "junk"},
-    }
+    stored = scanner(
+        scanner_type="summarizer",
+        scanner_config={"prompt": "Sum", "length": ["long"]},
+        query={"events": "junk"},
+    )
     form = form_from_scanner(stored)
-    assert form.length == "medium"
+    assert form.config["length"] == "medium"
     assert forms.validate_config("summarizer", {"prompt": "p", "length": []}) == (
         "Scanner configuration is invalid."
     )
 
 
 def test_duplicate_is_a_disabled_copy():
-    payload = forms.duplicate_payload(STORED)
+    stored = scanner()
+    payload = forms.duplicate_payload(stored)
     assert payload == {
         "name": "Checkout errors (Copy)",
         "description": "",
@@ -336,12 +415,12 @@ def test_duplicate_is_a_disabled_copy():
         "emits_signals": False,
         "provider": "google",
     }
-    assert payload["scanner_config"] is not STORED["scanner_config"]
-    assert forms.duplicate_payload(STORED, attempt=3)["name"] == "Checkout errors (Copy 3)"
+    assert payload["scanner_config"] is not stored.scanner_config
+    assert forms.duplicate_payload(stored, attempt=3)["name"] == "Checkout errors (Copy 3)"
 
 
 def test_duplicate_of_a_long_name_still_fits():
-    name = forms.duplicate_payload({**STORED, "name": "n" * 255})["name"]
+    name = forms.duplicate_payload(scanner(name="n" * 255))["name"]
     assert len(name) == 255 and name.endswith(" (Copy)")
 
 
@@ -387,20 +466,38 @@ def test_templates_match_posthogs_settings():
 
 anything = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
 anything |= st.lists(st.text(max_size=5), max_size=3)
+
+
+def _widget_strategy(config_field: scanner_types.ConfigField) -> st.SearchStrategy[Any]:
+    """Any widget value for a config field, plausible ones among them."""
+    match config_field.kind:
+        case "toggle":
+            return anything
+        case "tag_list":
+            return anything | st.lists(st.text(max_size=12), max_size=6).map("\n".join)
+        case "scale":
+            return anything | st.fixed_dictionaries(
+                {"min": anything, "max": anything, "label": anything}
+            )
+        case "choice":
+            return anything | st.sampled_from(list(config_field.choices or {}))
+
+
+config_strategy = st.fixed_dictionaries(
+    {},
+    optional={
+        f.name: _widget_strategy(f)
+        for facts in scanner_types.REGISTRY.values()
+        for f in facts.config_fields
+    },
+)
 forms_strategy = st.builds(
     ScannerForm,
-    scanner_type=st.sampled_from([*forms.SCANNER_TYPES, "indexer"]) | anything,
+    scanner_type=st.sampled_from([*scanner_types.KNOWN_TYPES, "indexer"]) | anything,
     name=anything,
     description=anything,
     prompt=anything | st.text(min_size=1, max_size=200),
-    allow_inconclusive=anything,
-    tags_text=anything | st.lists(st.text(max_size=12), max_size=6).map("\n".join),
-    multi_label=anything,
-    allow_freeform_tags=anything,
-    scale_min=anything,
-    scale_max=anything,
-    scale_label=anything,
-    length=anything | st.sampled_from(list(forms.SUMMARY_LENGTHS)),
+    config=config_strategy,
     query_extra=anything | st.just('{"order": "start_time"}'),
     sampling_rate=anything | st.floats(0, 1),
     model=anything | st.just("gemini-3-flash-preview"),
@@ -454,14 +551,16 @@ scanners = st.fixed_dictionaries(
                 "scanner_config": {"prompt": "q", "scale": {"min": 0.5, "max": 2}},
             },
             {"scanner_type": "summarizer", "scanner_config": {"prompt": "q", "length": "long"}},
+            {"scanner_type": "indexer", "scanner_config": {"prompt": "q", "depth": 3}},
+            {"scanner_type": "indexer", "scanner_config": {"depth": [1]}},
         ]
-    ).map(lambda typed: {**base, **typed})
+    ).map(lambda typed: scanner(**base, **typed))
 )
 
 
 @settings(max_examples=200, deadline=None)
 @given(scanners)
-def test_any_stored_scanner_round_trips_through_the_form_unchanged(scanner):
-    result = build_payload(form_from_scanner(scanner))
+def test_any_stored_scanner_round_trips_through_the_form_unchanged(stored):
+    result = build_payload(form_from_scanner(stored))
     assert result.ok, result.errors
-    assert changed_fields(scanner, result.payload) == {}
+    assert edit_changes(stored, result.payload) == {}

@@ -11,15 +11,17 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, assert_never
 
 import pytest
 import requests
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from vision_console import scanner_types
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config.form import ScannerForm
+from vision_console.scanner_types import ConfigField
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 
@@ -33,21 +35,59 @@ def http(sandbox: Any) -> Iterator[tuple[requests.Session, str]]:
     session.close()
 
 
+def _valid_widget(config_field: ConfigField) -> st.SearchStrategy[Any]:
+    """A widget value the server accepts, for a config field of any kind."""
+    match config_field.kind:
+        case "toggle":
+            return st.booleans()
+        case "tag_list":
+            return st.lists(
+                st.sampled_from(["Bug", "a b", "ok", "Feature"]), min_size=1, unique=True
+            ).map("\n".join)
+        case "scale":
+            return st.fixed_dictionaries(
+                {
+                    "min": st.integers(-5, 0) | st.floats(-5, 0),
+                    "max": st.integers(1, 5) | st.floats(1, 5),
+                    "label": TEXT,
+                }
+            )
+        case "choice":
+            return st.sampled_from(list(config_field.choices or {}))
+        case _:
+            assert_never(config_field.kind)
+
+
+def _invalid_widgets(config_field: ConfigField) -> list[Any]:
+    """Widget values the server refuses, for a config field of any kind (none for some)."""
+    match config_field.kind:
+        case "toggle" | "choice":
+            return []  # their widgets cannot hold a value the server refuses
+        case "tag_list":
+            return [
+                "",
+                "Bug\nbug",
+                "a b\na_b",
+                "!!",
+                "t" * 101,
+                "\n".join(f"t{i}" for i in range(101)),
+            ]
+        case "scale":
+            return [
+                {"min": 5, "max": 1, "label": ""},
+                {"min": float("nan"), "max": 5, "label": ""},
+                {"min": "low", "max": 5, "label": ""},
+                {"min": 0, "max": float("inf"), "label": ""},
+                {"min": 0, "max": -10, "label": ""},
+            ]
+        case _:
+            assert_never(config_field.kind)
+
+
 VALID = {
-    "scanner_type": st.sampled_from(forms.SCANNER_TYPES),
     "name": st.just("ok"),
     "description": TEXT,
     "prompt": TEXT.map(lambda t: f"Q {t}"),
-    "allow_inconclusive": st.booleans(),
-    "tags_text": st.lists(
-        st.sampled_from(["Bug", "a b", "ok", "Feature"]), min_size=1, unique=True
-    ).map("\n".join),
-    "multi_label": st.booleans(),
-    "allow_freeform_tags": st.booleans(),
-    "scale_min": st.integers(-5, 0) | st.floats(-5, 0),
-    "scale_max": st.integers(1, 5) | st.floats(1, 5),
-    "scale_label": TEXT,
-    "length": st.sampled_from(["short", "medium", "long"]),
     "query_extra": st.sampled_from(['{"order": "start_time"}', "{}", '{"operand": "OR"}']),
     "sampling_rate": st.floats(0.0001, 1) | st.sampled_from([0, 1, "0.5"]),
     "model": st.sampled_from(["gemini-3-flash-preview", "gemini-3.1-flash-lite-preview"]),
@@ -58,16 +98,6 @@ INVALID = {
     "name": ["", "   ", "x" * 256],
     "description": ["d" * 1001],
     "prompt": ["", " \n", "p" * 20_001],
-    "tags_text": [
-        "",
-        "Bug\nbug",
-        "a b\na_b",
-        "!!",
-        "t" * 101,
-        "\n".join(f"t{i}" for i in range(101)),
-    ],
-    "scale_min": [5, float("nan"), "low"],
-    "scale_max": [float("inf"), -10],
     "query_extra": ['{"filter_test_accounts": 1}', '{"bogus": true}', '{"events": "x"}', "[]"],
     "sampling_rate": [0.00005, 1.5, -0.1, "abc"],
     # Model ids are open strings: the client leaves unknown ones to the server on purpose.
@@ -78,12 +108,25 @@ INVALID = {
 
 @st.composite
 def forms_strategy(draw: st.DrawFn) -> ScannerForm:
-    """A valid form with zero, one or two fields spoiled (so both outcomes and orders occur)."""
-    values = {name: draw(strategy) for name, strategy in VALID.items()}
-    spoiled = draw(st.lists(st.sampled_from(sorted(INVALID)), max_size=2, unique=True))
+    """A valid form with zero, one or two fields spoiled (so both outcomes and orders occur).
+
+    The type's config fields come from the registry; a spoilable one may be spoiled too.
+    """
+    kind = draw(st.sampled_from(scanner_types.KNOWN_TYPES))
+    fields = scanner_types.facts(kind).config_fields
+    values: dict[str, Any] = {name: draw(strategy) for name, strategy in VALID.items()}
+    config = {f.name: draw(_valid_widget(f)) for f in fields}
+    invalid: dict[str, list[Any]] = {**INVALID}
+    invalid.update({f"config.{f.name}": _invalid_widgets(f) for f in fields if _invalid_widgets(f)})
+    spoiled = draw(st.lists(st.sampled_from(sorted(invalid)), max_size=2, unique=True))
     for name in spoiled:
-        values[name] = draw(st.sampled_from(INVALID[name]))
-    return ScannerForm(**values)
+        value = draw(st.sampled_from(invalid[name]))
+        if name.startswith("config."):
+            config[name.removeprefix("config.")] = value
+        else:
+            values[name] = value
+    values.setdefault("scanner_type", kind)
+    return ScannerForm(**values, config=config)
 
 
 @settings(
@@ -114,7 +157,7 @@ def test_client_errors_are_the_servers_errors(
 def _raw_body(form: ScannerForm) -> dict[str, Any]:
     """What the form would send if it skipped client-side validation."""
     form_for_body = replace(form)
-    config = forms._config(form_for_body, form.scanner_type)
+    config = forms.build_config(form_for_body, form.scanner_type)
     query: Any = forms.build_query(form)[0]
     typed = json.loads(form.query_extra)
     if not isinstance(typed, dict):  # what the server would get without the client's check

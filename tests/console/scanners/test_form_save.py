@@ -28,25 +28,32 @@ def live(**changes: Any) -> Scanner:
     return Scanner.from_dict({**OPENED, **changes})
 
 
+OPENED_SCANNER = live()
+
+
 def test_nothing_moved_means_no_conflict():
-    assert find_conflict(OPENED, live(), {"description": "New"}, 2) is None
+    assert find_conflict(OPENED_SCANNER, live(), {"description": "New"}, 2) is None
 
 
 def test_a_moved_version_stops_the_save_and_names_what_moved():
     conflict = find_conflict(
-        OPENED, live(scanner_config={"prompt": "Other"}, scanner_version=3), {"sampling_rate": 1}, 2
+        OPENED_SCANNER,
+        live(scanner_config={"prompt": "Other"}, scanner_version=3),
+        {"sampling_rate": 1},
+        2,
     )
     assert conflict is not None
     assert (conflict.opened_version, conflict.live_version) == (2, 3)
     assert conflict.moved_fields == ["scanner_config"]
     assert conflict.changes == {"sampling_rate": 1}
-    assert conflict.live["scanner_config"] == {"prompt": "Other"}
+    assert conflict.live.scanner_config == {"prompt": "Other"}
 
 
 def test_an_untracked_field_changed_by_both_is_a_conflict_without_a_version_bump():
-    conflict = find_conflict(OPENED, live(description="Theirs"), {"description": "Mine"}, 2)
+    conflict = find_conflict(OPENED_SCANNER, live(description="Theirs"), {"description": "Mine"}, 2)
     assert conflict is not None and conflict.moved_fields == ["description"]
 
 
 def test_an_untracked_field_changed_only_elsewhere_is_not_a_conflict():
-    assert find_conflict(OPENED, live(name="Renamed"), {"description": "Mine"}, 2) is None
+    changes = {"description": "Mine"}
+    assert find_conflict(OPENED_SCANNER, live(name="Renamed"), changes, 2) is None
