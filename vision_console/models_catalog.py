@@ -12,7 +12,6 @@ Pure Python, no Streamlit: safe to import anywhere.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -113,25 +112,6 @@ def scanner_monthly_credits(scanner: Scanner) -> int | None:
     if not _is_count(scanner.estimated_monthly_observations):
         return None
     return int(scanner.estimated_monthly_observations) * scanner_price(scanner)
-
-
-def scanner_credits_per_observation(scanner: Mapping[str, Any]) -> int:
-    """Price per observation of a scanner JSON object (API figure first, then the table)."""
-    return credits_per_observation(scanner.get("model"), scanner.get("credits_per_observation"))
-
-
-def estimated_monthly_credits(scanner: Mapping[str, Any]) -> int | None:
-    """A scanner's estimated credits per month, or None while the server has no estimate.
-
-    Uses the API's ``estimated_monthly_credits`` when present, else observations × price.
-    """
-    reported = scanner.get("estimated_monthly_credits")
-    if _is_count(reported):
-        return int(reported)
-    observations = scanner.get("estimated_monthly_observations")
-    if not _is_count(observations):
-        return None
-    return int(observations) * scanner_credits_per_observation(scanner)
 
 
 def credits_to_usd(credits: float) -> float:

@@ -18,12 +18,7 @@ def test_unknown_model_is_priced_at_the_highest_known_price():
 
 def test_price_reported_by_the_api_wins_over_the_table():
     assert mc.credits_per_observation("gemini-3-flash-preview", reported=7) == 7
-    assert (
-        mc.scanner_credits_per_observation(
-            {"model": "gemini-9-ultra", "credits_per_observation": 3}
-        )
-        == 3
-    )
+    assert mc.scanner_price(_scanner(model="gemini-9-ultra", credits_per_observation=3)) == 3
 
 
 def test_unusable_reported_price_falls_back_to_the_table():
@@ -45,16 +40,7 @@ def test_selectable_models_keep_a_retired_current_model():
     assert mc.selectable_models("gemini-3-flash-preview") == ids
 
 
-def test_estimated_monthly_credits():
-    assert (
-        mc.estimated_monthly_credits(
-            {"model": "gemini-3-flash-preview", "estimated_monthly_observations": 120}
-        )
-        == 600
-    )
-    no_estimate = {"model": "x", "estimated_monthly_observations": None}
-    assert mc.estimated_monthly_credits(no_estimate) is None
-    assert mc.estimated_monthly_credits({"estimated_monthly_credits": 42}) == 42
+def test_credits_convert_to_dollars_at_a_cent_each():
     assert mc.credits_to_usd(600) == 6.0
 
 

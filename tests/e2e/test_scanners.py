@@ -32,7 +32,7 @@ def fill_form(page: Page, scanner_type: str, name: str, prompt: str) -> None:
     prompt_label = "Additional context" if scanner_type == "summarizer" else "Prompt"
     ui.field(body, prompt_label).fill(prompt)
     if scanner_type == "classifier":
-        ui.field(body, "Tag vocabulary (one tag per line)").fill("checkout\nsearch\nsupport")
+        ui.field(body, "Tags").fill("checkout\nsearch\nsupport")
 
 
 def submit_form(page: Page, label: str = "Create scanner") -> None:

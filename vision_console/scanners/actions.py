@@ -178,9 +178,8 @@ def set_enabled(scanner_id: str, name: str, enabled: bool) -> bool:
 
 def duplicate(scanner: Scanner) -> Scanner | None:
     """Create a disabled copy named "<name> (Copy)", or "(Copy 2)"… when that name is taken."""
-    raw = dict(scanner.raw or {})
     for attempt in range(1, MAX_COPY_ATTEMPTS + 1):
-        payload = forms.duplicate_payload(raw, attempt)
+        payload = forms.duplicate_payload(scanner, attempt)
         try:
             copy = cache.create_scanner(**payload)
         except BadRequestError as exc:
@@ -251,7 +250,7 @@ def delete_confirmed(scanner_id: str, name: str) -> bool:
 
 def render_scan(scanner: Scanner) -> None:
     """Scan one recording with this scanner, then follow it to its result (a write)."""
-    credits = models_catalog.scanner_credits_per_observation(scanner.raw or {})
+    credits = models_catalog.scanner_price(scanner)
     with st.form(f"scanners.scan.{scanner.id}", border=False, clear_on_submit=False):
         typed = st.text_input(
             "Session id or recording link",
