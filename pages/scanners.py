@@ -11,49 +11,30 @@ from __future__ import annotations
 import streamlit as st
 
 from vision_console import connection, frame, navigation
-from vision_console.scanners import actions, form_panel, form_save, gallery, list_panel
+from vision_console.scanners import form_panel, gallery, list_panel, list_query, scanner_panel
 
 frame.draw(navigation.SCANNERS)
 read_only = connection.current().read_only
 
 st.title("Scanners")
-st.caption(
-    "Scanners watch session recordings and record an observation for each: a verdict, tags, "
-    "a score or a summary."
-)
+st.caption(list_query.INTRO)
 
+# -- the view from the URL, then what the last run left (a confirmed delete, toasts, problems)
 list_panel.sync_from_url()
-actions.run_pending_delete()
-if form_panel.SELECT_KEY in st.session_state:
-    list_panel.select(st.session_state.pop(form_panel.SELECT_KEY))
-form_panel.show_flashes()
-actions.show_problem()
+scanner_panel.after_last_run()
 
-session = form_panel.current()
-if read_only:
-    st.caption(":material/lock: Read-only console: creating, changing and deleting are disabled.")
-elif session is not None:
-    submitted = form_panel.render(session)
-    form_save.render_conflict(session)
-    if submitted is not None:
-        form_save.submit(session, *submitted)
+# -- the create/edit form takes the page while open -------------------------------------------
+if form_panel.section(read_only):
     list_panel.write_url()
     st.stop()
-elif st.button("New scanner", type="primary", icon=":material/add:", key="scanners.new"):
-    gallery.open_gallery()
 
-if not read_only and gallery.is_open():
-    gallery.render()
+# -- "New scanner" and its template gallery -------------------------------------------------
+gallery.section(read_only)
 
-list_panel.render_filters(*list_panel.creators_or_problem())
-view = list_panel.load_page()
-if view is not None:
-    list_panel.render_table(view)
-    if not read_only and not gallery.is_open() and view.total == 0 and not list_panel.filtered():
-        gallery.render()
+# -- the list: filters, then one server page of scanners --------------------------------------
+list_panel.filters()
+view = list_panel.table(read_only)
 
-scanner = list_panel.selected_scanner(view)
-if scanner is not None:
-    actions.panel(scanner, read_only)
-
+# -- the selected scanner: details, actions, scan one recording now ---------------------------
+scanner_panel.section(view, read_only)
 list_panel.write_url()

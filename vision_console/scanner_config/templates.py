@@ -18,6 +18,7 @@ from typing import Any
 from vision_console import models_catalog, scanner_types
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config.query import BuilderState
+from vision_console.scanner_types import ScannerType
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class Template:
     title: str
     icon: str
     blurb: str
-    scanner_type: str
+    scanner_type: ScannerType
+    """A type of the registry (mypy checks the literal), so its form fields exist."""
     name: str
     description: str
     prompt: str

@@ -6,8 +6,9 @@ needs nothing here. A type this console does not know (a stored scanner from a n
 edited in its common fields only, under a notice. Widgets are keyed by a fresh form id each time
 the form opens, seeded from the session's ``ScannerForm``, and read back into a ``ScannerForm`` on
 submit; ``vision_console.scanner_config.form`` validates and builds the payload,
-``vision_console.scanners.form_save`` sends it. Errors from the last submit sit under the field they
-are about; a failed save keeps every value typed, because nothing here resets a widget.
+``vision_console.scanners.form_save`` sends it (``section`` ties the two). Errors from the last
+submit sit under the field they are about; a failed save keeps every value typed, because nothing
+here resets a widget.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import query_editor as query_builder_view
 from vision_console.scanner_config.form import ScannerForm
 from vision_console.scanner_types import ConfigField
+from vision_console.scanners import form_save
 from vision_console.scanners.form_state import (
     SELECT_KEY,
     SESSION_KEY,
@@ -48,8 +50,24 @@ __all__ = [
     "open_edit",
     "open_edit_latest",
     "render",
+    "section",
     "show_flashes",
 ]
+
+
+def section(read_only: bool) -> bool:
+    """The open create/edit form, saved on submit; False when none is open (or read-only).
+
+    While open the form takes the page: the caller draws nothing else below it.
+    """
+    session = current()
+    if read_only or session is None:
+        return False
+    submitted = render(session)
+    form_save.render_conflict(session)
+    if submitted is not None:
+        form_save.submit(session, *submitted)
+    return True
 
 
 def render(session: FormSession) -> tuple[ScannerForm, str | None] | None:

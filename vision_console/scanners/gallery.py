@@ -1,4 +1,7 @@
-"""The "New scanner" template gallery: PostHog's quick starts, or an empty form of any type."""
+"""The "New scanner" button and its template gallery: PostHog's quick starts, or a blank form.
+
+The gallery also opens by itself where the list would be empty (no scanners yet, no filter).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,25 @@ from vision_console.scanner_config import templates
 from vision_console.scanners import form_panel
 
 OPEN_KEY = "scanners.gallery"
+
+
+def section(read_only: bool) -> None:
+    """ "New scanner" and, once pressed, the gallery; read-only consoles say why there is none."""
+    if read_only:
+        st.caption(
+            ":material/lock: Read-only console: creating, changing and deleting are disabled."
+        )
+        return
+    if st.button("New scanner", type="primary", icon=":material/add:", key="scanners.new"):
+        open_gallery()
+    if is_open():
+        render()
+
+
+def offer_when_empty(read_only: bool) -> None:
+    """The gallery in place of an empty list (no scanners at all), unless already shown."""
+    if not read_only and not is_open():
+        render()
 
 
 def open_gallery() -> None:

@@ -2,10 +2,9 @@
 
 The list's view (search, filters, sort, page, selected scanner) is one ``url_state.PageState``:
 URL > remembered view > defaults, invalid URL values falling back with a notice, as on every
-page. Reads go
-through ``vision_console.cache`` (cached per credential), so a rerun that changes no filter makes no
-request; the page's response and its table (an Arrow table, built once) are kept in the session per
-set of filters, so such a rerun does not rebuild them either.
+page. Reads go through ``vision_console.cache`` (cached per credential), so a rerun that changes
+no filter makes no request; the page's response and its table (an Arrow table, built once) are
+kept in the session per set of filters, so such a rerun does not rebuild them either.
 """
 
 from __future__ import annotations
@@ -21,7 +20,9 @@ import streamlit as st
 from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
 from vision_console import cache, scanner_types, url_state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
+from vision_console.scanners import gallery
 from vision_console.scanners import list_query as scanner_list
+from vision_console.scanners.form_state import SELECT_KEY
 from vision_console.scanners.list_query import PARAMS, SORTS
 
 STATE = url_state.PageState("scanners", PARAMS, arrival="sort")
@@ -79,10 +80,12 @@ def creators_or_problem() -> tuple[list[User], ErrorMessage | None]:
 
 def sync_from_url() -> None:
     """Seed the list's view (URL > remembered view > defaults); a new link forgets the row
-    picked in the grid."""
+    picked in the grid. A scanner just created or copied becomes the selected one."""
     if STATE.sync():
         st.session_state.pop(TABLE_KEY, None)
         st.session_state.pop(PICK_KEY, None)
+    if SELECT_KEY in st.session_state:
+        select(st.session_state.pop(SELECT_KEY))
 
 
 def current_values() -> dict[str, Any]:
@@ -115,6 +118,24 @@ def _filters_changed() -> None:
 def _clear_filters() -> None:
     STATE.reset(*scanner_list.FILTER_NAMES)
     _filters_changed()
+
+
+def filters() -> None:
+    """The filter bar, with the creators it offers (or why there are none)."""
+    render_filters(*creators_or_problem())
+
+
+def table(read_only: bool) -> ListView | None:
+    """One server page of scanners as a grid, with its pager; None when it could not load.
+
+    With no scanners at all (and no filter), the template gallery stands in for the list.
+    """
+    view = load_page()
+    if view is not None:
+        render_table(view)
+        if view.total == 0 and not filtered():
+            gallery.offer_when_empty(read_only)
+    return view
 
 
 def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | None = None) -> None:

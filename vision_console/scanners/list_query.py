@@ -25,6 +25,21 @@ from vision_console.url_state import (
     text,
 )
 
+
+def _type_list(words: Sequence[str]) -> str:
+    """``"a, b or c"``."""
+    return " or ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
+
+
+INTRO = (
+    "Scanners watch session recordings and record an observation for each: its "
+    + _type_list(
+        [scanner_types.facts(kind).result_label.lower() for kind in scanner_types.KNOWN_TYPES]
+    )
+    + ", depending on the scanner's type."
+)
+"""The page's one-line introduction, naming each known type's result."""
+
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
 
@@ -160,7 +175,9 @@ COLUMNS = {
     "Name": "The scanner's name.",
     "Description": "What the scanner looks for.",
     "Enabled": "Disabled scanners only run on demand.",
-    "Type": "Monitor, classifier, scorer or summarizer.",
+    "Type": "The scanner type: "
+    + _type_list([scanner_types.label(kind) for kind in scanner_types.KNOWN_TYPES])
+    + ".",
     "Sampling": "Share of matching recordings scanned on schedule.",
     "Model · price": "The model, and the credits one succeeded observation costs ($0.01 each).",
     "Est. obs/month": "The server's estimate of observations a month at this sampling rate; "

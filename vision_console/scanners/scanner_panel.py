@@ -1,11 +1,10 @@
-"""Actions on one scanner from the Scanners page: details, enable, duplicate, delete, scan now.
+"""The selected scanner's panel on the Scanners page: details, links, enable, duplicate, delete.
 
 Every write goes through ``vision_console.cache`` (which refuses in read-only mode and invalidates
 the cached reads it affects) and ends in a toast. Deletion asks first in a dialog naming the scanner
 and how many observations go with it; the dialog's confirm button only records the decision and
-reruns, and ``run_pending_delete`` (called at the top of the page) performs it, so the same path is
-used by people and by tests. Applying a scanner to a session posts ``observe`` once (never retried:
-it spends quota) and then follows the observation with a polling fragment.
+reruns, and ``after_last_run`` (called at the top of the page) performs it, so the same path is
+used by people and by tests. Scanning one recording now is ``scan_panel``'s.
 """
 
 from __future__ import annotations
@@ -13,27 +12,32 @@ from __future__ import annotations
 import streamlit as st
 
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import (
-    cache,
-    models_catalog,
-    navigation,
-    observation_text,
-    render,
-    scanner_types,
-)
+from vision_console import cache, models_catalog, navigation, scanner_types
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import query as query_builder
-from vision_console.scanners import form_panel, list_panel, scan_run
+from vision_console.scanners import form_panel, form_state, list_panel, scan_panel
 from vision_console.scanners.form_state import SELECT_KEY, flash
+from vision_console.scanners.list_panel import ListView
 from vision_console.scanners.list_query import creator_label, format_sampling
-from vision_console.scanners.scan_run import ScanTracking, SessionInputError
 
 PENDING_DELETE_KEY = "scanners.pending_delete"
 PROBLEM_KEY = "scanners.problem"
-SCAN_KEY = "scanners.scan"
 MAX_COPY_ATTEMPTS = 5
-POLL_SECONDS = 1.0
+
+
+def after_last_run() -> None:
+    """What the last run left to do or say: a confirmed deletion, toasts, a failed action."""
+    run_pending_delete()
+    form_state.show_flashes()
+    show_problem()
+
+
+def section(view: ListView | None, read_only: bool) -> None:
+    """The selected scanner's panel, when one is selected (from this page or by id)."""
+    scanner = list_panel.selected_scanner(view)
+    if scanner is not None:
+        panel(scanner, read_only)
 
 
 def record_problem(problem: ErrorMessage) -> None:
@@ -58,7 +62,8 @@ def render_details(scanner: Scanner) -> None:
     if scanner.description:
         st.caption(escape_markdown(scanner.description))
     if not scanner_types.is_known(scanner.scanner_type):
-        st.info(scanner_types.unknown_type_notice(scanner.scanner_type), icon=":material/help:")
+        notice = scanner_types.unknown_type_notice(scanner.scanner_type)
+        st.info(escape_markdown(notice), icon=":material/help:")
     credits = models_catalog.scanner_price(scanner)
     monthly = models_catalog.scanner_monthly_credits(scanner)
     cols = st.columns(4)
@@ -104,7 +109,7 @@ def panel(scanner: Scanner, read_only: bool) -> None:
         render_links(scanner)
         if not read_only:
             st.markdown("**Scan one recording now**")
-            render_scan(scanner)
+            scan_panel.render(scanner)
 
 
 def _action_buttons(scanner: Scanner) -> None:
@@ -242,119 +247,6 @@ def delete_confirmed(scanner_id: str, name: str) -> bool:
     if list_panel.selected_id() == scanner_id:
         list_panel.select(None)
     return True
-
-
-# ---------------------------------------------------------------------------------------------
-# scan one session now
-
-
-def render_scan(scanner: Scanner) -> None:
-    """Scan one recording with this scanner, then follow it to its result (a write)."""
-    credits = models_catalog.scanner_price(scanner)
-    with st.form(f"scanners.scan.{scanner.id}", border=False, clear_on_submit=False):
-        typed = st.text_input(
-            "Session id or recording link",
-            key=f"scanners.scan_input.{scanner.id}",
-            placeholder="0190b7c2-… or https://…/replay/0190b7c2-…",
-        )
-        go = st.form_submit_button("Scan recording", icon=":material/play_arrow:")
-    st.caption(
-        f"Each succeeded scan uses {credits} credits. Works on disabled scanners too; a "
-        "session is scanned at most once per scanner."
-    )
-    if go:
-        start_scan(scanner, typed)
-    tracking = st.session_state.get(SCAN_KEY)
-    if isinstance(tracking, ScanTracking) and tracking.scanner_id == scanner.id:
-        if tracking.done or tracking.gave_up:
-            render_tracking(tracking)
-        else:
-            _follow()
-
-
-def start_scan(scanner: Scanner, typed: str) -> None:
-    """POST observe once; on success start following, on failure say exactly why."""
-    try:
-        session_id = scan_run.session_id_from_input(typed)
-    except SessionInputError as exc:
-        st.error(escape_markdown(str(exc)), icon=":material/error:")
-        return
-    try:
-        result = cache.observe(scanner.id, session_id)
-    except Exception as exc:
-        problem = (
-            scan_run.observe_problem(exc)
-            if isinstance(exc, VisionAPIError)
-            else _explained(exc, "start the scan")
-        )
-        show = st.warning if problem.level == "warning" else st.error
-        show(escape_markdown(problem.as_text()), icon=":material/error:")
-        return
-    st.session_state[SCAN_KEY] = scan_run.start(
-        scanner.id, scanner.scanner_type, session_id, result.workflow_id
-    )
-    st.toast("Scan requested.", icon=":material/play_arrow:")
-
-
-@st.fragment(run_every=POLL_SECONDS)
-def _follow() -> None:
-    """One poll per run: the session's observation, until it settles."""
-    tracking = st.session_state.get(SCAN_KEY)
-    if not isinstance(tracking, ScanTracking):
-        return
-    try:
-        found = cache.live_observations(tracking.scanner_id, tracking.session_id)
-    except VisionAPIError as exc:
-        st.warning(escape_markdown(explain(exc, "check the scan").as_text()))
-        return
-    tracking = scan_run.advance(tracking, list(found))
-    st.session_state[SCAN_KEY] = tracking
-    render_tracking(tracking)
-    if tracking.done or tracking.gave_up:
-        st.rerun(scope="app")
-
-
-def render_tracking(tracking: ScanTracking) -> None:
-    """Progress while in flight; the result (as text) once settled."""
-    fraction, text = tracking.progress
-    st.progress(fraction, text=f"Session {escape_markdown(tracking.session_id)}: {text}")
-    if tracking.gave_up:
-        st.info(
-            "Still not finished after a few minutes; it will appear on the Observations page "
-            "when it does.",
-            icon=":material/hourglass_top:",
-        )
-        return
-    if not tracking.done or tracking.observation is None:
-        return
-    st.page_link(
-        navigation.OBSERVATIONS.path,
-        label="Open in Observations",
-        icon=":material/open_in_new:",
-        query_params={"scanner": tracking.scanner_id, "session": tracking.session_id},
-    )
-    if tracking.already_scanned:
-        st.info(
-            "This session had already been scanned by this scanner; here is that result "
-            "(nothing new was charged).",
-            icon=":material/history:",
-        )
-    observation = tracking.observation
-    if tracking.status == "succeeded":
-        head = observation_text.headline(observation, tracking.scanner_type)
-        st.metric(escape_markdown(head.label), escape_markdown(head.value), help=None)
-        if head.caption:
-            st.caption(escape_markdown(head.caption))
-        if observation.confidence is not None:
-            st.caption(f"Confidence: {observation_text.confidence_label(observation)}")
-        reasoning = observation_text.reasoning_text(observation)
-        if reasoning:
-            st.text(render.strip_invisible(reasoning))
-        return
-    reason = observation_text.explain_error(observation)
-    label = reason.label if reason else tracking.status.capitalize()
-    message = reason.message if reason else ""
-    st.warning(escape_markdown(f"{label}: {message}" if message else label), icon=":material/info:")
 
 
 def _explained(exc: Exception, action: str) -> ErrorMessage:
