@@ -7,7 +7,6 @@ filters, rate and model. Read-only consoles and invalid inputs save nothing, and
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -20,10 +19,9 @@ from vision_console import cache, connection, cost, models_catalog, navigation, 
 from vision_console.estimate.inputs import Inputs
 from vision_console.estimate.results import Shown
 from vision_console.scanner_config import form as forms
+from vision_console.scanner_config import form_session, templates
 from vision_console.scanner_config import query as query_builder
-from vision_console.scanner_config import templates
 from vision_console.scanner_config.form import ScannerForm
-from vision_console.scanners import form_panel as scanner_form_view
 
 
 def section(chosen: Inputs, shown: Shown) -> None:
@@ -180,7 +178,5 @@ def draft_section(
 
 def open_create_form(seed: ScannerForm) -> None:
     """Open the Scanners page's create form seeded with ``seed`` (its own form session)."""
-    st.session_state[scanner_form_view.SESSION_KEY] = scanner_form_view.FormSession(
-        form_id=f"estimate{uuid.uuid4().hex[:8]}", mode="create", seed=seed
-    )
+    form_session.open_seeded(seed, "estimate")
     st.switch_page(navigation.SCANNERS.path)

@@ -23,9 +23,7 @@ from vision_console.render import ErrorMessage, escape_markdown
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import query_editor as query_builder_view
 from vision_console.scanner_config.form import ScannerForm
-from vision_console.scanner_types import ConfigField
-from vision_console.scanners import form_save
-from vision_console.scanners.form_state import (
+from vision_console.scanner_config.form_session import (
     SELECT_KEY,
     SESSION_KEY,
     FormSession,
@@ -37,6 +35,8 @@ from vision_console.scanners.form_state import (
     open_edit_latest,
     show_flashes,
 )
+from vision_console.scanner_types import ConfigField
+from vision_console.scanners import form_save
 
 __all__ = [
     "SELECT_KEY",

@@ -18,7 +18,7 @@ from vision_console import cache
 from vision_console.render import escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config.form import ScannerForm
-from vision_console.scanners.form_state import (
+from vision_console.scanner_config.form_session import (
     SELECT_KEY,
     Conflict,
     FormSession,

@@ -20,9 +20,9 @@ import streamlit as st
 from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
 from vision_console import cache, scanner_types, url_state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
+from vision_console.scanner_config.form_session import SELECT_KEY
 from vision_console.scanners import gallery
 from vision_console.scanners import list_query as scanner_list
-from vision_console.scanners.form_state import SELECT_KEY
 from vision_console.scanners.list_query import PARAMS, SORTS
 
 STATE = url_state.PageState("scanners", PARAMS, arrival="sort")

@@ -15,9 +15,10 @@ from vision_api import BadRequestError, Scanner, VisionAPIError
 from vision_console import cache, models_catalog, navigation, scanner_types
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
+from vision_console.scanner_config import form_session as form_state
 from vision_console.scanner_config import query as query_builder
-from vision_console.scanners import form_panel, form_state, list_panel, scan_panel
-from vision_console.scanners.form_state import SELECT_KEY, flash
+from vision_console.scanner_config.form_session import SELECT_KEY, flash
+from vision_console.scanners import form_panel, list_panel, scan_panel
 from vision_console.scanners.list_panel import ListView
 from vision_console.scanners.list_query import creator_label, format_sampling
 

@@ -2,8 +2,8 @@
 
 A ``FormSession`` is one opening of the form: the ``ScannerForm`` it was seeded with (a template,
 a blank form, or the stored scanner read live), the version it opened on, and the errors,
-problem or conflict the last submit left. Other pages may open the create form by storing a
-``FormSession`` under ``SESSION_KEY`` and switching to the Scanners page.
+problem or conflict the last submit left. Shared by the Scanners page, which draws the form, and
+Estimate, which opens it seeded with a draft (``open_seeded``) before switching page.
 """
 
 from __future__ import annotations
@@ -65,6 +65,14 @@ def open_create(
     seed = chosen.form() if chosen else templates.blank_form(scanner_type)
     st.session_state[SESSION_KEY] = FormSession(
         form_id=f"new{next(_ids)}", mode="create", seed=seed, template=template_key
+    )
+
+
+def open_seeded(seed: ScannerForm, origin: str) -> None:
+    """Open the create form seeded with a form built elsewhere (Estimate's draft); ``origin``
+    prefixes its widget keys so they never meet another opening's."""
+    st.session_state[SESSION_KEY] = FormSession(
+        form_id=f"{origin}{next(_ids)}", mode="create", seed=seed
     )
 
 
