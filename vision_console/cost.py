@@ -278,18 +278,3 @@ def cost_curve(
             "fleet_observations": [obs + basis.other_enabled_monthly for obs in observations],
         }
     )
-
-
-def format_rate(rate: float) -> str:
-    """A sampling rate as PostHog shows it: two decimals below 10 %, one above; 0 is "paused"."""
-    if rate == 0:
-        return "0 % (paused)"
-    percent = rate * 100
-    if percent < 10:
-        return f"{percent:.2f} %"
-    return f"{percent:.1f} %"
-
-
-def format_dollars(dollars: float) -> str:
-    """Dollars with cents, thousands separated."""
-    return f"${dollars:,.2f}"

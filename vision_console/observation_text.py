@@ -13,10 +13,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from vision_api import Observation
+from vision_console import format as fmt
 from vision_console import scanner_types
 from vision_console.scanner_types import Headline
 
@@ -148,18 +148,6 @@ def format_offset(milliseconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def format_duration(seconds: float | None) -> str:
-    """A run duration: "850 ms", "12.4 s", "3m 05s"; "—" when unknown."""
-    if seconds is None or math.isnan(seconds) or seconds < 0:
-        return "—"
-    if seconds < 1:
-        return f"{round(seconds * 1000)} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}m {secs:02d}s"
-
-
 def confidence_label(observation: Observation) -> str:
     """High (≥ 0.8), Medium (≥ 0.5) or Low, with the percentage; "—" when unknown."""
     confidence = observation.confidence
@@ -190,22 +178,14 @@ def headline(observation: Observation, scanner_type: str) -> Headline:
     return scanner_types.facts(scanner_type).headline(observation, config)
 
 
-def format_time(value: datetime | None) -> str:
-    """A timestamp as "2026-11-28 14:03:12 UTC"; "—" when missing."""
-    if value is None:
-        return "—"
-    stamp = value if value.tzinfo is None else value.astimezone(UTC)
-    return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def lifecycle(observation: Observation) -> list[tuple[str, str]]:
     """Created, started, completed and the run duration, formatted for display."""
     duration = observation.duration
     return [
-        ("Created", format_time(observation.created_at)),
-        ("Started", format_time(observation.started_at)),
-        ("Completed", format_time(observation.completed_at)),
-        ("Run time", format_duration(None if duration is None else duration.total_seconds())),
+        ("Created", fmt.timestamp(observation.created_at)),
+        ("Started", fmt.timestamp(observation.started_at)),
+        ("Completed", fmt.timestamp(observation.completed_at)),
+        ("Run time", fmt.duration(None if duration is None else duration.total_seconds())),
     ]
 
 

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import AppFactory
 from vision_api import Scanner, VisionClient
 from vision_console import cost, models_catalog, navigation
+from vision_console import format as fmt
 from vision_console.estimate import charts, inputs
 from vision_console.scanners import form_panel as scanner_form_view
 from vision_sandbox import Sandbox
@@ -108,7 +109,7 @@ def test_numbers_equal_the_endpoints_at_any_rate(app: AppFactory, client: Vision
     sessions = next(m for m in at.metric if m.label == "Matching sessions")
     assert sessions.proto.delta == f"in the last {full.window_days} days"
     credits = next(m for m in at.metric if m.label == "Credits / month")
-    dollars = cost.format_dollars(cost.dollars_for(full.estimated_credits_per_month))
+    dollars = fmt.money(cost.dollars_for(full.estimated_credits_per_month))
     assert credits.proto.delta == f"≈ {dollars}"
     quota = next(m for m in at.metric if m.label == "Quota used")
     assert quota.proto.delta == f"{fleet:,} of 3,000"
@@ -216,7 +217,7 @@ def test_save_applies_only_the_changed_rate_after_review(
     at.button(key=f"estimate:save:{own_scanner.id}").click().run()
     assert not at.table  # the review is a dataframe: cells are text, never Markdown
     review = at.dataframe[-1].value
-    assert list(review.loc["Sampling rate"]) == ["30.0 %", "12.5 %"]
+    assert list(review.loc["Sampling rate"]) == ["30%", "12.5%"]
     after_credits = f"{number(at, 'Credits / month'):,}"
     assert review.loc["Credits / month", "After"].startswith(after_credits)
     sandbox.requests.clear()

@@ -296,21 +296,3 @@ def test_curve_passes_through_the_marked_rates() -> None:
     assert row["dollars"] == pytest.approx(1.85)
     assert row["fleet_observations"] == 87
     assert curve.iloc[-1]["observations"] == 300
-
-
-@pytest.mark.parametrize(
-    ("rate", "text"),
-    [
-        (0.0, "0 % (paused)"),
-        (0.0001, "0.01 %"),
-        (0.0525, "5.25 %"),
-        (0.25, "25.0 %"),
-        (1.0, "100.0 %"),
-    ],
-)
-def test_format_rate(rate: float, text: str) -> None:
-    assert cost.format_rate(rate) == text
-
-
-def test_format_dollars() -> None:
-    assert cost.format_dollars(1234.5) == "$1,234.50"

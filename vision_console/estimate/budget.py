@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from vision_console import cost
+from vision_console import format as fmt
 from vision_console.estimate import inputs
 from vision_console.estimate.inputs import Inputs
 from vision_console.estimate.results import Shown
@@ -54,7 +55,7 @@ def section(chosen: Inputs, shown: Shown) -> Budget:
         if budget is not None and answer is not None:
             st.markdown(describe_budget(answer, budget, price))
             st.button(
-                f"Use {cost.format_rate(answer.sampling_rate)}",
+                f"Use {fmt.sampling_rate(answer.sampling_rate)}",
                 key=inputs.key(prefix, "use_budget_rate"),
                 on_click=inputs.set_rate,
                 args=(prefix, answer.sampling_rate),
@@ -113,10 +114,8 @@ def budget_inputs(prefix: str, amount: float | None, unit: str) -> None:
 
 def describe_budget(answer: cost.BudgetAnswer, budget_credits: float, price: int) -> str:
     """One sentence for the budget calculator's answer (numbers only: safe as Markdown)."""
-    budget = (
-        f"{budget_credits:,.0f} credits ({cost.format_dollars(cost.dollars_for(budget_credits))})"
-    )
-    rate = cost.format_rate(answer.sampling_rate)
+    budget = f"{budget_credits:,.0f} credits ({fmt.money(cost.dollars_for(budget_credits))})"
+    rate = fmt.sampling_rate(answer.sampling_rate)
     month = f"{answer.observations:,} observations, {answer.credits:,} credits a month"
     if answer.reason == "no_sessions":
         return "No recordings match these filters, so any rate costs nothing."
@@ -139,14 +138,14 @@ def describe_quota_room(basis: cost.VolumeBasis, quota: int = cost.ERA_S_MONTHLY
     if room <= 0:
         return (
             f"The other enabled scanners already expect {others:,} observations a month, the "
-            f"whole {quota:,}-observation quota: any rate above 0 % goes over it."
+            f"whole {quota:,}-observation quota: any rate above 0% goes over it."
         )
     answer = cost.highest_rate_within(basis, room, 1)
     if answer.reason in ("full_rate_fits", "no_sessions"):
         return f"Any rate stays within the {quota:,}-observation monthly quota, beside the others."
     return (
         f"To stay within the {quota:,}-observation monthly quota beside the other enabled "
-        f"scanners ({others:,} a month): at most {cost.format_rate(answer.sampling_rate)}."
+        f"scanners ({others:,} a month): at most {fmt.sampling_rate(answer.sampling_rate)}."
     )
 
 
@@ -161,5 +160,5 @@ def budget_label(answer: cost.BudgetAnswer | None, budget_credits: float | None)
     if answer.reason == "no_sessions":
         return f"{BUDGET_SECTION}: {budget} · any rate (no recordings match)"
     if answer.reason in ("no_budget", "below_floor"):
-        return f"{BUDGET_SECTION}: {budget} · only 0 % (paused) fits"
-    return f"{BUDGET_SECTION}: {budget} · at most {cost.format_rate(answer.sampling_rate)}"
+        return f"{BUDGET_SECTION}: {budget} · only 0% (paused) fits"
+    return f"{BUDGET_SECTION}: {budget} · at most {fmt.sampling_rate(answer.sampling_rate)}"

@@ -15,6 +15,7 @@ import streamlit as st
 
 from vision_api import Estimate
 from vision_console import cost, models_catalog, render
+from vision_console import format as fmt
 from vision_console.estimate import fetch
 from vision_console.estimate.inputs import Inputs
 
@@ -117,13 +118,13 @@ def show_numbers(estimate: Estimate, month: cost.MonthlyCost) -> None:
         _metric(
             "Observations / month",
             f"{month.observations:,}",
-            f"at {cost.format_rate(month.sampling_rate)}",
+            f"at {fmt.sampling_rate(month.sampling_rate)}",
         )
         _metric(
             "Credits / month",
             f"{month.credits:,}",
-            f"≈ {cost.format_dollars(month.dollars)}",
-            help=f"≈ {cost.format_dollars(month.dollars)} a month at "
+            f"≈ {fmt.money(month.dollars)}",
+            help=f"≈ {fmt.money(month.dollars)} a month at "
             f"{month.credits_per_observation} credits per observation; 1 credit is one cent.",
         )
         _metric(

@@ -16,6 +16,7 @@ import streamlit as st
 
 from vision_api import Scanner, VisionAPIError
 from vision_console import cache, connection, cost, models_catalog, navigation, render
+from vision_console import format as fmt
 from vision_console.estimate.inputs import Inputs
 from vision_console.estimate.results import Shown
 from vision_console.scanner_config import form as forms
@@ -70,13 +71,13 @@ def before_after(
     def money(credits: int | None) -> str:
         if credits is None:
             return "not estimated yet"
-        return f"{credits:,} ({cost.format_dollars(cost.dollars_for(credits))})"
+        return f"{credits:,} ({fmt.money(cost.dollars_for(credits))})"
 
     rows = [
         (
             "Sampling rate",
-            cost.format_rate(scanner.sampling_rate),
-            cost.format_rate(after.sampling_rate),
+            fmt.sampling_rate(scanner.sampling_rate),
+            fmt.sampling_rate(after.sampling_rate),
         ),
         (
             "Model",
@@ -168,7 +169,7 @@ def draft_section(
     """Hand the draft's filters, rate and model to the Scanners page's create form."""
     st.subheader("Create a scanner from this draft")
     st.caption(
-        f"Opens the create form with these filters, a {cost.format_rate(rate)} sampling rate and "
+        f"Opens the create form with these filters, a {fmt.sampling_rate(rate)} sampling rate and "
         f"{render.escape_markdown(models_catalog.model_label(model))} "
         f"(≈ {month.credits:,} credits a month); you add the name, type and prompt."
     )

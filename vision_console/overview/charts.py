@@ -16,6 +16,7 @@ import altair as alt
 import streamlit as st
 
 from vision_console import chart_spec, cost, render, scanner_types
+from vision_console import format as fmt
 from vision_console.overview.activity import RECENT_DAYS, RECENT_OBSERVATIONS_CAP
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def monthly_cost_by_scanner_chart(costs: pd.DataFrame) -> alt.Chart:
             title=alt.TitleParams(
                 "Estimated monthly cost by scanner",
                 subtitle=(
-                    f"{total:,} credits ({cost.format_dollars(cost.dollars_for(total))}) a month"
+                    f"{total:,} credits ({fmt.money(cost.dollars_for(total))}) a month"
                     " across enabled scanners"
                 ),
                 anchor="start",

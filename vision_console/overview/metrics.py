@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from vision_console import cache, cost, render, scanner_types
+from vision_console import format as fmt
 from vision_console.overview import frames
 from vision_console.overview.fleet import Fleet, Project
 
@@ -46,7 +47,7 @@ def month(fleet: Fleet) -> None:
         st.metric(
             "Estimated credits / month",
             f"{totals['est_credits']:,}",
-            help=f"≈ {cost.format_dollars(cost.dollars_for(totals['est_credits']))} a month "
+            help=f"≈ {fmt.money(cost.dollars_for(totals['est_credits']))} a month "
             "(1 credit = $0.01), enabled scanners only.",
             border=True,
         )

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from vision_api import Scanner, User
+from vision_console import format as fmt
 from vision_console import models_catalog, scanner_types
 from vision_console.url_state import (
     Param,
@@ -143,16 +144,6 @@ def page_caption(page: int, shown: int, total: int) -> str:
     )
 
 
-def format_sampling(rate: float | None) -> str:
-    """A sampling rate as PostHog shows it: 2 decimals below 10 %, 1 above; 0 is paused."""
-    if rate is None:
-        return "—"
-    percent = rate * 100
-    if percent == 0:
-        return "0% (paused)"
-    return f"{percent:.2f}%" if percent < 10 else f"{percent:.1f}%"
-
-
 def creator_label(user: User | None) -> str:
     """A creator's display name, or a dash for scanners created by no one (API keys, imports)."""
     return user.display_name if user else "—"
@@ -201,7 +192,7 @@ def _row(scanner: Scanner) -> dict[str, Any]:
         "Description": scanner.description,
         "Enabled": scanner.enabled,
         "Type": scanner_types.label(scanner.scanner_type),
-        "Sampling": format_sampling(scanner.sampling_rate),
+        "Sampling": fmt.sampling_rate(scanner.sampling_rate),
         "Model · price": model_and_price(scanner),
         # A disabled scanner only runs on demand: no monthly estimate (PostHog shows "—").
         "Est. obs/month": scanner.estimated_monthly_observations if scanner.enabled else None,

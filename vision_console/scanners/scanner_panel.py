@@ -13,6 +13,7 @@ import streamlit as st
 
 from vision_api import BadRequestError, Scanner, VisionAPIError
 from vision_console import cache, models_catalog, navigation, scanner_types
+from vision_console import format as fmt
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import form_session as form_state
@@ -20,7 +21,7 @@ from vision_console.scanner_config import query as query_builder
 from vision_console.scanner_config.form_session import SELECT_KEY, flash
 from vision_console.scanners import form_panel, list_panel, scan_panel
 from vision_console.scanners.list_panel import ListView
-from vision_console.scanners.list_query import creator_label, format_sampling
+from vision_console.scanners.list_query import creator_label
 
 PENDING_DELETE_KEY = "scanners.pending_delete"
 PROBLEM_KEY = "scanners.problem"
@@ -69,7 +70,7 @@ def render_details(scanner: Scanner) -> None:
     monthly = models_catalog.scanner_monthly_credits(scanner)
     cols = st.columns(4)
     cols[0].metric("Type", escape_markdown(scanner_types.label(scanner.scanner_type)))
-    cols[1].metric("Sampling", format_sampling(scanner.sampling_rate))
+    cols[1].metric("Sampling", fmt.sampling_rate(scanner.sampling_rate))
     cols[2].metric(
         "Price",
         f"{credits} cr/obs",

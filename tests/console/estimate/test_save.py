@@ -35,7 +35,7 @@ def test_before_after_with_the_same_query_compares_on_one_estimate(
     )
     assert table.loc["Observations / month"].tolist() == ["150", "75"]
     assert table.loc["Credits / month"].tolist() == ["750 ($7.50)", "150 ($1.50)"]
-    assert table.loc["Sampling rate"].tolist() == ["50.0 %", "25.0 %"]
+    assert table.loc["Sampling rate"].tolist() == ["50%", "25%"]
 
 
 def test_before_after_with_a_new_query_uses_the_servers_saved_estimate(

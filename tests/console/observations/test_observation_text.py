@@ -129,20 +129,6 @@ def test_summarizer_summary_is_its_reasoning(observation: Factory) -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (None, "—"),
-        (0.85, "850 ms"),
-        (12.44, "12.4 s"),
-        (185, "3m 05s"),
-        (float("nan"), "—"),
-    ],
-)
-def test_format_duration(seconds: float | None, text: str) -> None:
-    assert obs_text.format_duration(seconds) == text
-
-
-@pytest.mark.parametrize(
     ("confidence", "text"),
     [
         (0.91, "High (91%)"),

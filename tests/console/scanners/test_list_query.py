@@ -116,21 +116,6 @@ def test_page_count():
     assert [scanner_list.page_count(n) for n in (0, 1, 50, 51, 100, 101)] == [1, 1, 1, 2, 2, 3]
 
 
-@pytest.mark.parametrize(
-    ("rate", "text"),
-    [
-        (0.0, "0% (paused)"),
-        (0.0001, "0.01%"),
-        (0.0525, "5.25%"),
-        (0.2, "20.0%"),
-        (1.0, "100.0%"),
-        (None, "—"),
-    ],
-)
-def test_sampling_is_shown_like_posthog(rate, text):
-    assert scanner_list.format_sampling(rate) == text
-
-
 def test_table_rows_carry_the_official_columns():
     frame = scanner_list.table_frame(
         [scanner(enabled=True), scanner(estimated_monthly_observations=None, created_by=None)]
