@@ -26,6 +26,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--monthly-quota", type=int, default=3000)
     parser.add_argument("--scan-delay", type=float, default=2.0)
+    parser.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="sweep enabled scanners every SECONDS (a few scheduled observations a minute) and "
+        "finish the seeded in-flight scans; 0 = off",
+    )
+    parser.add_argument(
+        "--scanners", type=int, default=None, help="grow the project to N generated scanners"
+    )
     args = parser.parse_args(argv)
     sandbox = Sandbox.start(
         db_path=args.db,
@@ -37,6 +48,8 @@ def main(argv: list[str] | None = None) -> None:
         scan_delay=args.scan_delay,
         api_key=args.api_key,
         project_id=args.project_id,
+        sweep_interval=args.sweep_interval,
+        scanners=args.scanners,
     )
     print(f"Vision sandbox running at {sandbox.base_url}")
     print(f"API: {sandbox.base_url}/api/projects/{sandbox.project_id}/vision/scanners/")

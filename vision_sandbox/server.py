@@ -20,7 +20,9 @@ from .bulk import add_bulk_observations
 from .catalog import SCOPES
 from .db import Database
 from .faults import Faults, RequestLog
+from .fleet import grow_fleet
 from .scan_model import eligibility_error, failure_reason
+from .sweeper import Sweeper
 from .worker import Worker
 
 SeedName = Literal["demo", "empty"]
@@ -62,8 +64,10 @@ class Sandbox:
         project_id: int,
         other_project_id: int,
         temp_dir: Path | None,
+        sweeper: Sweeper | None = None,
     ) -> None:
         self.db = db
+        self.sweeper = sweeper or Sweeper(db, worker.wake)
         self._server = server
         self._thread = thread
         self._worker = worker
@@ -93,12 +97,21 @@ class Sandbox:
         scan_delay: float = 0.5,
         api_key: str = demo.DEMO_API_KEY,
         project_id: int = 1,
+        sweep_interval: float | None = None,
+        finish_in_flight: bool | None = None,
+        scanners: int | None = None,
     ) -> Sandbox:
         """Open (or create and seed) the database and serve it on ``host:port`` (0 = free port).
 
         An existing database is reopened as it is (never reseeded); ``monthly_quota`` and the
         key are applied on every start. ``observations`` adds that many bulk rows to the demo
         scorer when the database is first seeded.
+
+        ``sweep_interval`` (seconds; 0/None = off) sweeps enabled scanners on a schedule, a few
+        scheduled observations a minute (:mod:`.sweeper`); ``sandbox.sweeper.tick()`` sweeps once
+        by hand either way. ``finish_in_flight`` (default: on with the sweeper) lets the worker
+        finish observations left pending/running without a job, such as the demo's seeded ones.
+        ``scanners`` grows the first project to that many scanners (:mod:`.fleet`).
         """
         if seed not in ("demo", "empty"):
             raise ValueError(f"seed must be 'demo' or 'empty', got {seed!r}")
@@ -120,11 +133,14 @@ class Sandbox:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (demo.SEED_MARKER, seed))
         project_id = int(db.get_meta("project_id") or project_id)
         other_project_id = int(db.get_meta("other_project_id") or project_id + 1)
+        if scanners:
+            grow_fleet(db, project_id, scanners)
         auth.store_key(db, api_key, 1, SCOPES, [project_id])
         with db.write() as conn:
             conn.execute("UPDATE projects SET monthly_quota = ?", (monthly_quota,))
         faults, log = Faults(), RequestLog()
         worker = Worker(db, scan_delay)
+        sweeper = Sweeper(db, worker.wake, sweep_interval)
         app = create_app(db, faults, log, on_enqueue=worker.wake)
         _quiet_uvicorn()
         config = uvicorn.Config(
@@ -151,8 +167,21 @@ class Sandbox:
                 raise RuntimeError(f"the sandbox could not start on {host}:{port}")
             time.sleep(0.01)
         worker.start()
+        if finish_in_flight if finish_in_flight is not None else sweeper.interval is not None:
+            worker.adopt_in_flight()
+        sweeper.start()
         return cls(
-            db, server, thread, worker, faults, log, api_key, project_id, other_project_id, temp_dir
+            db,
+            server,
+            thread,
+            worker,
+            faults,
+            log,
+            api_key,
+            project_id,
+            other_project_id,
+            temp_dir,
+            sweeper,
         )
 
     def add_api_key(
@@ -196,6 +225,7 @@ class Sandbox:
         """Stop serving, stop the worker, close the database (and remove a temporary one)."""
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self.sweeper.stop()
         self._worker.stop()
         self.db.close()
         if self._temp_dir is not None:

@@ -20,6 +20,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import replay_page
 from .auth import Caller, authenticate, authorize
 from .db import Database
 from .errors import (
@@ -221,7 +222,10 @@ def injected_error(status: int, method: str, retry_after: int | None) -> ApiErro
 
 
 class SandboxMiddleware:
-    """Normalise paths, inject configured faults and log every API request."""
+    """Normalise paths, inject configured faults and log every API request.
+
+    Outside ``/api/``, a recording link answers :mod:`.replay_page`'s HTML page.
+    """
 
     def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog) -> None:
         self.app = app
@@ -233,12 +237,17 @@ class SandboxMiddleware:
             await self.app(scope, receive, send)
             return
         original = scope["path"]
+        raw_path = scope.get("raw_path") or original.encode()
         scope = dict(scope)
         scope[ORIGINAL_PATH] = original
         scope["path"] = normalise_path(original)
         scope["raw_path"] = scope["path"].encode()
         if not original.startswith(API_PREFIX):
-            await self.app(scope, receive, send)
+            session_id = replay_page.session_in(raw_path)
+            if session_id is not None and scope["method"] in ("GET", "HEAD"):
+                await replay_page.page(session_id)(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
         method = scope["method"]
         statuses: list[int] = []

@@ -3,6 +3,9 @@
 Each job's observation is created as ``pending``, moves to ``running`` and then to
 ``succeeded``/``failed``/``ineligible`` over ``scan_delay`` seconds. Jobs live in SQLite, so a
 restarted sandbox finishes the runs it had accepted.
+
+A job with a user is an on-demand scan (``POST /observe/``); a job without one was scheduled by
+the :mod:`.sweeper`, and its observation says ``triggered_by: "schedule"``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,26 @@ class Worker:
     def start(self) -> None:
         """Start processing jobs."""
         self._thread.start()
+
+    def adopt_in_flight(self) -> int:
+        """Queue a job for every pending/running observation that has none; return how many.
+
+        The demo seeds observations already in flight without jobs behind them; adopted, they
+        move on from their current status and finish like any other scan.
+        """
+        with self._db.write() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO jobs (workflow_id, project_id, scanner_id, session_id, "
+                "user_id, created_at) "
+                "SELECT o.workflow_id, o.project_id, o.scanner_id, o.session_id, "
+                "o.triggered_by_user, ? FROM observations o "
+                "WHERE o.status IN ('pending', 'running') AND o.workflow_id != '' "
+                "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.workflow_id = o.workflow_id)",
+                (now_iso(),),
+            )
+            adopted = cursor.rowcount
+        self.wake()
+        return adopted
 
     def wake(self) -> None:
         """Look at the queue now (a job was just added)."""
@@ -136,7 +159,7 @@ class Worker:
             "INSERT INTO observations (id, project_id, scanner_id, session_id, status, "
             "workflow_id, snapshot_id, triggered_by, triggered_by_user, created_at, "
             "scanner_version, distinct_id, recording_subject_email) "
-            "VALUES (?, ?, ?, ?, 'pending', ?, ?, 'on_demand', ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(uuid.uuid4()),
                 job["project_id"],
@@ -144,6 +167,7 @@ class Worker:
                 job["session_id"],
                 job["workflow_id"],
                 snapshot_id(conn, snapshot),
+                "schedule" if job["user_id"] is None else "on_demand",
                 job["user_id"],
                 now_iso(),
                 scanner["scanner_version"],
