@@ -41,7 +41,7 @@ def headline(projection: quota.Projection) -> str:
         projected = quota.amount(projection.monthly_rate, projection.unit)
         return f"{quota.amount(projection.used, projection.unit)} used; about {projected} a month"
     by = f" by {fmt.day(projection.period_end)}" if projection.period_end else ""
-    used = quota.amount(projection.used, projection.unit)
+    used = fmt.count(projection.used)
     limit = quota.amount(projection.limit, projection.unit)
     return f"{projection.percent_label}{by} · {used} of {limit} used"
 
@@ -83,8 +83,7 @@ def meter_chart(projection: quota.Projection) -> alt.LayerChart:
         )
     )
     limit = alt.Chart(pd.DataFrame({"share": [1.0]})).mark_rule(color="#212529").encode(x="share:Q")
-    chart: alt.LayerChart = alt.layer(bars, limit).properties(height=METER_HEIGHT)
-    return chart
+    return alt.LayerChart(layer=[bars, limit], height=METER_HEIGHT)
 
 
 def _spec(projection: quota.Projection) -> dict[str, Any]:
