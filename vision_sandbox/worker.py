@@ -4,8 +4,9 @@ Each job's observation is created as ``pending``, moves to ``running`` and then 
 ``succeeded``/``failed``/``ineligible`` over ``scan_delay`` seconds. Jobs live in SQLite, so a
 restarted sandbox finishes the runs it had accepted.
 
-A job with a user is an on-demand scan (``POST /observe/``); a job without one was scheduled by
-the :mod:`.sweeper`, and its observation says ``triggered_by: "schedule"``.
+A job names its trigger when the jobs table has a ``triggered_by`` column and the job set it;
+otherwise a job with a user is an on-demand scan (``POST /observe/``) and a job without one was
+scheduled by the :mod:`.sweeper`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ _log = logging.getLogger(__name__)
 INTERNAL_ERROR = "internal_error:An unexpected error stopped this scan."
 PENDING_AT = 0.2
 RUNNING_AT = 0.5
+
+
+def _trigger(job: sqlite3.Row) -> str:
+    """The observation's ``triggered_by`` for this job."""
+    columns = job.keys()  # a Row's own ``in`` looks at values, not column names
+    named = job["triggered_by"] if "triggered_by" in columns else None
+    if named:
+        return str(named)
+    return "schedule" if job["user_id"] is None else "on_demand"
 
 
 class Worker:
@@ -167,7 +177,7 @@ class Worker:
                 job["session_id"],
                 job["workflow_id"],
                 snapshot_id(conn, snapshot),
-                "schedule" if job["user_id"] is None else "on_demand",
+                _trigger(job),
                 job["user_id"],
                 now_iso(),
                 scanner["scanner_version"],
