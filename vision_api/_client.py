@@ -15,6 +15,7 @@ from typing import Any, Self
 import orjson
 import requests
 
+from ._catalog import Era
 from ._config import (
     Timeout,
     non_negative_number,
@@ -30,23 +31,29 @@ from ._constants import (
     DEFAULT_MAX_RETRY_WAIT,
     USER_AGENT,
 )
+from ._era import EraMemo, era_from_quota, era_from_scanner_page
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    NotFoundError,
     ResponseValidationError,
     make_status_error,
 )
 from ._hosts import HostPolicy, Route
+from ._pacer import SHARED_BUDGETS, Pacer, RequestBudgets, WaitCallback
 from ._retry import parse_retry_after, retry_delay, should_retry
 from ._transport import Limits, Reply, exchange
 from .resources.observations import Observations
+from .resources.quota import QuotaResource
 from .resources.scanners import Scanners
 
 logger = logging.getLogger("vision_api")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+# The one call PostHog throttles per project with its own buckets instead of the key's.
+_ESTIMATE_PATH = "scanners/estimate/"
 
 
 class VisionClient:
@@ -74,7 +81,19 @@ class VisionClient:
             configured host, as a library user configuring their own environment does; a
             server that lets other people type the host must pass a HostPolicy, which refuses
             a disallowed host here, before anything is sent.
-        sleep: how to wait between retries; tests inject a recorder.
+        pacer: keep under PostHog's request limits (480/min and 4,800/h per key; estimates
+            20/min and 200/h per project) by waiting before a request that would cross
+            one, instead of collecting 429s. True shares the process-wide budgets with every
+            other paced client of the same key and host; a RequestBudgets keeps its own
+            (other limits, or a fake clock in tests). A wait never outlasts `deadline`: a
+            longer one raises RequestBudgetError (a RateLimitError with `retry_after`) at
+            once. Off by default: a library user's scripts, the sandbox and tests are not
+            throttled, and the server's 429s are retried anyway; a server with many viewers
+            on one key (the console) turns it on. Requests of unpaced clients are counted in
+            the shared budget all the same, and a 429's Retry-After holds it for everyone.
+        on_pacer_wait: called with the seconds a request is about to wait for the budget
+            (on the requesting thread), e.g. to show "waiting for the API budget".
+        sleep: how to wait between retries and for the pacer; tests inject a recorder.
 
     The client owns a requests.Session: use it as a context manager or call close().
     It is not meant to be shared between threads (fetch_all manages its own sessions),
@@ -93,6 +112,8 @@ class VisionClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         host_policy: HostPolicy | None = None,
+        pacer: bool | RequestBudgets = False,
+        on_pacer_wait: WaitCallback | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._settings = resolve_settings(
@@ -122,8 +143,55 @@ class VisionClient:
             f"{self._settings.base_url}/api/projects/{self._settings.project_id}/vision/"
         )
         self._session = new_session(self._route.guard)
+        if not isinstance(pacer, bool | RequestBudgets):
+            raise ConfigurationError(
+                "pacer must be True, False or a RequestBudgets.", field="pacer"
+            )
+        if on_pacer_wait is not None and not callable(on_pacer_wait):
+            raise ConfigurationError("on_pacer_wait must be callable.", field="pacer")
+        self.pacer = Pacer(
+            pacer if isinstance(pacer, RequestBudgets) else SHARED_BUDGETS,
+            origin=self._settings.base.origin,
+            api_key=self._settings.api_key.reveal(),
+            project_id=self._settings.project_id,
+            enabled=pacer is not False,
+            sleep=sleep,
+            on_wait=on_pacer_wait,
+        )
+        self._era = EraMemo()
+        self._attach_resources()
+
+    def _attach_resources(self) -> None:
         self.scanners = Scanners(self)
         self.observations = Observations(self)
+        self.quota = QuotaResource(self)
+
+    # Era ----------------------------------------------------------------------------------
+    def era(self) -> Era:
+        """Which era of the API the server speaks: "current" (credits) or "seed".
+
+        Detected once per client (and shared with its copies), thread-safe, from the answers'
+        keys: `GET /vision/quota/` with `credit_limit` (even null) is current, with
+        `monthly_quota` seed; when the quota answers 404 or has neither key, the first
+        scanner of the list decides (`credits_per_observation` present: current). A project
+        with no scanners and no quota endpoint reads as seed. Errors other than the quota's
+        404 propagate and are not remembered, so the next call detects again.
+        """
+        return self._era.get(self._detect_era)
+
+    def _detect_era(self) -> Era:
+        try:
+            quota = self._request("GET", "quota/")
+        except NotFoundError:
+            quota = None
+        era = era_from_quota(quota)
+        if era is not None:
+            logger.debug("Detected the %s era from the quota endpoint", era)
+            return era
+        page = self._request("GET", "scanners/", params={"limit": "1", "offset": "0"})
+        era = era_from_scanner_page(page)
+        logger.debug("Detected the %s era from the scanner list", era)
+        return era
 
     # Public read-only configuration -------------------------------------------------------
     @property
@@ -188,8 +256,9 @@ class VisionClient:
         twin._sleep = self._sleep
         twin._api_root = self._api_root
         twin._session = new_session(self._route.guard)
-        twin.scanners = Scanners(twin)
-        twin.observations = Observations(twin)
+        twin.pacer = self.pacer
+        twin._era = self._era
+        twin._attach_resources()
         return twin
 
     # Lifecycle ----------------------------------------------------------------------------
@@ -255,10 +324,12 @@ class VisionClient:
         url = self._api_root + path
         idempotent = method in _IDEMPOTENT_METHODS if retry_safe is None else retry_safe
         http = session or self._session
+        estimate = method == "POST" and path == _ESTIMATE_PATH
         attempt = 0
         waited_for_server = 0.0
         while True:
             retry_after: float | None = None
+            self.pacer.acquire(estimate=estimate, max_wait=self._limits.deadline)
             try:
                 reply = self._send(http, method, url, params, json)
             except APIConnectionError as exc:
@@ -276,6 +347,8 @@ class VisionClient:
                 if 200 <= reply.status_code < 300:
                     return _decode_success(reply, method, path)
                 retry_after = parse_retry_after(reply.headers)
+                if reply.status_code == 429 and retry_after is not None:
+                    self.pacer.hold(retry_after, estimate=estimate)
                 failure = _status_error(reply, retry_after)
                 decision = should_retry(
                     attempt=attempt,

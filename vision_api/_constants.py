@@ -34,4 +34,9 @@ DEFAULT_PAGE_SIZE = 100
 BULK_PAGE_SIZE = 2000
 BULK_MAX_WORKERS = 4
 
+# POST /scanners/{id}/bulk_observe/ takes 1..200 session ids.
+BULK_OBSERVE_MAX_SESSIONS = 200
+# A label's feedback is at most this many characters.
+MAX_LABEL_FEEDBACK = 5000
+
 USER_AGENT = "vision-api-python"

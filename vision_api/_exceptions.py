@@ -15,6 +15,7 @@ VisionAPIError
 │   ├── NotFoundError             404
 │   ├── ConflictError             409
 │   ├── RateLimitError            429
+│   │   └── RequestBudgetError      the client's own request budget is used up (nothing sent)
 │   └── ServerError               5xx
 └── ResponseValidationError     a 2xx answer that is not the documented shape
     └── TooManyRowsError          a list page with more rows than the requested limit
@@ -221,6 +222,27 @@ class RateLimitError(APIStatusError):
     ) -> None:
         self.retry_after = retry_after
         super().__init__(status_code, **kwargs)
+
+
+class RequestBudgetError(RateLimitError):
+    """The client's request budget (the pacer) has no room within the request's deadline.
+
+    Raised before anything is sent, instead of sleeping past the deadline: the wait PostHog's
+    limits impose (`retry_after` seconds) is longer than one request may take. It is a
+    RateLimitError, so code that shows a countdown for a server 429 handles it the same way;
+    `status_code` is 429 by analogy, `code` is "request_budget", and `budget` names the budget
+    ("API key" or "estimates").
+    """
+
+    def __init__(self, message: str, *, retry_after: float, budget: str) -> None:
+        self.budget = budget
+        super().__init__(
+            429,
+            retry_after=retry_after,
+            detail=message,
+            type="throttled_error",
+            code="request_budget",
+        )
 
 
 class ServerError(APIStatusError):

@@ -7,7 +7,7 @@ missing required one, raises ResponseValidationError. Unknown fields are never a
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
 from ._exceptions import ResponseValidationError
@@ -220,3 +220,26 @@ class Fields:
             raise ResponseValidationError(
                 f"{self._where}.{key}: {value!r} is not an ISO 8601 timestamp", body=self._data
             ) from None
+
+    # Calendar days --------------------------------------------------------------------------
+    def req_day(self, key: str) -> date:
+        """A calendar day ("YYYY-MM-DD"); a full timestamp is read as its own date."""
+        value = self._get(key, required=True)
+        if not isinstance(value, str):
+            raise self._wrong(key, "a date", value)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return self._to_datetime(key, value).date()
+
+    def opt_moment(self, key: str) -> datetime | None:
+        """A timestamp, or a date-only string read as midnight UTC of that day; None if absent."""
+        value = self._data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+            except ValueError:
+                pass
+        return self._to_datetime(key, value)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Self
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, Self
 
 from ._exceptions import ResponseValidationError
 from ._parse import Fields
@@ -31,6 +31,24 @@ TRIGGERS = ("schedule", "on_demand")
 
 SUMMARY_LENGTHS = ("short", "medium", "long")
 """Summarizer `scanner_config.length` values."""
+
+SAMPLING_MODES = ("focused", "balanced", "comprehensive")
+"""Current-era `sampling_mode` values (a pre-filter before random sampling); `comprehensive`
+is the server's default and applies no filter."""
+
+SCAN_OUTCOMES = (
+    "started",
+    "already_running",
+    "already_scanned",
+    "skipped_limit",
+    "skipped_quota",
+    "skipped_scanner_limit",
+    "failed",
+)
+"""Per-session outcomes of a bulk scan documented today; newer servers may send others."""
+
+QuotaUnit = Literal["credits", "observations"]
+"""What a quota counts: credits (current era) or observations (seed era)."""
 
 
 # Users ------------------------------------------------------------------------------------
@@ -253,6 +271,167 @@ class ObserveResult:
         return self.workflow_id is None and self.observation_id is not None
 
 
+@dataclass(frozen=True, slots=True)
+class SessionOutcome:
+    """What a bulk scan did with one session: `scan_outcome` is one of SCAN_OUTCOMES (open)."""
+
+    session_id: str
+    scan_outcome: str
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "SessionOutcome") -> Self:
+        f = Fields(data, where)
+        return cls(
+            session_id=f.req_text("session_id"),
+            scan_outcome=f.req_text("scan_outcome"),
+            raw=f.data,
+        )
+
+    @property
+    def started(self) -> bool:
+        """True when this session's scan was started (and will be charged if it succeeds)."""
+        return self.scan_outcome == "started"
+
+
+@dataclass(frozen=True, slots=True)
+class BulkObserveResult:
+    """The answer to a bulk scan (`POST /scanners/{id}/bulk_observe/`, current era).
+
+    `results` has one entry per distinct session id, in the order sent. Limits never fail
+    the whole call: a session the quota or a limit stopped says so in its `scan_outcome`.
+    """
+
+    started: int
+    results: tuple[SessionOutcome, ...]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "BulkObserveResult") -> Self:
+        f = Fields(data, where)
+        return cls(
+            started=f.integer("started"),
+            results=f.nested_list("results", SessionOutcome.from_dict),
+            raw=f.data,
+        )
+
+    def by_outcome(self) -> dict[str, tuple[str, ...]]:
+        """Session ids grouped by outcome, in the order sent."""
+        groups: dict[str, list[str]] = {}
+        for outcome in self.results:
+            groups.setdefault(outcome.scan_outcome, []).append(outcome.session_id)
+        return {name: tuple(ids) for name, ids in groups.items()}
+
+
+# Quota ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """The organisation's Replay Vision allowance this period (`GET /vision/quota/`).
+
+    One shape for both eras: the current era counts credits (`credit_limit`, `credits_used`,
+    `projected_monthly_credits`), the seed era counts observations (`monthly_quota`,
+    `usage_this_month`, `projected_monthly_observations`); `unit` says which. `limit` None
+    means uncapped; a credit limit of 0 blocks every scan. The figures span every project of
+    the organisation. Fields after `projected_monthly` exist in the current era only.
+    """
+
+    unit: QuotaUnit
+    limit: int | None
+    used: int
+    remaining: int | None
+    exhausted: bool
+    period_start: datetime | None
+    period_end: datetime | None
+    projected_monthly: int | None
+    scanners_monthly_credits: int | None = None
+    backfills_committed_credits: int | None = None
+    free_monthly_credits: int | None = None
+    credits_settled: int | None = None
+    credits_reserved: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "Quota") -> Self:
+        f = Fields(data, where)
+        credits = "credit_limit" in f.data or "monthly_quota" not in f.data
+        if credits:
+            limit = f.opt_int("credit_limit")
+            used = f.integer("credits_used")
+            projected = f.opt_int("projected_monthly_credits")
+        else:
+            limit = f.opt_int("monthly_quota")
+            used = f.integer("usage_this_month")
+            projected = f.opt_int("projected_monthly_observations")
+        remaining = f.opt_int("remaining")
+        if remaining is None and limit is not None and "remaining" not in f.data:
+            remaining = max(0, limit - used)
+        return cls(
+            unit="credits" if credits else "observations",
+            limit=limit,
+            used=used,
+            remaining=remaining,
+            exhausted=f.flag("exhausted", default=limit is not None and used >= limit),
+            period_start=f.opt_datetime("period_start"),
+            period_end=f.opt_datetime("period_end"),
+            projected_monthly=projected,
+            scanners_monthly_credits=f.opt_int("scanners_monthly_credits"),
+            backfills_committed_credits=f.opt_int("backfills_committed_credits"),
+            free_monthly_credits=f.opt_int("free_monthly_credits"),
+            credits_settled=f.opt_int("credits_settled"),
+            credits_reserved=f.opt_int("credits_reserved"),
+            raw=f.data,
+        )
+
+    @property
+    def capped(self) -> bool:
+        """False when there is no limit (the current era's `credit_limit: null`)."""
+        return self.limit is not None
+
+
+@dataclass(frozen=True, slots=True)
+class DaySpend:
+    """Settled credits of the observations created on one UTC day."""
+
+    date: date
+    credits: int
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "DaySpend") -> Self:
+        f = Fields(data, where)
+        return cls(date=f.req_day("date"), credits=f.integer("credits"), raw=f.data)
+
+
+@dataclass(frozen=True, slots=True)
+class SpendSeries:
+    """Credits spent per UTC day this period (`GET /vision/quota/spend_series/`, current era).
+
+    One entry per day from `period_start` through today, zero-filled, across the organisation.
+    """
+
+    period_start: datetime | None
+    period_end: datetime | None
+    days: tuple[DaySpend, ...]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "SpendSeries") -> Self:
+        f = Fields(data, where)
+        return cls(
+            period_start=f.opt_datetime("period_start"),
+            period_end=f.opt_datetime("period_end"),
+            days=f.nested_list("days", DaySpend.from_dict),
+            raw=f.data,
+        )
+
+    @property
+    def total(self) -> int:
+        """Credits over every day in the series."""
+        return sum(day.credits for day in self.days)
+
+
 # Observations -----------------------------------------------------------------------------
 
 
@@ -372,6 +551,23 @@ class ScannerResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """A person's rating of an observation: right (👍, `is_correct`) or wrong, with feedback.
+
+    One label per observation, shared by the whole team (current era).
+    """
+
+    is_correct: bool
+    feedback: str
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "Label") -> Self:
+        f = Fields(data, where)
+        return cls(is_correct=f.req_bool("is_correct"), feedback=f.text("feedback"), raw=f.data)
+
+
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One scanner's run over one session recording, and its result once it succeeded.
 
@@ -396,7 +592,7 @@ class Observation:
     recording_subject_email: str | None = None
     previous_observation_id: str | None = None
     next_observation_id: str | None = None
-    label: dict[str, Any] | None = None
+    label: Label | None = None
     backfill_id: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -437,7 +633,7 @@ class Observation:
             recording_subject_email=f.opt_text("recording_subject_email"),
             previous_observation_id=f.opt_text("previous_observation_id"),
             next_observation_id=f.opt_text("next_observation_id"),
-            label=f.opt_mapping("label"),
+            label=f.nested("label", Label.from_dict),
             backfill_id=f.opt_text("backfill_id"),
             raw=f.data,
         )
@@ -682,11 +878,145 @@ class ScorerStats:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelDay:
+    """Ratings on one day: how many observations were rated right (`up`) and wrong (`down`)."""
+
+    date: date
+    up: int
+    down: int
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "LabelDay") -> Self:
+        f = Fields(data, where)
+        return cls(date=f.req_day("date"), up=f.integer("up"), down=f.integer("down"), raw=f.data)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionMarker:
+    """A scanner version, when it started, what it was, and the ratings its observations got.
+
+    Older current-era servers send only `date` and `version`; the rest is then None or 0.
+    """
+
+    date: datetime | None
+    version: int
+    up: int
+    down: int
+    total: int
+    prompt: str | None
+    model: str | None
+    sampling_rate: float | None
+    sampling_mode: str | None
+    scanner_type: str | None
+    provider: str | None
+    emits_signals: bool | None
+    query: dict[str, Any] | None
+    scanner_config: dict[str, Any] | None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "VersionMarker") -> Self:
+        f = Fields(data, where)
+        return cls(
+            date=f.opt_moment("date"),
+            version=f.req_int("version"),
+            up=f.integer("up"),
+            down=f.integer("down"),
+            total=f.integer("total"),
+            prompt=f.opt_text("prompt"),
+            model=f.opt_text("model"),
+            sampling_rate=f.opt_float("sampling_rate"),
+            sampling_mode=f.opt_text("sampling_mode"),
+            scanner_type=f.opt_text("scanner_type"),
+            provider=f.opt_text("provider"),
+            emits_signals=f.opt_bool("emits_signals"),
+            query=f.opt_mapping("query"),
+            scanner_config=f.opt_mapping("scanner_config"),
+            raw=f.data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LabelStats:
+    """Ratings of the filtered observations (the stats `labels` block, current era).
+
+    `by_day` buckets by the day the session was scanned, over the last `recent_days`;
+    `by_rating_day` by the day the rating was set; empty days are omitted from both.
+    `version_markers` are all-time, one per scanner version.
+    """
+
+    up_total: int
+    down_total: int
+    by_day: tuple[LabelDay, ...]
+    by_rating_day: tuple[LabelDay, ...]
+    version_markers: tuple[VersionMarker, ...]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "LabelStats") -> Self:
+        f = Fields(data, where)
+        return cls(
+            up_total=f.integer("up_total"),
+            down_total=f.integer("down_total"),
+            by_day=f.nested_list("by_day", LabelDay.from_dict),
+            by_rating_day=f.nested_list("by_rating_day", LabelDay.from_dict),
+            version_markers=f.nested_list("version_markers", VersionMarker.from_dict),
+            raw=f.data,
+        )
+
+    @property
+    def total(self) -> int:
+        """Rated observations, right and wrong."""
+        return self.up_total + self.down_total
+
+
+@dataclass(frozen=True, slots=True)
+class TermCount:
+    """How many succeeded summaries carried one friction point or keyword."""
+
+    term: str
+    count: int
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "TermCount") -> Self:
+        f = Fields(data, where)
+        return cls(term=f.req_text("term"), count=f.integer("count"), raw=f.data)
+
+
+@dataclass(frozen=True, slots=True)
+class SummarizerStats:
+    """Top friction points and keywords of succeeded summarizer runs (current era).
+
+    Newer summarizer outputs dropped these facets, so the lists are often empty.
+    """
+
+    friction_ranked: tuple[TermCount, ...]
+    keyword_ranked: tuple[TermCount, ...]
+    total_with_facets: int
+    total_with_friction: int
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "SummarizerStats") -> Self:
+        f = Fields(data, where)
+        return cls(
+            friction_ranked=f.nested_list("friction_ranked", TermCount.from_dict),
+            keyword_ranked=f.nested_list("keyword_ranked", TermCount.from_dict),
+            total_with_facets=f.integer("total_with_facets"),
+            total_with_friction=f.integer("total_with_friction"),
+            raw=f.data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ObservationStats:
     """Aggregates over a scanner's filtered observations (`GET .../observations/stats/`).
 
     Exactly one of `monitor`, `classifier`, `scorer` is set, chosen by the scanner's type
-    (summarizers get none). `labels` and `summarizer` are newer blocks, kept as plain dicts.
+    (summarizers get none). `labels` and `summarizer` are blocks of newer API versions: None
+    when the server does not send them (seed era) or, for `summarizer`, for other scanner types.
     """
 
     status_counts: StatusCounts
@@ -695,8 +1025,8 @@ class ObservationStats:
     monitor: MonitorStats | None
     classifier: ClassifierStats | None
     scorer: ScorerStats | None
-    labels: dict[str, Any] | None = None
-    summarizer: dict[str, Any] | None = None
+    labels: LabelStats | None = None
+    summarizer: SummarizerStats | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -709,8 +1039,8 @@ class ObservationStats:
             monitor=f.nested("monitor", MonitorStats.from_dict),
             classifier=f.nested("classifier", ClassifierStats.from_dict),
             scorer=f.nested("scorer", ScorerStats.from_dict),
-            labels=f.opt_mapping("labels"),
-            summarizer=f.opt_mapping("summarizer"),
+            labels=f.nested("labels", LabelStats.from_dict),
+            summarizer=f.nested("summarizer", SummarizerStats.from_dict),
             raw=f.data,
         )
 

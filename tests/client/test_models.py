@@ -296,7 +296,8 @@ def test_observation_accepts_newer_fields_and_statuses() -> None:
     }
     obs = Observation.from_dict(newer)
     assert obs.status == "queued_for_review" and obs.triggered_by == "backfill"
-    assert obs.label == {"is_correct": False, "feedback": "missed it"}
+    assert obs.label is not None
+    assert (obs.label.is_correct, obs.label.feedback) == (False, "missed it")
     assert obs.next_observation_id == "0190-older"
     assert obs.raw["notability"] == 0.9
 
@@ -343,7 +344,9 @@ def test_scorer_stats_and_newer_blocks() -> None:
     assert stats.scorer is not None and stats.scorer.summary is not None
     assert stats.scorer.summary.median == 4.0
     assert stats.scorer.histogram is not None and stats.scorer.histogram.counts == (3, 2)
-    assert stats.labels == {"up_total": 1, "down_total": 0, "by_day": []}
+    assert stats.labels is not None
+    assert (stats.labels.up_total, stats.labels.down_total, stats.labels.by_day) == (1, 0, ())
+    assert stats.summarizer is not None and stats.summarizer.friction_ranked == ()
 
 
 def test_success_rate_is_null_without_outcomes() -> None:

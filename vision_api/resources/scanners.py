@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from .._constants import DEFAULT_PAGE_SIZE
+from .._constants import BULK_OBSERVE_MAX_SESSIONS, DEFAULT_PAGE_SIZE
+from .._exceptions import ConfigurationError
 from .._parse import Fields
-from ..models import Estimate, ObserveResult, Scanner, ScannerStats, User
+from ..models import BulkObserveResult, Estimate, ObserveResult, Scanner, ScannerStats, User
 from ..pagination import Page, iterate, parse_page
 from ._base import (
     FilterValue,
@@ -34,6 +35,7 @@ class Scanners(Resource):
         emits_signals: bool | None = None,
         created_by: int | builtins.list[int] | None = None,
         search: str | None = None,
+        tags: str | Sequence[str] | None = None,
         order_by: str | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         offset: int = 0,
@@ -46,12 +48,14 @@ class Scanners(Resource):
             scanner_type: one type or a list of types.
             created_by: one user id or a list of user ids.
             search: case-insensitive match on name, description and prompt.
-            order_by: a field name, `-` prefixed for descending (default: name).
+            tags: scanners carrying any of these organisational tags (current era).
+            order_by: a field name, `-` prefixed for descending (default: name); an open
+                string, e.g. "-credits_this_month" on current servers.
             extra_params: filters this version does not know (sent as given).
         """
         check_window(limit, offset)
         params = _list_params(
-            enabled, scanner_type, emits_signals, created_by, search, order_by, extra_params
+            enabled, scanner_type, emits_signals, created_by, search, tags, order_by, extra_params
         )
         return self._page(params, offset, limit)
 
@@ -63,6 +67,7 @@ class Scanners(Resource):
         emits_signals: bool | None = None,
         created_by: int | builtins.list[int] | None = None,
         search: str | None = None,
+        tags: str | Sequence[str] | None = None,
         order_by: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
@@ -70,7 +75,7 @@ class Scanners(Resource):
     ) -> Iterator[Scanner]:
         """Every matching scanner, fetched lazily page by page, up to `max_items`."""
         params = _list_params(
-            enabled, scanner_type, emits_signals, created_by, search, order_by, extra_params
+            enabled, scanner_type, emits_signals, created_by, search, tags, order_by, extra_params
         )
         return iterate(
             partial(self._page, params), offset=0, page_size=page_size, max_items=max_items
@@ -89,12 +94,17 @@ class Scanners(Resource):
         provider: str | None = None,
         enabled: bool | None = None,
         emits_signals: bool | None = None,
+        sampling_mode: str | None = None,
+        tags: Sequence[str] | None = None,
+        credit_limit: int | None = None,
         **fields: Any,
     ) -> Scanner:
         """Create a scanner. Optional arguments left as None take the server's defaults.
 
-        `fields` passes write fields of newer API versions (`sampling_mode`, `tags`,
-        `credit_limit`, ...) verbatim. Never retried: a repeat could create a duplicate.
+        `sampling_mode` (focused / balanced / comprehensive), `tags` (organisational, not
+        classifier tags) and `credit_limit` (credits per billing period) are current-era
+        fields; a seed server ignores them. `fields` passes write fields this version does not
+        know, verbatim. Never retried: a repeat could create a duplicate.
         """
         body = body_without_none(
             {
@@ -108,6 +118,9 @@ class Scanners(Resource):
                 "provider": provider,
                 "enabled": enabled,
                 "emits_signals": emits_signals,
+                "sampling_mode": sampling_mode,
+                "tags": None if tags is None else _tag_list(tags),
+                "credit_limit": credit_limit,
             }
         )
         body.update(fields)
@@ -123,10 +136,15 @@ class Scanners(Resource):
         """PATCH only the given fields, so edits made elsewhere to other fields survive.
 
         Fields set to None are sent as null (e.g. `credit_limit=None` removes a limit).
+        `tags` replaces the whole set (current era); leave it out to keep the set. On current
+        servers do not echo a retired `model` back: it is refused (400 on `model`).
         Never retried.
         """
+        body = dict(changed_fields)
+        if body.get("tags") is not None:
+            body["tags"] = _tag_list(body["tags"])
         data = self._client._request(
-            "PATCH", f"scanners/{path_id(id, 'id')}/", json=changed_fields, retry_safe=False
+            "PATCH", f"scanners/{path_id(id, 'id')}/", json=body, retry_safe=False
         )
         return Scanner.from_dict(data)
 
@@ -150,6 +168,27 @@ class Scanners(Resource):
         )
         return ObserveResult.from_dict(data)
 
+    def bulk_observe(self, id: str, session_ids: Sequence[str]) -> BulkObserveResult:
+        """Scan up to 200 session recordings now (current era). Never retried: scans spend credits.
+
+        Duplicates are dropped here, keeping the first occurrence (the server does the same).
+        Quota and limits never fail the call; each session's `scan_outcome` tells what
+        happened to it. Follow started scans with `client.observations.list(id,
+        session_id=[...])`.
+
+        Raises:
+            ConfigurationError (a ValueError, `field="session_ids"`): no ids, more than 200
+                distinct ids, or an id that is empty or longer than 128 characters.
+        """
+        ids = _session_ids(session_ids)
+        data = self._client._request(
+            "POST",
+            f"scanners/{path_id(id, 'id')}/bulk_observe/",
+            json={"session_ids": ids},
+            retry_safe=False,
+        )
+        return BulkObserveResult.from_dict(data)
+
     def estimate(
         self,
         *,
@@ -157,6 +196,7 @@ class Scanners(Resource):
         sampling_rate: float = 1.0,
         scanner_id: str | None = None,
         model: str | None = None,
+        sampling_mode: str | None = None,
         **fields: Any,
     ) -> Estimate:
         """Projected monthly observations for a query and sampling rate, before saving.
@@ -164,8 +204,12 @@ class Scanners(Resource):
         Args:
             query: the recordings filter; None means all recordings.
             scanner_id: the scanner being edited, left out of the "other scanners" load.
-            model: newer servers also price the estimate in credits for this model.
-            fields: other newer estimate inputs (e.g. `sampling_mode`), sent as given.
+            model: current servers price the estimate in credits for this model.
+            sampling_mode: current servers narrow the matched sessions by this pre-filter.
+            fields: other newer estimate inputs, sent as given.
+
+        Current servers allow 20 estimates a minute and 200 an hour per project; one estimate
+        serves every sampling rate (observations scale linearly with it), so cache it.
 
         The call only reads, so it is retried like a GET.
         """
@@ -175,6 +219,7 @@ class Scanners(Resource):
                 "sampling_rate": sampling_rate,
                 "scanner_id": scanner_id,
                 "model": model,
+                "sampling_mode": sampling_mode,
             }
         )
         body.update(fields)
@@ -210,6 +255,7 @@ def _list_params(
     emits_signals: bool | None,
     created_by: int | list[int] | None,
     search: str | None,
+    tags: str | Sequence[str] | None,
     order_by: str | None,
     extra_params: Mapping[str, FilterValue] | None,
 ) -> dict[str, str]:
@@ -219,6 +265,46 @@ def _list_params(
         "emits_signals": emits_signals,
         "created_by": created_by,
         "search": (search or "").strip() or None,
+        "tags": tags,
         "order_by": order_by,
     }
     return encode_params(filters, extra_params)
+
+
+def _tag_list(tags: object) -> list[str]:
+    """Scanner tags as the JSON list the API takes; one string is one tag, not its letters."""
+    if isinstance(tags, str):
+        return [tags]
+    if not isinstance(tags, Sequence | set | frozenset) or not all(
+        isinstance(tag, str) for tag in tags
+    ):
+        raise ValueError(f"tags must be a list of strings, got {tags!r}.")
+    return builtins.list(tags)
+
+
+def _session_ids(session_ids: Sequence[str]) -> list[str]:
+    """The distinct ids of a bulk scan, in order, or ConfigurationError before anything is sent."""
+    if isinstance(session_ids, str) or not isinstance(session_ids, Sequence):
+        raise ConfigurationError("session_ids must be a list of session ids.", field="session_ids")
+    distinct: dict[str, None] = {}
+    for raw in session_ids:
+        if not isinstance(raw, str) or not raw.strip():
+            raise ConfigurationError(
+                f"Every session id must be a non-empty string, got {raw!r}.", field="session_ids"
+            )
+        session_id = raw.strip()
+        if len(session_id) > 128:
+            raise ConfigurationError(
+                f"Session id {session_id[:40]!r}… is longer than 128 characters.",
+                field="session_ids",
+            )
+        distinct[session_id] = None
+    if not distinct:
+        raise ConfigurationError("Give at least one session id to scan.", field="session_ids")
+    if len(distinct) > BULK_OBSERVE_MAX_SESSIONS:
+        raise ConfigurationError(
+            f"A bulk scan takes at most {BULK_OBSERVE_MAX_SESSIONS} sessions; got "
+            f"{len(distinct)} distinct ids. Split them into several scans.",
+            field="session_ids",
+        )
+    return builtins.list(distinct)
