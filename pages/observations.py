@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from vision_console import frame, navigation
-from vision_console.observations import filters, panels, state, table, whole_set
+from vision_console.observations import filters, panels, reads, state, table, whole_set
 
 frame.draw(navigation.OBSERVATIONS)
 
@@ -26,7 +26,7 @@ if scanner is not None:
     # failed, so they keep their values)
     stats = panels.stats(scanner)
     view = state.view()
-    filters.bar(scanner, view, stats.stats if stats else None)
+    filters.bar(scanner, view, stats.stats if stats else None, reads.current_era(scanner))
 
     # -- metrics, charts, the table with the open observation, the whole set ----------------
     if stats is not None and panels.metric_strip(view, stats):

@@ -15,7 +15,7 @@ import streamlit as st
 
 from vision_api import Scanner, VisionAPIError
 from vision_console import navigation, scanner_types
-from vision_console.observations import paging, reads, state, stats_charts
+from vision_console.observations import paging, reads, state, stats_charts, table
 from vision_console.observations.reads import StatsView
 from vision_console.observations.state import View
 from vision_console.render import escape_markdown, show_api_error
@@ -119,6 +119,7 @@ def scanner_picker() -> Scanner | None:
     if not scanner_types.is_known(scanner.scanner_type):
         st.info(scanner_types.unknown_type_notice(scanner.scanner_type), icon=":material/help:")
     state.restrict_to_type(scanner.scanner_type)
+    state.restrict_to_era(reads.current_era(scanner))
     return scanner
 
 
@@ -135,9 +136,25 @@ def stats(scanner: Scanner) -> StatsView | None:
         return None
     histogram = stats_charts.histogram_of(answer.stats)
     state.drop_unknown_bucket(histogram.labels if histogram else ())
+    state.sort_for_bucket()
     settled = state.view()
     state.clamp_page(paging.page_count(rows_in_view(settled, answer), settled.size))
-    return answer
+    return in_view(settled, answer)
+
+
+def in_view(view: View, answer: StatsView) -> StatsView:
+    """The answer as the view narrows it: with a score bucket, the bucket's counts (its
+    sessions from its rows, the table's own request, when the whole bucket fits in it)."""
+    if view.bucket is None:
+        return answer
+    request = table.plan(view, answer, 1)
+    rows = None
+    if request.whole_set:
+        try:
+            rows = reads.window(view, request).records
+        except VisionAPIError:
+            rows = None  # the table below explains the failure
+    return reads.narrowed(view, answer, rows)
 
 
 def rows_in_view(view: View, answer: StatsView) -> int:
@@ -158,7 +175,9 @@ def metric_strip(view: View, answer: StatsView) -> bool:
         )
         return False
     with st.container(horizontal=True):
-        for label, value, help_text in stats_charts.metric_cells(answer.stats):
+        for label, value, help_text in stats_charts.metric_cells(
+            answer.stats, answer.sessions_known
+        ):
             st.metric(label, value, help=help_text)
     if rows_in_view(view, answer) == 0:
         st.info("No observations match your filters.", icon=":material/filter_alt_off:")

@@ -13,7 +13,7 @@ credentials (``cache.shared``), so a new viewer builds no chart another already 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +21,8 @@ import streamlit as st
 
 from vision_api import Observation, ObservationStats, Scanner, VisionAPIError
 from vision_console import cache, connection
-from vision_console.observations import records, stats_charts
+from vision_console.chart_spec import chart_spec
+from vision_console.observations import in_view, records, stats_charts
 from vision_console.observations.paging import PageRequest
 from vision_console.observations.state import View
 from vision_console.render import show_api_error
@@ -45,6 +46,7 @@ class StatsView:
 
     stats: ObservationStats
     charts: stats_charts.StatsCharts
+    sessions_known: bool = True
 
 
 def stats(view: View, scanner: Scanner) -> StatsView:
@@ -62,6 +64,34 @@ def stats(view: View, scanner: Scanner) -> StatsView:
         return StatsView(answer, charts)
 
     return cache.remember(f"{SLOT}stats", key, fetch)
+
+
+def narrowed(view: View, answer: StatsView, rows: pd.DataFrame | None) -> StatsView:
+    """The answer narrowed to the view's score bucket (``in_view``), its status and coverage
+    charts rebuilt for it; the answer itself without a bucket. Built once per bucket."""
+    key = (view.scanner, view.filter_key(), view.days, view.bucket, rows is not None)
+
+    def build() -> StatsView:
+        narrow = in_view.narrow(answer.stats, view.bucket, rows, view.days)
+        if narrow is None:
+            return answer
+        charts = replace(
+            answer.charts,
+            status=chart_spec(stats_charts.status_chart(narrow.stats.status_counts)),
+            coverage=chart_spec(stats_charts.coverage_chart(narrow.stats.coverage)),
+        )
+        return StatsView(narrow.stats, charts, narrow.sessions_known)
+
+    return cache.remember(f"{SLOT}narrowed", key, build)
+
+
+def current_era(scanner: Scanner) -> bool:
+    """Whether the server speaks today's API (labels, retries, the newer filters).
+
+    Read from the scanner object already in hand (no request): only today's servers send
+    ``credit_limit`` on a scanner (``vision-api-current-era.md`` section 1).
+    """
+    return "credit_limit" in scanner.raw
 
 
 @dataclass(frozen=True)

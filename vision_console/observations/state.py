@@ -16,9 +16,11 @@ scanner's type lacks, a bucket the histogram lacks, a page past the end) add the
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, get_args
 
 import streamlit as st
@@ -58,6 +60,20 @@ MAX_SESSION_LENGTH = 128
 MAX_TAG_LENGTH = 100
 MAX_SCANNER_NAME_LENGTH = 255
 MAX_PAGE = 1_000_000
+MAX_SUBJECT_LENGTH = 254
+MAX_SCORE = 1_000_000.0
+LABELED: tuple[str, ...] = ("all", "labeled", "unlabeled")
+SCORE_SORTS: tuple[str, ...] = ("result_score", "-result_score")
+"""The sorts a score bucket can be shown in: its rows are one run of the list sorted by score."""
+ERA_FILTERS: tuple[str, ...] = (
+    "min_score",
+    "max_score",
+    "date_from",
+    "date_to",
+    "subject",
+    "labeled",
+)
+"""Filters only today's API has (the current era): sent to the server, never faked here."""
 TYPE_FILTERS: tuple[FilterKind, ...] = get_args(FilterKind)
 
 
@@ -84,6 +100,45 @@ def _bucket(raw: str) -> str | None:
     return text(40)(raw) or None
 
 
+def _score(raw: str) -> float | None:
+    """A score bound: any finite number within +-1,000,000 (the scanner's scale decides more)."""
+    value = raw.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ParamError("not a number") from None
+    if not math.isfinite(number) or abs(number) > MAX_SCORE:
+        raise ParamError("not a usable score")
+    return number
+
+
+def _encode_score(value: float | None) -> str:
+    """Short when exact ("5", "2.5"), else every digit (a link reproduces the bound)."""
+    if value is None:
+        return ""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
+def _day(raw: str) -> date | None:
+    """A calendar day as YYYY-MM-DD (the API reads it in the project's timezone)."""
+    value = raw.strip()
+    if not value:
+        return None
+    try:
+        if len(value) == len("2026-01-31"):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ParamError("not a date (YYYY-MM-DD)")
+
+
+def _encode_day(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
 PARAMS: tuple[Param[Any], ...] = (
     Param("scanner", "", _scanner_reference),
     Param("status", (), csv_choices(STATUSES), encode_csv),
@@ -92,6 +147,12 @@ PARAMS: tuple[Param[Any], ...] = (
     Param("bucket", None, _bucket),
     Param("triggered_by", (), csv_choices(TRIGGERS), encode_csv),
     Param("session", "", text(MAX_SESSION_LENGTH)),
+    Param("min_score", None, _score, _encode_score),
+    Param("max_score", None, _score, _encode_score),
+    Param("date_from", None, _day, _encode_day),
+    Param("date_to", None, _day, _encode_day),
+    Param("subject", "", text(MAX_SUBJECT_LENGTH)),
+    Param("labeled", "all", choice(LABELED)),
     Param("days", DEFAULT_DAYS, int_range(MIN_DAYS, MAX_DAYS)),
     Param("sort", DEFAULT_SORT, choice(ALL_SORTS)),
     Param("page", 1, int_range(1, MAX_PAGE)),
@@ -117,6 +178,12 @@ class View:
     bucket: str | None = None
     triggered_by: tuple[str, ...] = ()
     session: str = ""
+    min_score: float | None = None
+    max_score: float | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    subject: str = ""
+    labeled: str = "all"
     days: int = DEFAULT_DAYS
     sort: str = DEFAULT_SORT
     page: int = 1
@@ -137,7 +204,27 @@ class View:
         }
         if self.session:
             filters["session_id"] = self.session
+        extra = self.era_filters()
+        if extra:
+            filters["extra_params"] = extra
         return filters
+
+    def era_filters(self) -> dict[str, str]:
+        """The current era's filters as the API spells them (empty when none is set)."""
+        extra: dict[str, str] = {}
+        if self.min_score is not None:
+            extra["min_score"] = _encode_score(self.min_score)
+        if self.max_score is not None:
+            extra["max_score"] = _encode_score(self.max_score)
+        if self.date_from is not None:
+            extra["date_from"] = self.date_from.isoformat()
+        if self.date_to is not None:
+            extra["date_to"] = self.date_to.isoformat()
+        if self.subject:
+            extra["recording_subject"] = self.subject
+        if self.labeled != "all":
+            extra["labeled"] = "true" if self.labeled == "labeled" else "false"
+        return extra
 
     def filter_key(self) -> tuple[object, ...]:
         """What the filtered set depends on (not the bucket, sort, page or selection)."""
@@ -148,6 +235,7 @@ class View:
             self.tags,
             self.triggered_by,
             self.session,
+            tuple(sorted(self.era_filters().items())),
         )
 
     def has_filters(self) -> bool:
@@ -159,6 +247,7 @@ def view() -> View:
     """The view as the state holds it now."""
     values = STATE.values()
     values["session"] = str(values["session"] or "").strip()
+    values["subject"] = str(values["subject"] or "").strip()
     return View(**values)
 
 
@@ -194,9 +283,32 @@ def show_notices() -> None:
 # -- the scanner's type narrows the view -------------------------------------------------------
 
 
-def sort_choices(kind: str) -> tuple[str, ...]:
-    """The sorts a scanner of this type offers: the common keys and the type's own."""
+def sort_choices(kind: str, bucket: str | None = None) -> tuple[str, ...]:
+    """The sorts a scanner of this type offers: the common keys and the type's own; inside a
+    score bucket only the score's two directions (the bucket is a run of the score order)."""
+    if bucket is not None:
+        return SCORE_SORTS
     return _both_ways(COMMON_SORT_KEYS + scanner_types.facts(kind).sort_keys)
+
+
+def sort_for_bucket() -> None:
+    """Inside a score bucket the table is in score order, so the sort box says so (lowest
+    first unless the viewer chose highest first)."""
+    if STATE.get("bucket") is not None and STATE.get("sort") not in SCORE_SORTS:
+        STATE.set(sort="result_score")
+
+
+def restrict_to_era(current_era: bool) -> None:
+    """Drop the current era's filters on a server that lacks them (it would ignore them and
+    show the unfiltered set as if filtered), each with a notice."""
+    if current_era:
+        return
+    defaults = {param.name: param.default for param in PARAMS}
+    values = STATE.values()
+    for name in ERA_FILTERS:
+        if values[name] != defaults[name]:
+            notice(name, values[name], "this PostHog version has no such filter; ignored")
+            STATE.reset(name)
 
 
 def restrict_to_type(kind: str) -> None:
@@ -212,6 +324,17 @@ def restrict_to_type(kind: str) -> None:
     if current.sort not in sort_choices(kind):
         notice("sort", current.sort, f"{facts.label} scanners cannot be sorted so; newest first")
         STATE.reset("sort")
+    if not has_scores(kind):
+        for bound in ("min_score", "max_score"):
+            value = getattr(current, bound)
+            if value is not None:
+                notice(bound, value, f"{facts.label} scanners have no score; ignored")
+                STATE.reset(bound)
+
+
+def has_scores(kind: str) -> bool:
+    """Whether the type's results are scores (its own filter is the score bucket)."""
+    return scanner_types.facts(kind).observation_filter == "bucket"
 
 
 def drop_unknown_bucket(labels: tuple[str, ...]) -> None:
@@ -253,14 +376,14 @@ def keep_view_options_open() -> None:
 
 def on_scanner_changed() -> None:
     """A different scanner: type-specific filters and sorts no longer apply."""
-    STATE.reset(*TYPE_FILTERS)
+    STATE.reset(*TYPE_FILTERS, "min_score", "max_score")
     if STATE.get("sort").lstrip("-") not in COMMON_SORT_KEYS:
         STATE.reset("sort")
     on_filters_changed()
 
 
 def clear_filters() -> None:
-    STATE.reset("status", "triggered_by", "session", *TYPE_FILTERS)
+    STATE.reset("status", "triggered_by", "session", *TYPE_FILTERS, *ERA_FILTERS)
     on_filters_changed()
 
 

@@ -33,6 +33,7 @@ from vision_api import (
     ScoreSummary,
     StatusCounts,
 )
+from vision_console import format as fmt
 from vision_console import scanner_types
 from vision_console.chart_spec import chart_spec
 from vision_console.scanner_types import ChartKind
@@ -110,10 +111,10 @@ def status_chart(counts: StatusCounts) -> alt.LayerChart:
     Clicking a bar selects its ``outcome`` (STATUS_SELECTION) for click-to-filter.
     """
     frame = status_frame(counts)
-    rate = "—" if counts.success_rate is None else f"{counts.success_rate}%"
+    observations = fmt.count(counts.total, "observation")
     title = alt.TitleParams(
-        f"Status · success rate {rate}",
-        subtitle=f"{counts.total:,} observations · {counts.in_flight:,} in flight",
+        f"Status · success rate {success_rate(counts)}",
+        subtitle=f"{observations} · {fmt.count(counts.in_flight)} in flight",
         anchor="start",
     )
     pick = alt.selection_point(name=STATUS_SELECTION, fields=["outcome"])
@@ -143,13 +144,30 @@ def status_chart(counts: StatusCounts) -> alt.LayerChart:
     )
 
 
+def success_rate(counts: StatusCounts) -> str:
+    """The API's whole-percent success rate, written by ``fmt`` ("—" with no outcome)."""
+    return fmt.percent(None if counts.success_rate is None else counts.success_rate / 100)
+
+
+def recent_window(coverage: Coverage) -> str:
+    """The coverage window as every label names it: "last 14 days"."""
+    return fmt.last_days(coverage.recent_days or DEFAULT_RECENT_DAYS)
+
+
+DEFAULT_RECENT_DAYS = 14
+
+
 def coverage_frame(coverage: Coverage) -> pd.DataFrame:
     """Distinct sessions in the recent window and overall."""
     recent, total = coverage.recent_sessions, coverage.total_sessions
-    days = coverage.recent_days or 14
+    window = recent_window(coverage)
     return pd.DataFrame(
         [
-            {"window": f"Last {days} days", "sessions": recent, "share": share(recent, total)},
+            {
+                "window": window[0].upper() + window[1:],
+                "sessions": recent,
+                "share": share(recent, total),
+            },
             {"window": "All time", "sessions": total, "share": share(total, total)},
         ],
         columns=["window", "sessions", "share"],
@@ -173,7 +191,7 @@ def coverage_chart(coverage: Coverage) -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("sessions:Q", format=","))
     title = alt.TitleParams(
         "Coverage",
-        subtitle=f"Sessions scanned in the last {coverage.recent_days or 14} days vs all time",
+        subtitle=f"Sessions scanned in the {recent_window(coverage)} vs all time",
         anchor="start",
     )
     return alt.LayerChart(
@@ -181,25 +199,35 @@ def coverage_chart(coverage: Coverage) -> alt.LayerChart:
     )
 
 
-def metric_cells(stats: ObservationStats) -> list[tuple[str, str, str | None]]:
-    """The metric strip as (label, value, help): the same counts as the status chart."""
+def metric_cells(
+    stats: ObservationStats, sessions_known: bool = True
+) -> list[tuple[str, str, str | None]]:
+    """The metric strip as (label, value, help): the same counts as the status chart.
+
+    ``sessions_known`` is False when the view narrows the set (a score bucket) past what the
+    console can count without fetching every row: the sessions cell then says so.
+    """
     counts, coverage = stats.status_counts, stats.coverage
-    rate = counts.success_rate
+    window = recent_window(coverage)
+    sessions = (
+        (
+            fmt.count(coverage.recent_sessions),
+            f"Distinct sessions scanned; {fmt.count(coverage.total_sessions)} in total",
+        )
+        if sessions_known
+        else (fmt.MISSING, "Counted once every observation of this score bucket is loaded")
+    )
     return [
-        ("Observations", f"{counts.total:,}", None),
+        ("Observations", fmt.count(counts.total), None),
         (
             "Success rate",
-            "—" if rate is None else f"{rate:g}%",
+            success_rate(counts),
             "Succeeded ÷ (succeeded + failed); ineligible excluded",
         ),
-        ("Failed", f"{counts.failed:,}", None),
-        ("Ineligible", f"{counts.ineligible:,}", None),
-        ("In flight", f"{counts.in_flight:,}", "Pending or running"),
-        (
-            f"Sessions, last {coverage.recent_days or 14} days",
-            f"{coverage.recent_sessions:,}",
-            f"Distinct sessions scanned; {coverage.total_sessions:,} in total",
-        ),
+        ("Failed", fmt.count(counts.failed), None),
+        ("Ineligible", fmt.count(counts.ineligible), None),
+        ("In flight", fmt.count(counts.in_flight), "Pending or running"),
+        (f"Sessions, {window}", *sessions),
     ]
 
 

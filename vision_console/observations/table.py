@@ -40,9 +40,6 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     """The paginated table and, below it, the open observation."""
     st.subheader("Observation history")
     request = plan(view, answer, view.page)
-    if request.order_by != view.sort:
-        label = state.sort_label(request.order_by)
-        st.caption(f"Sorted by score ({label}) inside the score bucket.")
     try:
         rows = reads.window(view, request)
     except VisionAPIError as error:

@@ -232,3 +232,92 @@ def test_parsing_never_raises_and_its_output_round_trips(raw: dict[str, str]) ->
     again, notices = parse(encode_params(vars(view), state.PARAMS))
     assert again == view
     assert notices == []
+
+
+# -- the current era's filters (issue 13) ------------------------------------------------------
+
+
+def test_the_current_eras_filters_round_trip_and_reach_the_api_by_its_names() -> None:
+    raw = {
+        "min_score": "2.5",
+        "max_score": "8",
+        "date_from": "2026-03-01",
+        "date_to": "2026-03-14",
+        "subject": "ada@",
+        "labeled": "unlabeled",
+    }
+    view, notices = parse(raw)
+    assert notices == []
+    assert encode_params(vars(view), state.PARAMS) == raw
+    assert view.api_filters() == {
+        "extra_params": {
+            "min_score": "2.5",
+            "max_score": "8",
+            "date_from": "2026-03-01",
+            "date_to": "2026-03-14",
+            "recording_subject": "ada@",
+            "labeled": "false",
+        }
+    }
+    assert view.filter_key() != state.View().filter_key()
+    assert view.has_filters()
+
+
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"min_score": "high"}, "min_score"),
+        ({"max_score": "inf"}, "max_score"),
+        ({"date_from": "yesterday"}, "date_from"),
+        ({"date_to": "2026-02-30"}, "date_to"),
+        ({"labeled": "maybe"}, "labeled"),
+    ],
+)
+def test_bad_current_era_values_fall_back_with_a_notice(params: dict[str, str], param: str) -> None:
+    view, notices = parse(params)
+    assert getattr(view, param) == getattr(state.View(), param)
+    assert notices[0].startswith(f"Link parameter {param}=")
+
+
+def test_on_a_seed_era_server_the_current_eras_filters_are_dropped_with_a_notice() -> None:
+    """A seed-era server ignores unknown query parameters: sending them would show the whole
+    set as if it were filtered."""
+    state.STATE.set(subject="ada@", labeled="labeled", status=("failed",))
+    state.restrict_to_era(current_era=True)
+    assert state.view().subject == "ada@" and state.STATE.notices() == []
+    state.restrict_to_era(current_era=False)
+    view = state.view()
+    assert (view.subject, view.labeled, view.status) == ("", "all", ("failed",))
+    named = {n.split("=")[0].removeprefix("Link parameter ") for n in state.STATE.notices()}
+    assert named == {"subject", "labeled"}
+    assert view.era_filters() == {}
+
+
+def test_score_bounds_only_survive_on_scorers() -> None:
+    state.STATE.set(min_score=3.0)
+    state.restrict_to_type("scorer")
+    assert state.view().min_score == 3.0
+    state.restrict_to_type("monitor")
+    assert state.view().min_score is None
+    assert state.STATE.notices()[-1].startswith("Link parameter min_score=")
+
+
+def test_clear_filters_clears_the_current_eras_filters_too() -> None:
+    state.STATE.set(subject="ada@", date_from=None, labeled="labeled", max_score=4.0)
+    state.clear_filters()
+    assert not state.view().has_filters()
+
+
+def test_inside_a_score_bucket_the_sort_box_offers_and_shows_the_score_order() -> None:
+    """Issue 15 item 7: the table was sorted by score inside a bucket while the sort box kept
+    saying "Created (newest first)"."""
+    assert state.sort_choices("scorer", "3") == ("result_score", "-result_score")
+    state.STATE.set(bucket="3", sort="-created_at")
+    state.sort_for_bucket()
+    assert state.view().sort == "result_score"
+    state.STATE.set(sort="-result_score")
+    state.sort_for_bucket()
+    assert state.view().sort == "-result_score"
+    state.STATE.set(bucket=None, sort="-created_at")
+    state.sort_for_bucket()
+    assert state.view().sort == "-created_at"
