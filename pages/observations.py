@@ -11,7 +11,15 @@ from __future__ import annotations
 import streamlit as st
 
 from vision_console import frame, navigation
-from vision_console.observations import filters, panels, reads, state, table, whole_set
+from vision_console.observations import (
+    filters,
+    panels,
+    reads,
+    state,
+    table,
+    trend_panel,
+    whole_set,
+)
 
 frame.draw(navigation.OBSERVATIONS)
 
@@ -31,6 +39,7 @@ if scanner is not None:
     # -- metrics, charts, the table with the open observation, the whole set ----------------
     if stats is not None and panels.metric_strip(view, stats):
         panels.charts(scanner, view, stats)
+        trend_panel.section(scanner, view, stats)
         table.section(scanner, view, stats)
         whole_set.section(scanner, view, stats)
 

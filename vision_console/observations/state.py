@@ -154,6 +154,7 @@ PARAMS: tuple[Param[Any], ...] = (
     Param("subject", "", text(MAX_SUBJECT_LENGTH)),
     Param("labeled", "all", choice(LABELED)),
     Param("days", DEFAULT_DAYS, int_range(MIN_DAYS, MAX_DAYS)),
+    Param("per", "day", choice(("day", "week"))),
     Param("sort", DEFAULT_SORT, choice(ALL_SORTS)),
     Param("page", 1, int_range(1, MAX_PAGE)),
     Param("size", DEFAULT_SIZE, int_choice(PAGE_SIZES)),
@@ -185,6 +186,7 @@ class View:
     subject: str = ""
     labeled: str = "all"
     days: int = DEFAULT_DAYS
+    per: str = "day"
     sort: str = DEFAULT_SORT
     page: int = 1
     size: int = DEFAULT_SIZE
