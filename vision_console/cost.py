@@ -7,8 +7,10 @@ order and with the same (half-to-even) rounding, for any rate the user picks. Mo
 therefore never needs another request.
 
 Money follows the contract's §7: an observation costs a whole number of credits that depends on
-the model, and 1 credit = $0.01. In Era S the monthly quota counts observations (3,000 by
-default), so quota arithmetic is done in observations, cost arithmetic in credits.
+the model, and 1 credit = $0.01. The fleet around a scanner is counted in its era's unit: credits
+now (the estimate's ``other_enabled_scanners_monthly_credits``), observations in the seed era (its
+``other_enabled_scanners_monthly``), so "share" is a share of spend now. The quota itself is read
+from the API and projected by ``vision_console.quota``.
 """
 
 from __future__ import annotations
@@ -37,30 +39,31 @@ RATE_STEPS = 10_000
 """Sampling buckets sessions by a hash with 1/10,000 precision, hence the 0.0001 floor."""
 
 ERA_S_MONTHLY_QUOTA = 3_000
-"""Default monthly observation quota per organisation in Era S (contract §7)."""
-
-QUOTA_WARNING_SHARE = 0.85
-"""PostHog's own UI turns amber at 85 % of the quota (research §4, §7)."""
+"""Default monthly observation quota per organisation in the seed era (contract §7); the Estimate
+page reads the real quota from the API instead."""
 
 SAMPLING_FLOOR_MESSAGE = "Sampling rate must be 0 (paused) or at least 0.0001 (0.01%)."
 """The server's wording for a rate below the floor, so the page can say it before saving."""
 
-QuotaStatus = Literal["ok", "warning", "over"]
+Unit = Literal["credits", "observations"]
+"""What the fleet and the quota count: credits (current era) or observations (seed era)."""
 
 
 @dataclass(frozen=True)
 class VolumeBasis:
     """What one estimate response says independently of the sampling rate.
 
-    ``other_enabled_monthly`` is the cached monthly observation load of the organisation's other
-    enabled scanners (the scanner being edited excluded). Newer API versions also return a
-    credit-weighted figure, kept in ``other_enabled_monthly_credits`` when present.
+    ``other_enabled_monthly`` is the monthly observation load of the organisation's other enabled
+    scanners (the scanner being edited excluded), sent by the seed era only;
+    ``other_enabled_monthly_credits`` is the current era's credit-weighted figure, and
+    ``active_backfill_credits`` its committed backfill credits (both None in the seed era).
     """
 
     matched_sessions_in_window: int
     window_days: int
     other_enabled_monthly: int = 0
     other_enabled_monthly_credits: int | None = None
+    active_backfill_credits: int | None = None
 
     def __post_init__(self) -> None:
         if self.matched_sessions_in_window < 0:
@@ -79,7 +82,14 @@ class VolumeBasis:
             window_days=estimate.window_days,
             other_enabled_monthly=estimate.other_enabled_scanners_monthly or 0,
             other_enabled_monthly_credits=estimate.other_enabled_scanners_monthly_credits,
+            active_backfill_credits=estimate.active_backfill_credits,
         )
+
+    def others(self, unit: Unit) -> int:
+        """The other enabled scanners' monthly load in ``unit`` (0 when the answer has none)."""
+        if unit == "credits":
+            return self.other_enabled_monthly_credits or 0
+        return self.other_enabled_monthly
 
     @property
     def monthly_sessions(self) -> float:
@@ -121,21 +131,22 @@ def credits_from_dollars(dollars: float) -> Fraction:
 
 @dataclass(frozen=True)
 class MonthlyCost:
-    """One scanner's projected month at one sampling rate, with the fleet around it."""
+    """One scanner's projected month at one sampling rate, beside the other enabled scanners.
+
+    ``unit`` is what the fleet is counted in: credits (current era) or observations (seed era);
+    ``others`` and ``amount`` are in it, so ``share_of_total`` is a share of spend now.
+    """
 
     sampling_rate: float
     observations: int
     credits: int
     dollars: float
     credits_per_observation: int
-    other_enabled_observations: int
-    total_observations: int
+    unit: Unit
+    others: int
+    """The other enabled scanners' monthly load, in ``unit``."""
     share_of_total: float | None
-    """This scanner's share of the fleet's observations (0..1), ``None`` when the fleet is idle."""
-    monthly_quota: int | None
-    quota_share: float | None
-    """The fleet's projected observations as a share of the quota (may exceed 1)."""
-    quota_status: QuotaStatus | None
+    """This scanner's share of the fleet's month in ``unit`` (0..1), None when all is idle."""
 
     @property
     def paused(self) -> bool:
@@ -143,50 +154,34 @@ class MonthlyCost:
         return self.sampling_rate == 0
 
     @property
-    def quota_headroom(self) -> int | None:
-        """Observations left in the quota after this scanner and the others (may be negative)."""
-        if self.monthly_quota is None:
-            return None
-        return self.monthly_quota - self.total_observations
+    def amount(self) -> int:
+        """This scanner's month in ``unit``: credits now, observations in the seed era."""
+        return self.credits if self.unit == "credits" else self.observations
 
-
-def quota_status(share: float) -> QuotaStatus:
-    """Traffic light for a projected share of the quota: over it, within 85 %, or fine."""
-    if share > 1:
-        return "over"
-    if share >= QUOTA_WARNING_SHARE:
-        return "warning"
-    return "ok"
+    @property
+    def total(self) -> int:
+        """This scanner and the others, in ``unit``."""
+        return self.amount + self.others
 
 
 def monthly_cost(
-    basis: VolumeBasis,
-    rate: float,
-    credits_per_observation: int,
-    monthly_quota: int | None = ERA_S_MONTHLY_QUOTA,
+    basis: VolumeBasis, rate: float, credits_per_observation: int, unit: Unit = "credits"
 ) -> MonthlyCost:
     """Everything the Estimate page shows for one rate, computed from one estimate response."""
     observations = observations_at(basis, rate)
     credits = credits_for(observations, credits_per_observation)
-    total = observations + basis.other_enabled_monthly
-    share = observations / total if total else None
-    quota_share = None
-    if monthly_quota is not None and monthly_quota > 0:
-        quota_share = total / monthly_quota
-    elif monthly_quota == 0:
-        quota_share = math.inf if total else 0.0
+    others = basis.others(unit)
+    mine = credits if unit == "credits" else observations
+    total = mine + others
     return MonthlyCost(
         sampling_rate=rate,
         observations=observations,
         credits=credits,
         dollars=dollars_for(credits),
         credits_per_observation=credits_per_observation,
-        other_enabled_observations=basis.other_enabled_monthly,
-        total_observations=total,
-        share_of_total=share,
-        monthly_quota=monthly_quota,
-        quota_share=quota_share,
-        quota_status=None if quota_share is None else quota_status(quota_share),
+        unit=unit,
+        others=others,
+        share_of_total=mine / total if total else None,
     )
 
 
@@ -260,8 +255,12 @@ def cost_curve(
     credits_per_observation: int,
     rates: Sequence[float] = CURVE_RATES,
     extra_rates: Sequence[float] = (),
+    unit: Unit = "credits",
 ) -> pd.DataFrame:
     """One row per sampling rate: observations, credits and dollars per month, and the fleet total.
+
+    ``fleet`` is this scanner plus the other enabled scanners, in ``unit`` (credits now,
+    observations in the seed era).
 
     ``extra_rates`` (the chosen rate, the budget answer) are merged in so the curve passes exactly
     through the points the page marks. Rows are sorted by rate, without duplicates.
@@ -275,6 +274,9 @@ def cost_curve(
             "observations": observations,
             "credits": credits,
             "dollars": [dollars_for(value) for value in credits],
-            "fleet_observations": [obs + basis.other_enabled_monthly for obs in observations],
+            "fleet": [
+                (value if unit == "credits" else obs) + basis.others(unit)
+                for obs, value in zip(observations, credits, strict=True)
+            ],
         }
     )

@@ -21,6 +21,7 @@ a ``Projection`` is ``vision_console.quota_meter``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -167,6 +168,39 @@ def has_meter(quota: Quota) -> bool:
     return quota.unit == "credits" or quota.limit > 0
 
 
+def _base_rate(quota: Quota, one_off: int) -> float:
+    """The enabled scanners' monthly amount as the quota states it, without backfills."""
+    if quota.unit == "credits" and quota.scanners_monthly_credits is not None:
+        return float(quota.scanners_monthly_credits)
+    return float(max(0, (quota.projected_monthly or 0) - one_off))
+
+
+def _one_off(quota: Quota) -> int:
+    return (quota.backfills_committed_credits or 0) if quota.unit == "credits" else 0
+
+
+def monthly_room(quota: Quota, stored: int = 0, *, now: datetime | None = None) -> float | None:
+    """The most a scanner may propose a month and keep the period's projection within the limit.
+
+    ``stored`` is what the scanner already contributes (``stored_contribution``): the others
+    keep their rate, committed backfills their one-off amount. None without a meter; 0 when
+    nothing is left; infinite once the period has no days left to spread a rate over.
+    """
+    if not has_meter(quota) or quota.limit is None:
+        return None
+    now = now or datetime.now(UTC)
+    one_off = _one_off(quota)
+    start, end = period_bounds(quota, now)
+    spread = max(0.0, _days(now, end)) / max(1.0, _days(start, end))
+    left = quota.limit - quota.used - one_off
+    if left <= 0:
+        return 0.0
+    if spread == 0:
+        return math.inf
+    others = max(0.0, _base_rate(quota, one_off) - stored)
+    return max(0.0, left / spread - others)
+
+
 def project(quota: Quota, *, delta_monthly: int = 0, now: datetime | None = None) -> Projection:
     """Project ``quota`` to the end of its period with ``delta_monthly`` more a month.
 
@@ -174,12 +208,8 @@ def project(quota: Quota, *, delta_monthly: int = 0, now: datetime | None = None
     it already contributes (in the quota's unit); 0 projects the fleet as it stands.
     """
     now = now or datetime.now(UTC)
-    one_off = (quota.backfills_committed_credits or 0) if quota.unit == "credits" else 0
-    if quota.unit == "credits" and quota.scanners_monthly_credits is not None:
-        base_rate = float(quota.scanners_monthly_credits)
-    else:
-        base_rate = float(max(0, (quota.projected_monthly or 0) - one_off))
-    rate = max(0.0, base_rate + delta_monthly)
+    one_off = _one_off(quota)
+    rate = max(0.0, _base_rate(quota, one_off) + delta_monthly)
     start, end = period_bounds(quota, now)
     period_days = max(1.0, _days(start, end))
     days_left = max(0.0, _days(now, end))

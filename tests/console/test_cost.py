@@ -113,17 +113,36 @@ def test_check_sampling_rate_explains_the_floor(rate: float, message: str | None
         assert problem is not None and message in problem
 
 
-def test_monthly_cost_prices_by_model_and_converts_to_dollars() -> None:
+def test_seed_era_counts_the_fleet_in_observations() -> None:
     basis = VolumeBasis(matched_sessions_in_window=300, window_days=30, other_enabled_monthly=700)
-    month = cost.monthly_cost(basis, 0.5, credits_per_observation=5)
+    month = cost.monthly_cost(basis, 0.5, credits_per_observation=5, unit="observations")
     assert month.observations == 150
     assert month.credits == 750
     assert month.dollars == pytest.approx(7.50)
-    assert month.total_observations == 850
+    assert (month.others, month.amount, month.total) == (700, 150, 850)
     assert month.share_of_total == pytest.approx(150 / 850)
-    assert month.quota_share == pytest.approx(850 / 3000)
-    assert month.quota_status == "ok"
-    assert month.quota_headroom == 2150
+
+
+def test_current_era_counts_the_others_in_credits_and_share_is_of_spend() -> None:
+    """Issue 13: today's estimate sends only ``other_enabled_scanners_monthly_credits``; the
+    others counted 0 and the share read 100%."""
+    estimate = Estimate.from_dict(
+        {
+            "matched_sessions_in_window": 70,
+            "window_days": 7,
+            "estimated_observations_per_month": 300,
+            "credits_per_observation": 5,
+            "estimated_credits_per_month": 1_500,
+            "other_enabled_scanners_monthly_credits": 4_500,
+            "active_backfill_credits": 200,
+            "sampling_rate": 1.0,
+        }
+    )
+    basis = VolumeBasis.from_estimate(estimate)
+    month = cost.monthly_cost(basis, 1.0, credits_per_observation=5, unit="credits")
+    assert (month.credits, month.others, month.total) == (1_500, 4_500, 6_000)
+    assert month.share_of_total == pytest.approx(0.25)
+    assert basis.active_backfill_credits == 200
 
 
 def test_model_price_changes_only_the_credits_not_the_volume() -> None:
@@ -140,27 +159,6 @@ def test_paused_scanner_costs_nothing_and_has_no_share() -> None:
     assert month.paused
     assert (month.observations, month.credits, month.dollars) == (0, 0, 0.0)
     assert month.share_of_total is None
-
-
-@pytest.mark.parametrize(
-    ("others", "status"), [(2000, "ok"), (2450, "warning"), (2700, "warning"), (2701, "over")]
-)
-def test_quota_status_thresholds(others: int, status: str) -> None:
-    basis = VolumeBasis(
-        matched_sessions_in_window=300, window_days=30, other_enabled_monthly=others
-    )
-    assert cost.monthly_cost(basis, 1.0, 5).quota_status == status
-
-
-def test_unknown_quota_gives_no_quota_figures() -> None:
-    basis = VolumeBasis(matched_sessions_in_window=300, window_days=30)
-    month = cost.monthly_cost(basis, 1.0, 5, monthly_quota=None)
-    assert (month.quota_share, month.quota_status, month.quota_headroom) == (None, None, None)
-
-
-def test_zero_quota_means_blocked() -> None:
-    basis = VolumeBasis(matched_sessions_in_window=300, window_days=30)
-    assert cost.monthly_cost(basis, 0.1, 5, monthly_quota=0).quota_status == "over"
 
 
 # --- budget calculator ---------------------------------------------------------------------
@@ -285,7 +283,7 @@ def test_curve_passes_through_the_marked_rates() -> None:
         "observations",
         "credits",
         "dollars",
-        "fleet_observations",
+        "fleet",
     ]
     assert curve["sampling_rate"].is_monotonic_increasing
     assert curve["sampling_rate"].is_unique
@@ -294,5 +292,7 @@ def test_curve_passes_through_the_marked_rates() -> None:
     assert row["observations"] == cost.observations_at(basis, 0.1234) == 37
     assert row["credits"] == 185
     assert row["dollars"] == pytest.approx(1.85)
-    assert row["fleet_observations"] == 87
+    assert row["fleet"] == 185  # credits: this scanner's 185, the others' credits unknown (0)
+    seed = cost.cost_curve(basis, 5, extra_rates=[0.1234], unit="observations")
+    assert seed.loc[seed["sampling_rate"] == 0.1234].iloc[0]["fleet"] == 87
     assert curve.iloc[-1]["observations"] == 300

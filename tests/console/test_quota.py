@@ -185,3 +185,21 @@ def test_amount_names_the_unit() -> None:
     assert quota.amount(2_240, "credits") == "2,240 credits"
     assert quota.amount(1, "observations") == "1 observation"
     assert quota.amount(None, "credits") == "—"
+
+
+def test_monthly_room_keeps_the_projection_at_the_limit() -> None:
+    base = credits_quota()
+    # 8,000 left over half a period allows 16,000 a month in all; others run 6,000 - 1,000.
+    room = quota.monthly_room(base, stored=1_000, now=MID)
+    assert room == pytest.approx(11_000)
+    at_room = quota.project(base, delta_monthly=round(room) - 1_000, now=MID)
+    assert at_room.ratio == pytest.approx(1.0)
+
+
+def test_monthly_room_is_zero_when_used_and_backfills_fill_the_limit() -> None:
+    assert quota.monthly_room(credits_quota(used=6_000, backfills=4_000), now=MID) == 0
+
+
+def test_monthly_room_needs_a_meter() -> None:
+    assert quota.monthly_room(credits_quota(limit=None), now=MID) is None
+    assert quota.monthly_room(seed_quota(), now=MID) == pytest.approx(3_800)

@@ -3,20 +3,25 @@
 Built only while its expander is open; its label gives the answer to the last budget typed, which
 the cost curve keeps marking while the calculator is collapsed, so what the widgets hold is also
 kept in a plain session key (Streamlit forgets a widget's value on a run that does not draw it).
-The answer comes from ``vision_console.cost.highest_rate_within``: no request.
+The answer comes from ``vision_console.cost.highest_rate_within``: no request. Switching the unit
+converts the amount (1,000 credits become $10), so the budget keeps its meaning.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import streamlit as st
 
-from vision_console import cost
+from vision_console import cost, quota
 from vision_console import format as fmt
 from vision_console.estimate import inputs
 from vision_console.estimate.inputs import Inputs
+from vision_console.estimate.quota_view import QuotaView
 from vision_console.estimate.results import Shown
+
+UNITS = ("credits", "$")
 
 BUDGET_SECTION = "Budget calculator"
 
@@ -33,8 +38,8 @@ def section(chosen: Inputs, shown: Shown) -> Budget:
     """ "At most N credits (or $) a month" -> the highest rate that fits, with a button to use it.
 
     Built only while its expander is open; the label gives the answer to the last budget
-    typed, which the curve keeps marking while the calculator is collapsed. Also says how much
-    of the monthly quota the other enabled scanners leave to this one.
+    typed, which the curve keeps marking while the calculator is collapsed. Also says the
+    highest rate that keeps the organisation's quota within its limit this period.
     """
     prefix, basis, price = chosen.prefix, shown.basis, shown.price
     amount, unit = budget_choice(prefix)
@@ -61,7 +66,9 @@ def section(chosen: Inputs, shown: Shown) -> Budget:
                 args=(prefix, answer.sampling_rate),
                 disabled=answer.sampling_rate == chosen.rate,
             )
-        st.caption(describe_quota_room(basis))
+        room = describe_quota_room(basis, shown.quota, price)
+        if room:
+            st.caption(room)
     return Budget(budget, answer)
 
 
@@ -92,60 +99,102 @@ def budget_credits(amount: float | None, unit: str) -> float | None:
     return float(cost.credits_from_dollars(amount)) if unit == "$" else float(amount)
 
 
+def convert_amount(amount: float | None, old_unit: str, new_unit: str) -> float | None:
+    """``amount`` in ``old_unit`` expressed in ``new_unit``: the same budget, another unit."""
+    if amount is None or old_unit == new_unit:
+        return amount
+    if new_unit == "$":
+        return cost.dollars_for(Fraction(str(amount)))
+    return float(cost.credits_from_dollars(amount))
+
+
+def switch_unit(prefix: str) -> None:
+    """On a unit switch, convert the typed amount so it keeps its meaning (a callback)."""
+    amount_key, unit_key, kept_key = (
+        inputs.key(prefix, "budget"),
+        inputs.key(prefix, "budget_unit"),
+        inputs.key(prefix, "budget_kept"),
+    )
+    amount, old_unit = st.session_state.get(kept_key, (None, "credits"))
+    amount = st.session_state.get(amount_key, amount)
+    new_unit = st.session_state.get(unit_key) or old_unit
+    converted = convert_amount(amount, old_unit, new_unit)
+    st.session_state[amount_key] = converted
+    st.session_state[kept_key] = (converted, new_unit)
+
+
 def budget_inputs(prefix: str, amount: float | None, unit: str) -> None:
     """ "At most N credits (or $) a month": the budget widgets, starting from ``budget_choice``."""
+    amount_key = inputs.key(prefix, "budget")
+    if amount_key not in st.session_state:
+        st.session_state[amount_key] = amount  # the kept budget, given back to a new widget
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.number_input(
             f"Monthly budget ({unit})",
             min_value=0.0,
-            value=amount,
+            value=None,
             step=100.0 if unit == "credits" else 1.0,
-            key=inputs.key(prefix, "budget"),
-            placeholder="e.g. 1000",
+            key=amount_key,
+            placeholder="e.g. 1000" if unit == "credits" else "e.g. 10",
         )
         st.segmented_control(
             "Unit",
-            ["credits", "$"],
+            list(UNITS),
             default=unit,
             key=inputs.key(prefix, "budget_unit"),
             required=True,
+            on_change=switch_unit,
+            args=(prefix,),
         )
 
 
 def describe_budget(answer: cost.BudgetAnswer, budget_credits: float, price: int) -> str:
     """One sentence for the budget calculator's answer (numbers only: safe as Markdown)."""
-    budget = f"{budget_credits:,.0f} credits ({fmt.money(cost.dollars_for(budget_credits))})"
+    budget = fmt.credits_and_money(budget_credits)
     rate = fmt.sampling_rate(answer.sampling_rate)
-    month = f"{answer.observations:,} observations, {answer.credits:,} credits a month"
+    month = (
+        f"{fmt.count(answer.observations, 'observation')}, {fmt.credits(answer.credits)} a month"
+    )
     if answer.reason == "no_sessions":
         return "No recordings match these filters, so any rate costs nothing."
     if answer.reason == "no_budget":
         return "A budget of 0 allows no observations: the scanner must be paused (0 %)."
     if answer.reason == "below_floor":
         return (
-            f"Even the smallest rate, 0.01 %, costs more than {budget} at {price} credits per "
-            "observation: pause the scanner (0 %) or narrow its filters."
+            f"Even the smallest rate, 0.01%, costs more than {budget} at {fmt.credits(price)} "
+            "per observation: pause the scanner (0%) or narrow its filters."
         )
     if answer.reason == "full_rate_fits":
         return f"The full rate fits {budget}: **100 %** gives {month}."
     return f"At most {budget}: **{rate}** gives {month}."
 
 
-def describe_quota_room(basis: cost.VolumeBasis, quota: int = cost.ERA_S_MONTHLY_QUOTA) -> str:
-    """How much of the monthly observation quota the other enabled scanners leave to this one."""
-    others = basis.other_enabled_monthly
-    room = quota - others
-    if room <= 0:
+def describe_quota_room(basis: cost.VolumeBasis, view: QuotaView, price: int) -> str | None:
+    """The highest rate that keeps the organisation's quota within its limit this period.
+
+    From the quota's room for this scanner (its limit, less what is used, committed to
+    backfills and projected for the other enabled scanners), in the quota's unit. None when
+    there is no quota to keep within.
+    """
+    if view.quota is None or view.room is None:
+        return None
+    unit = view.quota.unit
+    if view.room == 0:
         return (
-            f"The other enabled scanners already expect {others:,} observations a month, the "
-            f"whole {quota:,}-observation quota: any rate above 0% goes over it."
+            "The quota has no room left this period beside what is used, committed and "
+            "projected for the other scanners: any rate above 0% goes over it."
         )
-    answer = cost.highest_rate_within(basis, room, 1)
+    if view.room == float("inf"):
+        return None
+    answer = cost.highest_rate_within(basis, view.room, price if unit == "credits" else 1)
+    room = quota.amount(view.room, unit)
     if answer.reason in ("full_rate_fits", "no_sessions"):
-        return f"Any rate stays within the {quota:,}-observation monthly quota, beside the others."
+        return f"Any rate keeps the quota within its limit this period (room: {room} a month)."
+    if answer.reason == "below_floor":
+        return f"Even the smallest rate goes over the quota's room of {room} a month."
     return (
-        f"To stay within the {quota:,}-observation monthly quota beside the other enabled "
-        f"scanners ({others:,} a month): at most {fmt.sampling_rate(answer.sampling_rate)}."
+        f"To keep the quota within its limit this period beside the other enabled scanners "
+        f"(room: {room} a month): at most {fmt.sampling_rate(answer.sampling_rate)}."
     )
 
 
@@ -156,7 +205,7 @@ def budget_label(answer: cost.BudgetAnswer | None, budget_credits: float | None)
     """
     if answer is None or budget_credits is None:
         return f"{BUDGET_SECTION}: the highest rate that fits a monthly budget"
-    budget = f"{budget_credits:,.0f} credits a month"
+    budget = f"{fmt.credits(budget_credits)} a month"
     if answer.reason == "no_sessions":
         return f"{BUDGET_SECTION}: {budget} · any rate (no recordings match)"
     if answer.reason in ("no_budget", "below_floor"):

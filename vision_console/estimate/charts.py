@@ -36,13 +36,14 @@ _AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def cost_curve(chosen: Inputs, shown: Shown, budget: Budget) -> None:
-    """The cost across sampling rates, the chosen rate, budget and quota marked."""
+    """The cost across sampling rates, the chosen rate, budget and quota room marked."""
     answer = budget.answer
     extra_rates = (chosen.rate, *((answer.sampling_rate,) if answer else ()))
-    headroom = cost.ERA_S_MONTHLY_QUOTA - shown.basis.other_enabled_monthly
+    headroom = quota_headroom(shown)
+    unit = shown.month.unit
 
     def build() -> dict[str, Any]:
-        curve = cost.cost_curve(shown.basis, shown.price, extra_rates=extra_rates)
+        curve = cost.cost_curve(shown.basis, shown.price, extra_rates=extra_rates, unit=unit)
         return chart_spec(
             cost_curve_chart(
                 curve,
@@ -50,11 +51,25 @@ def cost_curve(chosen: Inputs, shown: Shown, budget: Budget) -> None:
                 budget_credits=budget.credits,
                 quota_headroom=headroom,
                 credits_per_observation=shown.price,
+                fleet_unit=unit,
             )
         )
 
-    key = (shown.basis, shown.price, chosen.rate, budget.credits, extra_rates)
+    key = (shown.basis, shown.price, chosen.rate, budget.credits, extra_rates, headroom, unit)
     st.vega_lite_chart(cache.remember("estimate:cost_curve", key, build), width="stretch")
+
+
+def quota_headroom(shown: Shown) -> int | None:
+    """The quota's room for this scanner in observations a month (the curve's left axis).
+
+    None without a quota to keep within, or when no rate could reach it.
+    """
+    view = shown.quota
+    if view.quota is None or view.room is None or view.room == float("inf"):
+        return None
+    if view.quota.unit == "credits":
+        return int(view.room // max(1, shown.price))
+    return int(view.room)
 
 
 def cost_curve_chart(
@@ -64,6 +79,7 @@ def cost_curve_chart(
     budget_credits: float | None = None,
     quota_headroom: int | None = None,
     credits_per_observation: int = 1,
+    fleet_unit: cost.Unit = "credits",
 ) -> alt.LayerChart:
     """Observations and credits per month across sampling rates, the chosen rate marked.
 
@@ -71,7 +87,8 @@ def cost_curve_chart(
     are observations times the model's price, so one line serves both: the left axis reads
     observations, the right axis credits, on scales pinned to the same proportion.
     ``budget_credits`` draws the budget as a horizontal rule, ``quota_headroom`` (observations left
-    in the monthly quota for this scanner) another, drawn only when some is left.
+    in the monthly quota for this scanner) another, drawn only when some is left. The fleet
+    tooltip is in ``fleet_unit``.
     """
     top_observations = max(1, int(curve["observations"].max()))
     if quota_headroom is not None and quota_headroom > 0:
@@ -85,9 +102,7 @@ def cost_curve_chart(
         alt.Tooltip("observations:Q", title="Observations / month", format=_COUNT_FORMAT),
         alt.Tooltip("credits:Q", title="Credits / month", format=_COUNT_FORMAT),
         alt.Tooltip("dollars:Q", title="$ / month", format="$,.2f"),
-        alt.Tooltip(
-            "fleet_observations:Q", title="Fleet observations / month", format=_COUNT_FORMAT
-        ),
+        alt.Tooltip("fleet:Q", title=f"All scanners, {fleet_unit} / month", format=_COUNT_FORMAT),
     ]
     x = alt.X("sampling_rate:Q", title="Sampling rate", axis=alt.Axis(format="%"))
     base = alt.Chart(curve).encode(x=x)

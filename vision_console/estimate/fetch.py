@@ -1,7 +1,9 @@
 """The Estimate page's one estimate request per set of inputs, and its 429 handling.
 
-- ``EstimateRequest`` names what an estimate depends on (query, scanner, model); the sampling
-  rate is deliberately not part of it, because observations scale linearly with the rate.
+- ``EstimateRequest`` names what an estimate depends on (query, scanner, model, session
+  coverage); the sampling rate is deliberately not part of it, because observations scale
+  linearly with the rate. PostHog allows 20 estimates a minute per project: one per distinct
+  request, cached, keeps normal use far below that.
 - ``resolve_estimate`` fetches at most one estimate per request, remembers the last good one in
   the viewer's session, and honours a 429's Retry-After by not calling again before it passes,
   showing the last good estimate marked stale meanwhile.
@@ -21,6 +23,7 @@ import streamlit as st
 
 from vision_api import Estimate, RateLimitError, VisionAPIError
 from vision_console import cache
+from vision_console import format as fmt
 from vision_console.estimate.inputs import Inputs
 
 DEFAULT_RETRY_SECONDS = 10.0
@@ -37,12 +40,18 @@ class EstimateRequest:
     query: Mapping[str, Any]
     scanner_id: str | None
     model: str
+    sampling_mode: str | None = None
 
     @property
     def key(self) -> str:
         """Canonical JSON of the inputs: equal requests have equal keys."""
         return json.dumps(
-            {"query": self.query, "scanner_id": self.scanner_id, "model": self.model},
+            {
+                "query": self.query,
+                "scanner_id": self.scanner_id,
+                "model": self.model,
+                "sampling_mode": self.sampling_mode,
+            },
             sort_keys=True,
         )
 
@@ -129,16 +138,22 @@ def resolve_estimate(
 
 
 def current(chosen: Inputs) -> EstimateOutcome:
-    """The estimate for the page's inputs: one request per query, scanner and model."""
+    """The estimate for the page's inputs: one request per query, scanner, model and coverage."""
     memory = st.session_state.setdefault(MEMORY_KEY, EstimateMemory())
     request = EstimateRequest(
         query=chosen.query,
         scanner_id=chosen.scanner.id if chosen.scanner else None,
         model=chosen.model,
+        sampling_mode=chosen.sampling_mode,
     )
     return resolve_estimate(
         request,
-        lambda r: cache.estimate(dict(r.query), scanner_id=r.scanner_id, model=r.model),
+        lambda r: cache.estimate(
+            dict(r.query),
+            scanner_id=r.scanner_id,
+            model=r.model,
+            sampling_mode=r.sampling_mode,
+        ),
         memory,
         time.monotonic,
     )
@@ -152,6 +167,6 @@ def retry_countdown(retry_at: float) -> None:
         left = retry_at - time.monotonic()
         if left <= 0:
             st.rerun()
-        st.caption(f"Retrying automatically in {math.ceil(left)} s.")
+        st.caption(f"Too many estimates: retrying automatically in {fmt.count(math.ceil(left))} s.")
 
     countdown()

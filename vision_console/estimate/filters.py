@@ -28,7 +28,8 @@ def _key(prefix: str, name: str) -> str:
     return f"{prefix}:{name}"
 
 
-QUERY_SECTION = "Recordings to scan"
+QUERY_SECTION = forms.QUERY_LABEL
+"""Named as in the scanner form, so one thing has one name on every page."""
 _DATE_KEYS = ("date_from", "date_to")
 _NOT_FILTERS = frozenset({"kind", *_DATE_KEYS})
 """Remainder keys that do not narrow the recordings (the estimate and the schedule own time)."""
@@ -87,8 +88,8 @@ def query_label(query: Mapping[str, Any], *, rejected_edit: bool = False) -> str
 _DURATION_FIELDS = (
     ("duration_min", "Min duration (s)"),
     ("duration_max", "Max duration (s)"),
-    ("active_min", "Min active (s)"),
-    ("active_max", "Max active (s)"),
+    ("active_min", "Min active time (s)"),
+    ("active_max", "Max active time (s)"),
 )
 
 
@@ -157,7 +158,7 @@ def _query_form(prefix: str, base: Mapping[str, Any]) -> None:
     with st.form(_key(prefix, "query_form"), border=False):
         with st.container(horizontal=True, vertical_alignment="bottom"):
             exclude_tests = st.toggle(
-                "No test accounts",
+                "Filter out internal and test users",
                 value=inputs["tests"],
                 key=_key(prefix, "tests"),
                 help="Leave out recordings of internal and test users.",
@@ -167,6 +168,7 @@ def _query_form(prefix: str, base: Mapping[str, Any]) -> None:
                 ["AND", "OR"],
                 default=inputs["operand"],
                 key=_key(prefix, "operand"),
+                format_func=lambda op: "all filters (AND)" if op == "AND" else "any filter (OR)",
                 help="AND: every filter must match. OR: any filter may match.",
             )
         bounds: dict[str, float | None] = {}
@@ -181,15 +183,15 @@ def _query_form(prefix: str, base: Mapping[str, Any]) -> None:
                     placeholder="any",
                 )
         events = st.multiselect(
-            "Recordings containing events",
+            "Sessions with these events",
             list(inputs["events"]),
             default=list(inputs["events"]),
             accept_new_options=True,
             key=_key(prefix, "events"),
-            placeholder="Type an event name",
+            placeholder="Pick or type event names",
         )
         levels = st.multiselect(
-            "Console log levels",
+            "Console logs at level",
             list(query_builder.CONSOLE_LEVELS),
             default=list(inputs["levels"]),
             key=_key(prefix, "levels"),

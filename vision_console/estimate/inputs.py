@@ -1,10 +1,14 @@
-"""The Estimate page's inputs: the scanner to start from, its model and sampling rate, its filters.
+"""The Estimate page's inputs: the scanner to start from, its model, coverage and rate, its filters.
 
 The source (a saved scanner, or a new draft) is the page's one piece of URL state, ``?scanner=<id>``
 (the Scanners page links here with it), kept by ``STATE``. Every other input belongs to its
 source: its keys are prefixed ``estimate:<source>:``, so switching source starts from that
 scanner's own settings, and coming back finds what was typed for it. The recordings filters are in
 ``vision_console.estimate.filters``, applied once per "Update estimate".
+
+The connected server's era decides what can be chosen: its own models only (a retired model is
+never offered: the server would refuse it), and the session coverage (``sampling_mode``) in the
+current era, which has it.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from typing import Any
 
 import streamlit as st
 
-from vision_api import Scanner, VisionAPIError
-from vision_console import cache, cost, models_catalog, render, url_state
+from vision_api import Era, Scanner, VisionAPIError
+from vision_console import cache, cost, models_catalog, render, sampling_modes, url_state
 from vision_console.estimate import filters
 from vision_console.scanner_config import form as forms
 
@@ -44,7 +48,10 @@ class Inputs:
     """The saved scanner started from, or None for a new draft."""
     prefix: str
     """Session-key prefix of this source's widgets (``estimate:<source>``)."""
+    era: Era
     model: str
+    sampling_mode: str | None
+    """The session coverage (current era); None in the seed era, which has none."""
     rate: float
     query: dict[str, Any]
     """The applied recordings query (the last valid "Update estimate")."""
@@ -94,25 +101,71 @@ def source() -> Scanner | None:
     return scanners.get(STATE.get("scanner"))
 
 
+def connected_era() -> Era:
+    """The server's era; the current one when it cannot be told (the error is shown)."""
+    try:
+        return cache.era()
+    except VisionAPIError as error:
+        render.show_api_error(error, "tell which version of the API the server speaks")
+        return "current"
+
+
 def section(scanner: Scanner | None) -> Inputs:
-    """The model, sampling rate and recordings filters of ``scanner`` (or of the draft)."""
+    """The model, coverage, sampling rate and recordings filters of ``scanner`` (or the draft)."""
     prefix = f"estimate:{scanner.id if scanner else DRAFT_SOURCE}"
-    model = model_picker(prefix, scanner.model if scanner else DRAFT_MODEL)
+    era = connected_era()
+    model = model_picker(prefix, scanner.model if scanner else DRAFT_MODEL, era)
+    mode = None
+    if era == "current":
+        saved_mode = scanner.sampling_mode if scanner else sampling_modes.DEFAULT_FOR_NEW
+        mode = mode_picker(prefix, saved_mode or sampling_modes.SERVER_DEFAULT)
     rate = rate_inputs(prefix, scanner.sampling_rate if scanner else DRAFT_RATE)
     query, query_error = filters.editor(prefix, (scanner.query or {}) if scanner else {})
     if query_error:
         st.error(render.escape_markdown(query_error), icon=":material/error:")
-    return Inputs(scanner, prefix, model, rate, query, query_error)
+    return Inputs(scanner, prefix, era, model, mode, rate, query, query_error)
 
 
-def model_picker(prefix: str, current: str) -> str:
-    """The model, labelled with its price per observation (the price drives the credits)."""
-    options = models_catalog.selectable_models(current)
+def model_picker(prefix: str, current: str, era: Era) -> str:
+    """The model, labelled with its price per observation (the price drives the credits).
+
+    Only ``era``'s models are offered: a scanner on a retired model starts from the era's
+    default, with a note, since the server refuses a retired id on estimate and on save.
+    """
+    options = models_catalog.selectable_models(current, era)
     model_key = key(prefix, "model")
-    if model_key not in st.session_state:
-        st.session_state[model_key] = current
+    retired = current not in options
+    if model_key not in st.session_state or st.session_state[model_key] not in options:
+        fallback = models_catalog.DEFAULT_MODEL
+        st.session_state[model_key] = (
+            current if not retired else (fallback if fallback in options else options[0])
+        )
     picked: str = st.selectbox(
         "Model", options, key=model_key, format_func=models_catalog.model_option_label
+    )
+    if retired:
+        st.caption(
+            f"This scanner uses {render.escape_markdown(models_catalog.model_label(current))}, "
+            "which the server no longer accepts: it is estimated (and would be saved) with the "
+            "model chosen here."
+        )
+    return picked
+
+
+def mode_picker(prefix: str, current: str) -> str:
+    """The session coverage (``sampling_mode``) in PostHog's words; an unknown mode is kept."""
+    options = list(sampling_modes.MODES)
+    if current not in options:
+        options.append(current)
+    mode_key = key(prefix, "sampling_mode")
+    if mode_key not in st.session_state or st.session_state[mode_key] not in options:
+        st.session_state[mode_key] = current
+    picked: str = st.selectbox(
+        "Session coverage",
+        options,
+        key=mode_key,
+        format_func=sampling_modes.label,
+        help=sampling_modes.HELP,
     )
     return picked
 

@@ -14,21 +14,23 @@ from typing import Literal
 import streamlit as st
 
 from vision_api import Estimate
-from vision_console import cost, models_catalog, render
+from vision_console import cost, models_catalog, quota, render
 from vision_console import format as fmt
-from vision_console.estimate import fetch
+from vision_console.estimate import fetch, quota_view
 from vision_console.estimate.inputs import Inputs
+from vision_console.estimate.quota_view import QuotaView
 
 
 @dataclass(frozen=True)
 class Shown:
-    """The estimate on screen and the month it gives at the chosen rate and model."""
+    """The estimate on screen, the month it gives at the chosen inputs, and the quota around it."""
 
     estimate: Estimate
     basis: cost.VolumeBasis
     price: int
     """Credits per observation of the chosen model."""
     month: cost.MonthlyCost
+    quota: QuotaView
 
 
 def price_for(model: str, estimate: Estimate | None, estimated_model: str | None) -> int:
@@ -41,8 +43,17 @@ def price_for(model: str, estimate: Estimate | None, estimated_model: str | None
     return models_catalog.credits_per_observation(model, reported)
 
 
+def unit_of(chosen: Inputs) -> cost.Unit:
+    """What the fleet is counted in: credits now, observations in the seed era."""
+    return "credits" if chosen.era == "current" else "observations"
+
+
 def numbers(chosen: Inputs) -> Shown | None:
-    """The estimate for ``chosen`` and its metrics; None (with a note why) while there is none."""
+    """The estimate for ``chosen`` and its metrics; None (with a note why) while there is none.
+
+    After a 429 the last figures stay on screen (marked stale when they are for other inputs)
+    while the countdown runs.
+    """
     outcome = fetch.current(chosen)
     if outcome.error is not None:
         render.show_api_error(outcome.error, "estimate this scanner's volume")
@@ -59,9 +70,11 @@ def numbers(chosen: Inputs) -> Shown | None:
         )
     basis = cost.VolumeBasis.from_estimate(outcome.estimate)
     price = price_for(chosen.model, outcome.estimate, outcome.model)
-    month = cost.monthly_cost(basis, chosen.rate, price)
-    show_numbers(outcome.estimate, month)
-    return Shown(outcome.estimate, basis, price, month)
+    month = cost.monthly_cost(basis, chosen.rate, price, unit_of(chosen))
+    view = quota_view.current(chosen.scanner, month)
+    show_numbers(outcome.estimate, month, view)
+    quota_view.section(view, chosen.scanner)
+    return Shown(outcome.estimate, basis, price, month, view)
 
 
 NoteColour = Literal["off", "green", "orange", "red"]
@@ -69,11 +82,10 @@ NoteColour = Literal["off", "green", "orange", "red"]
 
 METRIC_WIDTH = 170
 """Pixels per metric: six fit one row of the results column, and wrap on a narrow screen."""
-_QUOTA_COLOURS: dict[str, NoteColour] = {"ok": "green", "warning": "orange", "over": "red"}
-_QUOTA_WORDS = {
-    "ok": "within the quota",
-    "warning": "over 85 % of the quota",
-    "over": "projected over the quota",
+STATUS_COLOURS: dict[quota.Status, NoteColour] = {
+    "safe": "green",
+    "warning": "orange",
+    "danger": "red",
 }
 
 
@@ -93,67 +105,72 @@ def _metric(
     )
 
 
-def show_numbers(estimate: Estimate, month: cost.MonthlyCost) -> None:
+def show_numbers(estimate: Estimate, month: cost.MonthlyCost, view: QuotaView) -> None:
     """What the endpoint says, scaled to the chosen rate, beside the fleet and the quota.
 
     One row of bordered metrics (wrapping on narrow screens); each secondary figure sits
-    under its metric as a grey note rather than in a caption of its own.
+    under its metric as a grey note rather than in a caption of its own. The fleet is counted
+    in the era's unit: credits now (share of spend), observations in the seed era.
     """
     if month.paused:
         st.error(
-            "Sampling is 0 %: the scanner is paused and will not produce any observations.",
+            "Sampling is 0%: the scanner is paused and will not produce any observations.",
             icon=":material/pause_circle:",
         )
-    others_credits = estimate.other_enabled_scanners_monthly_credits
-    share = "—" if month.share_of_total is None else f"{month.share_of_total:.1%}"
-    used = "—" if month.quota_share is None else f"{month.quota_share:.0%}"
+    window = fmt.last_days(estimate.window_days)
+    spend = month.unit == "credits"
     with st.container(horizontal=True):
         _metric(
             "Matching sessions",
-            f"{estimate.matched_sessions_in_window:,}",
-            f"in the last {estimate.window_days} days",
+            fmt.count(estimate.matched_sessions_in_window),
+            f"in the {window}",
             help="Recordings matching the filters that a scan would accept; the month ahead "
-            f"is projected from these {estimate.window_days} days.",
+            f"is projected from the {window}.",
         )
         _metric(
             "Observations / month",
-            f"{month.observations:,}",
+            fmt.count(month.observations),
             f"at {fmt.sampling_rate(month.sampling_rate)}",
         )
         _metric(
             "Credits / month",
-            f"{month.credits:,}",
+            fmt.count(month.credits),
             f"≈ {fmt.money(month.dollars)}",
             help=f"≈ {fmt.money(month.dollars)} a month at "
-            f"{month.credits_per_observation} credits per observation; 1 credit is one cent.",
+            f"{fmt.credits(month.credits_per_observation)} per observation; 1 credit is one cent.",
         )
         _metric(
             "Other scanners",
-            f"{month.other_enabled_observations:,}",
-            "observations" if others_credits is None else f"{others_credits:,} credits",
-            help="Observations (and credits) a month the project's other enabled scanners "
-            "are expected to make.",
+            fmt.count(month.others),
+            f"{month.unit} a month",
+            help=f"What the organisation's other enabled scanners are expected to "
+            f"{'spend, in credits' if spend else 'make, in observations'} a month.",
         )
         _metric(
             "Share",
-            share,
-            "of all scanners",
-            help="This scanner's share of all enabled scanners' observations.",
+            fmt.percent(month.share_of_total),
+            "of spend" if spend else "of observations",
+            help=f"This scanner's share of all enabled scanners' "
+            f"{'spend (credits)' if spend else 'observations'} a month.",
         )
-        quota_colour: NoteColour = "off"
-        quota_note = f"{month.total_observations:,} a month"
-        quota_help = (
-            "This scanner plus the others, against the API's default quota of "
-            f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month"
-        )
-        if month.quota_status is not None and month.monthly_quota is not None:
-            quota_colour = _QUOTA_COLOURS[month.quota_status]
-            quota_help += f": {_QUOTA_WORDS[month.quota_status]}"
-            quota_note = f"{month.total_observations:,} of {month.monthly_quota:,}"
-        _metric(
-            "Quota used",
-            used,
-            quota_note,
-            help=quota_help + ".",
-            colour=quota_colour,
-        )
+        _quota_metric(view)
+
+
+def _quota_metric(view: QuotaView) -> None:
+    """The projected share of the quota at the period's end, in the traffic light's colour."""
+    projection = view.projection
+    if projection is None:
+        _metric("Quota", fmt.MISSING, "unavailable" if view.error else "not read")
+        return
+    if not projection.metered:
+        _metric("Quota", projection.pill, f"{quota.amount(projection.used, projection.unit)} used")
+        return
+    limit = quota.amount(projection.limit, projection.unit)
+    _metric(
+        "Quota",
+        projection.percent_label,
+        projection.pill,
+        help="The organisation's usage projected to the end of the period with this scanner "
+        f"at these settings, against its limit of {limit}.",
+        colour=STATUS_COLOURS[projection.status],
+    )

@@ -1,8 +1,9 @@
 """The Estimate page's last section: apply the inputs to the scanner, or hand a draft over.
 
-A saved scanner gets a PATCH of the fields that changed (filters, sampling rate, model), after a
-before/after review of its monthly cost; a draft opens the Scanners page's create form with its
-filters, rate and model. Read-only consoles and invalid inputs save nothing, and say why.
+A saved scanner gets a PATCH of the fields that changed (filters, sampling rate, model, and the
+session coverage in the current era), after a before/after review of its monthly cost; a draft
+opens the Scanners page's create form with its filters, rate and model. Read-only consoles and
+invalid inputs save nothing, and say why.
 """
 
 from __future__ import annotations
@@ -33,19 +34,31 @@ def section(chosen: Inputs, shown: Shown) -> None:
     elif cost.check_sampling_rate(chosen.rate) or chosen.query_error:
         st.caption("Correct the inputs above to save them.")
     elif chosen.scanner is not None:
-        save_section(
-            chosen.scanner, shown.basis, shown.month, chosen.query, chosen.rate, chosen.model
-        )
+        save_section(chosen.scanner, shown.basis, shown.month, chosen)
     else:
         draft_section(chosen.query, chosen.rate, chosen.model, shown.month)
 
 
 def save_changes(
-    scanner: Scanner, query: Mapping[str, Any], rate: float, model: str
+    scanner: Scanner,
+    query: Mapping[str, Any],
+    rate: float,
+    model: str,
+    sampling_mode: str | None = None,
 ) -> dict[str, Any]:
-    """The PATCH body: only the query, sampling rate and model that differ from the scanner."""
-    saved = {"query": scanner.query, "sampling_rate": scanner.sampling_rate, "model": scanner.model}
-    proposed = {"query": dict(query), "sampling_rate": rate, "model": model}
+    """The PATCH body: only the query, sampling rate, model and coverage that differ.
+
+    ``sampling_mode`` None (the seed era) is never sent.
+    """
+    saved: dict[str, Any] = {
+        "query": scanner.query,
+        "sampling_rate": scanner.sampling_rate,
+        "model": scanner.model,
+    }
+    proposed: dict[str, Any] = {"query": dict(query), "sampling_rate": rate, "model": model}
+    if sampling_mode is not None:
+        saved["sampling_mode"] = scanner.sampling_mode
+        proposed["sampling_mode"] = sampling_mode
     return forms.changed_fields(saved, proposed)
 
 
@@ -71,7 +84,7 @@ def before_after(
     def money(credits: int | None) -> str:
         if credits is None:
             return "not estimated yet"
-        return f"{credits:,} ({fmt.money(cost.dollars_for(credits))})"
+        return fmt.credits_and_money(credits)
 
     rows = [
         (
@@ -86,8 +99,8 @@ def before_after(
         ),
         (
             "Observations / month",
-            "not estimated yet" if before_observations is None else f"{before_observations:,}",
-            f"{after.observations:,}",
+            "not estimated yet" if before_observations is None else fmt.count(before_observations),
+            fmt.count(after.observations),
         ),
         ("Credits / month", money(before_credits), money(after.credits)),
     ]
@@ -111,22 +124,23 @@ def draft_form(query: Mapping[str, Any], rate: float, model: str) -> forms.Scann
 
 
 def save_section(
-    scanner: Scanner,
-    basis: cost.VolumeBasis,
-    month: cost.MonthlyCost,
-    query: Mapping[str, Any],
-    rate: float,
-    model: str,
+    scanner: Scanner, basis: cost.VolumeBasis, month: cost.MonthlyCost, chosen: Inputs
 ) -> None:
-    """Apply the changed query, rate and model to ``scanner``, after a before/after review."""
+    """Apply the changed inputs to ``scanner``, after a before/after review."""
     st.subheader("Apply to the scanner")
-    changes = save_changes(scanner, query, rate, model)
+    model = chosen.model
+    changes = save_changes(scanner, chosen.query, chosen.rate, model, chosen.sampling_mode)
     review_key = f"estimate:review:{scanner.id}"
     if not changes:
         st.session_state.pop(review_key, None)
         st.caption("These inputs match the saved scanner: nothing to save.")
         return
-    labels = {"query": "filters", "sampling_rate": "sampling rate", "model": "model"}
+    labels = {
+        "query": "filters",
+        "sampling_rate": "sampling rate",
+        "model": "model",
+        "sampling_mode": "session coverage",
+    }
     st.caption("Changed: " + ", ".join(labels[name] for name in changes) + ".")
     if not st.session_state.get(review_key):
         st.button(
@@ -138,7 +152,8 @@ def save_section(
         return
     with st.container(border=True):
         st.markdown("**Save these changes to** " + render.escape_markdown(scanner.name) + "?")
-        table = before_after(scanner, basis, month, model, query_changed="query" in changes)
+        volume_changed = "query" in changes or "sampling_mode" in changes
+        table = before_after(scanner, basis, month, model, query_changed=volume_changed)
         # A dataframe shows cells as text: st.table would render an API-sent model id as Markdown.
         st.dataframe(table, width="stretch")
         confirm, cancel = st.columns(2)
@@ -158,7 +173,8 @@ def save_section(
                 return
             st.session_state.pop(review_key, None)
             st.toast(
-                f"Saved: {month.observations:,} observations and {month.credits:,} credits a month."
+                f"Saved: {fmt.count(month.observations, 'observation')} and "
+                f"{fmt.credits(month.credits)} a month."
             )
             st.rerun()
 
@@ -171,7 +187,7 @@ def draft_section(
     st.caption(
         f"Opens the create form with these filters, a {fmt.sampling_rate(rate)} sampling rate and "
         f"{render.escape_markdown(models_catalog.model_label(model))} "
-        f"(≈ {month.credits:,} credits a month); you add the name, type and prompt."
+        f"(≈ {fmt.credits(month.credits)} a month); you add the name, type and prompt."
     )
     if st.button("Create a scanner with these settings", type="primary", icon=":material/add:"):
         open_create_form(draft_form(query, rate, model))

@@ -53,7 +53,7 @@ from vision_console.estimate import filters
     ],
 )
 def test_query_label_summarises_in_plain_words(query: dict[str, Any], summary: str) -> None:
-    assert filters.query_label(query) == f"Recordings to scan · {summary}"
+    assert filters.query_label(query) == f"Recordings filter · {summary}"
 
 
 def test_query_label_names_no_user_text_and_flags_a_rejected_edit() -> None:
@@ -67,6 +67,6 @@ def test_query_label_names_no_user_text_and_flags_a_rejected_edit() -> None:
     }
     label = filters.query_label(query, rejected_edit=True)
     assert label == (
-        "Recordings to scan · 1 event · 1 property filter · 1 other filter · with test accounts"
+        "Recordings filter · 1 event · 1 property filter · 1 other filter · with test accounts"
         " · last edit not applied"
     )

@@ -20,8 +20,8 @@ def test_save_changes_sends_only_what_differs(make_scanner: Callable[..., Scanne
     assert save.save_changes(scanner, {"filter_test_accounts": True}, 0.25, scanner.model) == {
         "sampling_rate": 0.25
     }
-    changed = save.save_changes(scanner, {}, 0.5, "gemini-3.1-flash-lite-preview")
-    assert changed == {"query": {}, "model": "gemini-3.1-flash-lite-preview"}
+    changed = save.save_changes(scanner, {}, 0.5, "gemini-3.5-flash-lite")
+    assert changed == {"query": {}, "model": "gemini-3.5-flash-lite"}
 
 
 def test_before_after_with_the_same_query_compares_on_one_estimate(
@@ -30,11 +30,9 @@ def test_before_after_with_the_same_query_compares_on_one_estimate(
     scanner = make_scanner(sampling_rate=0.5)
     basis = cost.VolumeBasis(matched_sessions_in_window=300, window_days=30)
     after = cost.monthly_cost(basis, 0.25, 2)
-    table = save.before_after(
-        scanner, basis, after, "gemini-3.1-flash-lite-preview", query_changed=False
-    )
+    table = save.before_after(scanner, basis, after, "gemini-3.5-flash-lite", query_changed=False)
     assert table.loc["Observations / month"].tolist() == ["150", "75"]
-    assert table.loc["Credits / month"].tolist() == ["750 ($7.50)", "150 ($1.50)"]
+    assert table.loc["Credits / month"].tolist() == ["750 credits ($7.50)", "150 credits ($1.50)"]
     assert table.loc["Sampling rate"].tolist() == ["50%", "25%"]
 
 
@@ -46,14 +44,14 @@ def test_before_after_with_a_new_query_uses_the_servers_saved_estimate(
     after = cost.monthly_cost(basis, 1.0, 5)
     table = save.before_after(scanner, basis, after, scanner.model, query_changed=True)
     assert table.loc["Observations / month", "Before"] == "not estimated yet"
-    assert table.loc["Credits / month", "After"] == "1,500 ($15.00)"
+    assert table.loc["Credits / month", "After"] == "1,500 credits ($15.00)"
 
 
 @pytest.mark.parametrize("rate", [0.0, 0.0001, 1.0])
 def test_draft_form_carries_the_inputs_into_the_shared_builder(rate: float) -> None:
     query = {"filter_test_accounts": True, "operand": "OR", "session_ids": ["abc"]}
-    form = save.draft_form(query, rate, "gemini-3.1-flash-lite-preview")
-    assert (form.sampling_rate, form.model) == (rate, "gemini-3.1-flash-lite-preview")
+    form = save.draft_form(query, rate, "gemini-3.5-flash-lite")
+    assert (form.sampling_rate, form.model) == (rate, "gemini-3.5-flash-lite")
     assert form.query.filter_test_accounts and form.query.operand == "OR"
     assert json.loads(form.query_extra) == {"session_ids": ["abc"]}
     built, error = forms.build_query(form)
@@ -65,3 +63,13 @@ def test_save_changes_treats_a_null_saved_query_as_empty(
 ) -> None:
     scanner = make_scanner(query=None)
     assert save.save_changes(scanner, {}, scanner.sampling_rate, scanner.model) == {}
+
+
+def test_save_changes_sends_the_coverage_only_in_the_current_era(
+    make_scanner: Callable[..., Scanner],
+) -> None:
+    scanner = make_scanner(sampling_mode="comprehensive")
+    query, rate, model = scanner.query or {}, scanner.sampling_rate, scanner.model
+    assert save.save_changes(scanner, query, rate, model, "focused") == {"sampling_mode": "focused"}
+    assert save.save_changes(scanner, query, rate, model, "comprehensive") == {}
+    assert save.save_changes(scanner, query, rate, model, None) == {}
