@@ -13,8 +13,10 @@ import streamlit as st
 from vision_console import frame, navigation
 from vision_console.observations import (
     filters,
+    label_panel,
     panels,
     reads,
+    retry_panel,
     state,
     table,
     trend_panel,
@@ -34,12 +36,15 @@ if scanner is not None:
     # failed, so they keep their values)
     stats = panels.stats(scanner)
     view = state.view()
-    filters.bar(scanner, view, stats.stats if stats else None, reads.current_era(scanner))
+    current_era = reads.current_era(scanner)
+    filters.bar(scanner, view, stats.stats if stats else None, current_era)
 
     # -- metrics, charts, the table with the open observation, the whole set ----------------
     if stats is not None and panels.metric_strip(view, stats):
         panels.charts(scanner, view, stats)
         trend_panel.section(scanner, view, stats)
+        label_panel.section(scanner, view, stats)
+        retry_panel.section(scanner, view, stats, current_era)
         table.section(scanner, view, stats)
         whole_set.section(scanner, view, stats)
 

@@ -121,8 +121,10 @@ def render(
     previous: NavAction,
     following: NavAction,
     on_close: Callable[[], None],
+    actions: Callable[[], None] | None = None,
 ) -> None:
-    """The detail panel; ``position`` is the 0-based place in the filtered, sorted set."""
+    """The detail panel; ``position`` is the 0-based place in the filtered, sorted set;
+    ``actions`` draws what the server lets a person do with it (rate, retry) under its result."""
     with st.container(border=True, key="observations.detail"):
         st.subheader("Observation")
         where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
@@ -161,6 +163,8 @@ def render(
             _headline(observation, scanner_type)
             if link:
                 st.link_button("Open recording", link, icon=":material/play_circle:")
+            if actions is not None:
+                actions()
         with body:
             _error(observation)
             _reasoning(observation, scanner_type, link)

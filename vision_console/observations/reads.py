@@ -22,7 +22,7 @@ import streamlit as st
 from vision_api import Observation, ObservationStats, Scanner, VisionAPIError
 from vision_console import cache, connection
 from vision_console.chart_spec import chart_spec
-from vision_console.observations import in_view, records, stats_charts
+from vision_console.observations import in_view, labels, records, stats_charts
 from vision_console.observations.paging import PageRequest
 from vision_console.observations.state import View
 from vision_console.render import show_api_error
@@ -129,15 +129,22 @@ class PageRows:
     table: pa.Table
 
 
-def page_rows(view: View, plan: PageRequest, rows: Window, scanner_type: str) -> PageRows:
-    """The table page's ids and Arrow grid (converted once, not on every rerun)."""
+def page_rows(
+    view: View, plan: PageRequest, rows: Window, scanner_type: str, rated: bool = False
+) -> PageRows:
+    """The table page's ids and Arrow grid (converted once, not on every rerun); ``rated``
+    adds the Rating column (👍/👎) where the server has labels."""
 
     def build() -> PageRows:
         page = rows.records.iloc[plan.start : plan.start + view.size]
         grid = pa.Table.from_pandas(records.table_frame(page, scanner_type), preserve_index=False)
+        if rated:
+            items = rows.items[plan.start : plan.start + view.size]
+            ratings = [labels.rating_text(item.label) for item in items]
+            grid = grid.append_column("Rating", pa.array(ratings, pa.string()))
         return PageRows(list(page["id"]), grid)
 
-    key = (view.scanner, view.filter_key(), plan, view.size, scanner_type)
+    key = (view.scanner, view.filter_key(), plan, view.size, scanner_type, rated)
     return cache.remember(f"{SLOT}page_rows", key, build)
 
 

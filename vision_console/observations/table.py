@@ -9,6 +9,7 @@ and the table selects its row, or the detail fetches it when it is not on this p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -18,7 +19,15 @@ import streamlit as st
 
 from vision_api import NotFoundError, Observation, Scanner, VisionAPIError
 from vision_console import connection, scanner_types
-from vision_console.observations import detail, paging, reads, state, stats_charts
+from vision_console.observations import (
+    detail,
+    label_panel,
+    paging,
+    reads,
+    retry_panel,
+    state,
+    stats_charts,
+)
 from vision_console.observations.reads import StatsView, Window
 from vision_console.observations.state import View
 from vision_console.render import show_api_error
@@ -45,7 +54,8 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     except VisionAPIError as error:
         show_api_error(error, "load the observations")
         return
-    page_rows = reads.page_rows(view, request, rows, scanner.scanner_type)
+    rated = label_panel.enabled(answer)
+    page_rows = reads.page_rows(view, request, rows, scanner.scanner_type, rated)
     size = len(rows.records) if request.whole_set else answer.stats.status_counts.total
     pages = paging.page_count(size, view.size)
     if view.page > pages:  # fewer rows arrived than the stats counted
@@ -63,7 +73,10 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     selected = observation_table(page_rows.table, scanner, key)
     first = (view.page - 1) * view.size
     pagination(view.page, pages, first + 1, first + len(ids), size)
-    shown = _detail(scanner, view, rows, request, selected, target, size, key)
+    if rated and selected is not None and not connection.current().read_only:
+        label_panel.quick_rate(rows.items[request.start + selected])
+    actions = partial(_actions, scanner, rated, reads.current_era(scanner))
+    shown = _detail(scanner, view, rows, request, selected, target, size, key, actions)
     state.show_observation(shown.id if shown is not None else None)
 
 
@@ -76,6 +89,7 @@ def _detail(
     target: str | None,
     size: int,
     key: str,
+    actions: Callable[[Observation], None],
 ) -> Observation | None:
     """The selected row's observation, or the one a link named that is not on this page."""
     link = connection.current().recording_url
@@ -100,6 +114,7 @@ def _detail(
             previous,
             following,
             close,
+            partial(actions, shown),
         )
         return shown
     if not target or target in (paging.FIRST, paging.LAST):
@@ -115,9 +130,29 @@ def _detail(
         return None
     st.caption("The linked observation is not on this page of the table.")
     detail.render(
-        linked, scanner.scanner_type, link(linked.session_id), None, size, None, None, close
+        linked,
+        scanner.scanner_type,
+        link(linked.session_id),
+        None,
+        size,
+        None,
+        None,
+        close,
+        partial(actions, linked),
     )
     return linked
+
+
+def _actions(scanner: Scanner, rated: bool, current_era: bool, shown: Observation) -> None:
+    """What the server lets a person do with one observation: rate it, retry it if failed."""
+    if connection.current().read_only:
+        if rated:
+            label_panel.current_rating(shown)
+        return
+    if current_era:
+        retry_panel.retry_one(shown, scanner)
+    if rated:
+        label_panel.detail_rating(shown)
 
 
 def _column_config(scanner: Scanner) -> dict[str, Any]:
@@ -161,6 +196,9 @@ def _column_config(scanner: Scanner) -> dict[str, Any]:
         "Started": when("Started"),
         "Completed": when("Completed"),
         "Duration (s)": st.column_config.NumberColumn("Duration", format="%.1f s"),
+        "Rating": st.column_config.TextColumn(
+            "Rating", help="👍 the scanner got it right, 👎 wrong (rated by your team)"
+        ),
     }
 
 
