@@ -1,4 +1,4 @@
-"""Shared fixtures: the sandbox every test talks to over real HTTP."""
+"""Shared fixtures: the sandboxes every test talks to over real HTTP, one per API era."""
 
 from __future__ import annotations
 
@@ -11,24 +11,40 @@ from vision_sandbox import Sandbox
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
-    """One demo-seeded sandbox for the whole run.
+    """One demo-seeded sandbox speaking today's ("current" era) API for the whole run.
 
     Shared: tests create uniquely named scanners and never assume global counts they did not make.
     """
-    with Sandbox.start(seed="demo", scan_delay=0.2) as sb:
+    with Sandbox.start(seed="demo", scan_delay=0.2, era="current") as sb:
         yield sb
+
+
+@pytest.fixture(scope="session")
+def seed_sandbox() -> Iterator[Sandbox]:
+    """One demo-seeded sandbox speaking the seed era's API (observation quota, no credits)."""
+    with Sandbox.start(seed="demo", scan_delay=0.2, era="seed") as sb:
+        yield sb
+
+
+@pytest.fixture(params=["current", "seed"])
+def any_era_sandbox(request: pytest.FixtureRequest) -> Sandbox:
+    """The shared demo sandbox of each era in turn (tests using it run once per era)."""
+    name = "sandbox" if request.param == "current" else "seed_sandbox"
+    found: Sandbox = request.getfixturevalue(name)
+    return found
 
 
 @pytest.fixture
 def empty_sandbox() -> Iterator[Sandbox]:
-    """A fresh, empty sandbox (projects, users and keys only) for one test."""
+    """A fresh, empty current-era sandbox (projects, users and keys only) for one test."""
     with Sandbox.start(seed="empty", scan_delay=0.05) as sb:
         yield sb
 
 
 @pytest.fixture(autouse=True)
 def _sandbox_faults_off(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Faults a test configured on the shared sandbox never leak into the next test."""
+    """Faults a test configured on a shared sandbox never leak into the next test."""
     yield
-    if "sandbox" in request.fixturenames:
-        request.getfixturevalue("sandbox").faults.reset()
+    for name in ("sandbox", "seed_sandbox"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).faults.reset()

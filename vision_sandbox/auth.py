@@ -25,6 +25,7 @@ class Caller:
     user_id: int
     scopes: frozenset[str]
     project_ids: frozenset[int]
+    key_hash: str = ""
 
 
 def digest(key: str) -> str:
@@ -69,13 +70,22 @@ def authenticate(db: Database, authorization: str | None) -> Caller:
     scopes = frozenset(json.loads(row["scopes"]))
     if "*" in scopes:
         scopes = frozenset(SCOPES)
-    return Caller(row["user_id"], scopes, frozenset(json.loads(row["project_ids"])))
+    projects = frozenset(json.loads(row["project_ids"]))
+    return Caller(row["user_id"], scopes, projects, digest(token.strip()))
+
+
+def has_scope(scopes: frozenset[str], required: str) -> bool:
+    """PostHog's rule: a ``:write`` scope also grants ``:read``; a key with no scopes at all
+    (a legacy key) is not scope-limited."""
+    if not scopes or required in scopes:
+        return True
+    return required.endswith(":read") and required[: -len("read")] + "write" in scopes
 
 
 def authorize(caller: Caller, project_id: int, required: Sequence[str]) -> None:
     """Raise 403 naming the first missing scope, or when the key cannot reach the project."""
     for scope in required:
-        if scope not in caller.scopes:
+        if not has_scope(caller.scopes, scope):
             raise permission_denied(f"API key missing required scope '{scope}'")
     if project_id not in caller.project_ids:
         raise permission_denied(PROJECT_DENIED)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 SCANNER_TYPES = ("monitor", "classifier", "scorer", "summarizer")
 PROVIDERS = ("google",)
-MODELS = ("gemini-3-flash-preview", "gemini-3.1-flash-lite-preview")
+SEED_MODELS = ("gemini-3-flash-preview", "gemini-3.1-flash-lite-preview")
+# Today's ids, cheapest first; the seed's lite model is retired (rejected on write).
+CURRENT_MODELS = ("gemini-3.5-flash-lite", "gemini-3-flash-preview", "gemini-3.8-flash")
+# The seed's ids; kept under this name for code that predates the eras.
+MODELS = SEED_MODELS
 DEFAULT_MODEL = "gemini-3-flash-preview"
+SAMPLING_MODES = ("focused", "balanced", "comprehensive")
+DEFAULT_SAMPLING_MODE = "comprehensive"
 OBSERVATION_STATUSES = ("pending", "running", "succeeded", "failed", "ineligible")
 IN_FLIGHT_STATUSES = ("pending", "running")
-TRIGGERS = ("schedule", "on_demand")
+SEED_TRIGGERS = ("schedule", "on_demand")
+CURRENT_TRIGGERS = ("schedule", "on_demand", "retry", "backfill")
+TRIGGERS = SEED_TRIGGERS
 VERDICTS = ("yes", "no", "inconclusive")
 SUMMARY_LENGTHS = ("short", "medium", "long")
 
@@ -21,6 +29,7 @@ CREDITS_PER_OBSERVATION = {
     "gemini-3.5-flash": 15,
     "gemini-3.6-flash": 15,
     "gemini-3.7-flash": 15,
+    "gemini-3.8-flash": 15,
 }
 UNKNOWN_MODEL_CREDITS = max(CREDITS_PER_OBSERVATION.values())
 

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .schema import INDEXES, SCHEMA
+from .catalog import credits_per_observation
+from .sampling import surfacing_score
+from .schema import ADDED_COLUMNS, INDEXES, SCHEMA
 
 
 class Database:
@@ -27,6 +29,7 @@ class Database:
         self._all_lock = threading.Lock()
         conn = self.conn()
         conn.executescript(SCHEMA)
+        _add_missing_columns(conn)
         if with_indexes:
             conn.executescript(INDEXES)
 
@@ -42,6 +45,9 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("PRAGMA cache_size=-65536")
+        # Pricing and the surfacing score are needed inside SQL (sums, sampling-mode filters).
+        conn.create_function("vision_credits", 1, _credits, deterministic=True)
+        conn.create_function("surfacing_score", 4, surfacing_score, deterministic=True)
         self._local.conn = conn
         with self._all_lock:
             self._all.append(conn)
@@ -75,3 +81,16 @@ class Database:
                     continue
             self._all.clear()
         self._local = threading.local()
+
+
+def _credits(model: object) -> int:
+    """SQL ``vision_credits(model)``: one observation's price; unknown or NULL ids bill highest."""
+    return credits_per_observation(model if isinstance(model, str) else "")
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a database file created before a column existed up to the current schema."""
+    for table, column, declaration in ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

@@ -122,3 +122,51 @@ def optional_uuid(value: Any, attr: str) -> str | None:
 def _python_text(value: Any) -> str:
     """How Python's ``str()`` would show a JSON value in a DRF message."""
     return str(value)
+
+
+def integer(value: Any, attr: str, *, minimum: int, maximum: int) -> int:
+    """An IntegerField with inclusive bounds: integers, integral floats and digit strings."""
+    not_null(value, attr)
+    invalid = validation_error("A valid integer is required.", attr)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise invalid
+    if isinstance(value, str) and len(value) > _MAX_NUMBER_STRING:
+        raise validation_error("String value too large.", attr, code="max_string_length")
+    try:
+        number_value = float(value) if not isinstance(value, int) else value
+    except ValueError:
+        raise invalid from None
+    if isinstance(number_value, float):
+        if not math.isfinite(number_value) or not number_value.is_integer():
+            raise invalid
+        number_value = int(number_value)
+    if number_value < minimum:
+        raise validation_error(
+            f"Ensure this value is greater than or equal to {minimum}.", attr, code="min_value"
+        )
+    if number_value > maximum:
+        raise validation_error(
+            f"Ensure this value is less than or equal to {maximum}.", attr, code="max_value"
+        )
+    return number_value
+
+
+def string_list(value: Any, attr: str, *, max_items: int, min_items: int = 0) -> list[Any]:
+    """A ListField's outer checks: a JSON list within the size bounds (items checked by caller)."""
+    not_null(value, attr)
+    if not isinstance(value, list):
+        shown = type(value).__name__ if not isinstance(value, str) else "str"
+        raise validation_error(
+            f'Expected a list of items but got type "{shown}".', attr, code="not_a_list"
+        )
+    if min_items and len(value) < min_items:
+        if not value:
+            raise validation_error("This list may not be empty.", attr, code="empty")
+        raise validation_error(
+            f"Ensure this field has at least {min_items} elements.", attr, code="min_length"
+        )
+    if len(value) > max_items:
+        raise validation_error(
+            f"Ensure this field has no more than {max_items} elements.", attr, code="max_length"
+        )
+    return value

@@ -11,25 +11,26 @@ from typing import Any
 import orjson
 
 from . import filters
-from .catalog import OBSERVATION_STATUSES, TRIGGERS, VERDICTS
+from .catalog import OBSERVATION_STATUSES, VERDICTS
+from .eras import EraRules
 from .errors import not_found
 from .scanners import parse_uuid
 from .users import users_by_id
 
-ORDER_KEYS = (
-    "created_at",
+_NULLABLE = {
     "started_at",
     "completed_at",
-    "status",
     "result_score",
     "result_verdict",
     "scanner_version",
-)
-_NULLABLE = {"started_at", "completed_at", "result_score", "result_verdict", "scanner_version"}
+    "recording_subject_email",
+    "result_confidence",
+}
 _COLUMNS = (
     "o.pk, o.id, o.scanner_id, o.session_id, o.status, o.error_reason, o.workflow_id, "
     "o.scanner_result, o.triggered_by, o.triggered_by_user, o.started_at, o.completed_at, "
-    "o.created_at, o.distinct_id, o.recording_subject_email, o.snapshot_id"
+    "o.created_at, o.distinct_id, o.recording_subject_email, o.snapshot_id, o.backfill_id, "
+    "o.label_is_correct, o.label_feedback"
 )
 
 
@@ -41,13 +42,13 @@ class Filter:
     args: tuple[Any, ...]
 
 
-def build_filter(scanner_id: str, params: dict[str, str]) -> Filter:
-    """The list/stats filters (status, triggered_by, verdict, tags, session_id)."""
+def build_filter(scanner_id: str, params: dict[str, str], rules: EraRules) -> Filter:
+    """The era's list/stats filters; raises the contract's 400 on a bad value."""
     clauses = ["o.scanner_id = ?"]
     args: list[Any] = [scanner_id]
     for attr, column, allowed in (
         ("status", "o.status", OBSERVATION_STATUSES),
-        ("triggered_by", "o.triggered_by", TRIGGERS),
+        ("triggered_by", "o.triggered_by", rules.triggers),
         ("verdict", "o.result_verdict", VERDICTS),
     ):
         values = filters.choice_list(params.get(attr), attr, allowed)
@@ -61,16 +62,21 @@ def build_filter(scanner_id: str, params: dict[str, str]) -> Filter:
             f"AND t.tag IN ({', '.join('?' * len(tags))}))"
         )
         args.extend([scanner_id, *tags])
-    session_id = params.get("session_id")
-    if session_id:
-        clauses.append("o.session_id = ?")
-        args.append(session_id)
+    if not rules.credit_era:
+        session_id = params.get("session_id")
+        if session_id:
+            clauses.append("o.session_id = ?")
+            args.append(session_id)
+        return Filter(" AND ".join(clauses), tuple(args))
+    for clause, clause_args in filters.current_observation_filters(params):
+        clauses.append(clause)
+        args.extend(clause_args)
     return Filter(" AND ".join(clauses), tuple(args))
 
 
-def order_of(params: dict[str, str]) -> tuple[str, bool]:
+def order_of(params: dict[str, str], rules: EraRules) -> tuple[str, bool]:
     """(column, descending) from ``order_by``; default ``-created_at``."""
-    return filters.order_by(params.get("order_by"), ORDER_KEYS, "-created_at")
+    return filters.order_by(params.get("order_by"), rules.observation_order_keys, "-created_at")
 
 
 def count(conn: sqlite3.Connection, flt: Filter, extra: str = "1") -> int:
@@ -80,9 +86,15 @@ def count(conn: sqlite3.Connection, flt: Filter, extra: str = "1") -> int:
 
 
 def page_rows(
-    conn: sqlite3.Connection, flt: Filter, key: str, descending: bool, limit: int, offset: int
+    conn: sqlite3.Connection,
+    flt: Filter,
+    key: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    rules: EraRules,
 ) -> list[sqlite3.Row]:
-    """One page in (key, id) order with NULL keys last in both directions.
+    """One page in (key, id) order; NULL keys last, or first where the era sorts them so.
 
     The non-null and null parts are read separately so each can walk an index.
     """
@@ -91,23 +103,52 @@ def page_rows(
     if key not in _NULLABLE:
         sql = f"{select} ORDER BY o.{key} {direction}, o.id ASC LIMIT ? OFFSET ?"
         return conn.execute(sql, (*flt.args, limit, offset)).fetchall()
-    sql = (
-        f"{select} AND o.{key} IS NOT NULL ORDER BY o.{key} {direction}, o.id ASC LIMIT ? OFFSET ?"
-    )
+    valued = (f"o.{key} IS NOT NULL", f"ORDER BY o.{key} {direction}, o.id ASC")
+    empty = (f"o.{key} IS NULL", "ORDER BY o.id ASC")
+    nulls_first = descending and key in rules.nulls_first_descending
+    first, second = (empty, valued) if nulls_first else (valued, empty)
+    sql = f"{select} AND {first[0]} {first[1]} LIMIT ? OFFSET ?"
     rows: list[sqlite3.Row] = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
     remaining = limit - len(rows)
     if remaining <= 0:
         return rows
-    # Past the non-null rows: the null part starts at offset 0 unless the page lies beyond them.
-    null_offset = 0 if rows else max(0, offset - count(conn, flt, f"o.{key} IS NOT NULL"))
-    sql = f"{select} AND o.{key} IS NULL ORDER BY o.id ASC LIMIT ? OFFSET ?"
-    return rows + conn.execute(sql, (*flt.args, remaining, null_offset)).fetchall()
+    # Past the first part: the second starts at offset 0 unless the page lies beyond the first.
+    second_offset = 0 if rows else max(0, offset - count(conn, flt, first[0]))
+    sql = f"{select} AND {second[0]} {second[1]} LIMIT ? OFFSET ?"
+    return rows + conn.execute(sql, (*flt.args, remaining, second_offset)).fetchall()
+
+
+def _neighbours_by_scan(
+    conn: sqlite3.Connection, flt: Filter, key: str, obs_id: str
+) -> tuple[str | None, str | None]:
+    """(previous, next) for the seed's NULLs-first descending order, by walking the ids."""
+    ids = [
+        str(row[0])
+        for row in conn.execute(
+            f"SELECT o.id FROM observations o WHERE {flt.where} "
+            f"ORDER BY o.{key} IS NOT NULL, o.{key} DESC, o.id ASC",
+            flt.args,
+        )
+    ]
+    if obs_id not in ids:
+        return None, None
+    index = ids.index(obs_id)
+    previous = ids[index - 1] if index > 0 else None
+    following = ids[index + 1] if index + 1 < len(ids) else None
+    return previous, following
 
 
 def neighbours(
-    conn: sqlite3.Connection, flt: Filter, key: str, descending: bool, obs_id: str
+    conn: sqlite3.Connection,
+    flt: Filter,
+    key: str,
+    descending: bool,
+    obs_id: str,
+    rules: EraRules,
 ) -> tuple[str | None, str | None]:
     """(previous, next) ids around ``obs_id`` in the filtered order; both None if outside it."""
+    if descending and key in rules.nulls_first_descending:
+        return _neighbours_by_scan(conn, flt, key, obs_id)
     current = conn.execute(
         f"SELECT o.id, o.{key} AS k FROM observations o WHERE {flt.where} AND o.id = ?",
         (*flt.args, obs_id),
@@ -168,8 +209,10 @@ def snapshot_id(conn: sqlite3.Connection, snapshot: dict[str, Any]) -> int:
     return int(conn.execute("SELECT id FROM snapshots WHERE digest = ?", (digest,)).fetchone()[0])
 
 
-def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
-    """Observation objects for ``rows`` (snapshots and users fetched in batches)."""
+def serialize_rows(
+    conn: sqlite3.Connection, rows: list[sqlite3.Row], rules: EraRules
+) -> list[dict[str, Any]]:
+    """The era's observation objects for ``rows`` (snapshots and users fetched in batches)."""
     snapshot_ids = sorted({row["snapshot_id"] for row in rows if row["snapshot_id"] is not None})
     snapshots: dict[int, Any] = {}
     if snapshot_ids:
@@ -179,8 +222,9 @@ def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[di
         ):
             snapshots[snap["id"]] = orjson.loads(snap["body"])
     users = users_by_id(conn, (row["triggered_by_user"] for row in rows))
-    return [
-        {
+    results = []
+    for row in rows:
+        body: dict[str, Any] = {
             "id": row["id"],
             "scanner_id": row["scanner_id"],
             "session_id": row["session_id"],
@@ -195,13 +239,28 @@ def serialize_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[di
             ),
             "triggered_by": row["triggered_by"],
             "triggered_by_user": users.get(row["triggered_by_user"]),
-            "started_at": row["started_at"],
-            "completed_at": row["completed_at"],
-            "created_at": row["created_at"],
+        }
+        if rules.credit_era:
+            body["backfill_id"] = row["backfill_id"]
+        body |= {
             "distinct_id": row["distinct_id"],
             "recording_subject_email": row["recording_subject_email"],
             "previous_observation_id": None,
             "next_observation_id": None,
         }
-        for row in rows
-    ]
+        if rules.credit_era:
+            body["label"] = label_of(row)
+        body |= {
+            "started_at": row["started_at"],
+            "completed_at": row["completed_at"],
+            "created_at": row["created_at"],
+        }
+        results.append(body)
+    return results
+
+
+def label_of(row: sqlite3.Row) -> dict[str, Any] | None:
+    """The observation's shared label, or None when nobody rated it."""
+    if row["label_is_correct"] is None:
+        return None
+    return {"is_correct": bool(row["label_is_correct"]), "feedback": row["label_feedback"] or ""}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from typing import Any
 
 from .errors import quota_exceeded
@@ -20,12 +21,9 @@ def workflow_id(scanner_id: str, session_id: str) -> str:
     return f"replay-vision-apply-scanner-{scanner_id}-{session_id}"
 
 
-def check_quota(conn: sqlite3.Connection, project_id: int) -> None:
-    """402 when succeeded + in-flight observations this calendar month reach the quota."""
-    quota = int(
-        conn.execute("SELECT monthly_quota FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
-    )
-    start, end = month_bounds(utcnow())
+def observation_usage(conn: sqlite3.Connection, project_id: int, now: datetime) -> int:
+    """Seed-era quota usage: succeeded and in-flight observations this month, plus queued scans."""
+    start, _ = month_bounds(now)
     used = conn.execute(
         "SELECT COUNT(*) FROM observations WHERE project_id = ? AND created_at >= ? "
         "AND status IN ('succeeded', 'pending', 'running')",
@@ -36,7 +34,17 @@ def check_quota(conn: sqlite3.Connection, project_id: int) -> None:
         "observations o WHERE o.scanner_id = j.scanner_id AND o.session_id = j.session_id)",
         (project_id,),
     ).fetchone()[0]
-    if used + queued >= quota:
+    return int(used) + int(queued)
+
+
+def check_quota(conn: sqlite3.Connection, project_id: int) -> None:
+    """Seed era: 402 when succeeded + in-flight observations this month reach the quota."""
+    quota = int(
+        conn.execute("SELECT monthly_quota FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
+    )
+    now = utcnow()
+    _, end = month_bounds(now)
+    if observation_usage(conn, project_id, now) >= quota:
         raise quota_exceeded(
             f"Monthly Replay Vision quota of {quota:,} observations reached. "
             f"Resets {end.strftime('%b')} {end.day}."
@@ -44,21 +52,42 @@ def check_quota(conn: sqlite3.Connection, project_id: int) -> None:
 
 
 def enqueue(
-    conn: sqlite3.Connection, project_id: int, scanner_id: str, session_id: str, user_id: int
+    conn: sqlite3.Connection,
+    project_id: int,
+    scanner_id: str,
+    session_id: str,
+    user_id: int | None,
+    triggered_by: str | None = None,
 ) -> str:
-    """Record the job unless a run for (scanner, session) exists; return the workflow id."""
+    """Record the job unless a run for (scanner, session) exists; return the workflow id.
+
+    ``triggered_by`` overrides what the worker would otherwise write (``retry`` for retries).
+    """
     wf = workflow_id(scanner_id, session_id)
-    exists = conn.execute(
-        "SELECT 1 FROM observations WHERE scanner_id = ? AND session_id = ?",
-        (scanner_id, session_id),
-    ).fetchone()
-    if exists is None:
+    if existing(conn, scanner_id, session_id) is None:
         conn.execute(
             "INSERT OR IGNORE INTO jobs (workflow_id, project_id, scanner_id, session_id, "
-            "user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (wf, project_id, scanner_id, session_id, user_id, now_iso()),
+            "user_id, created_at, triggered_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (wf, project_id, scanner_id, session_id, user_id, now_iso(), triggered_by),
         )
     return wf
+
+
+def existing(conn: sqlite3.Connection, scanner_id: str, session_id: str) -> sqlite3.Row | None:
+    """The scanner's observation of ``session_id`` (id and status), if there is one."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT id, status FROM observations WHERE scanner_id = ? AND session_id = ?",
+        (scanner_id, session_id),
+    ).fetchone()
+    return row
+
+
+def queued(conn: sqlite3.Connection, scanner_id: str, session_id: str) -> bool:
+    """Whether a scan of ``session_id`` by the scanner is accepted but has no row yet."""
+    row = conn.execute(
+        "SELECT 1 FROM jobs WHERE scanner_id = ? AND session_id = ?", (scanner_id, session_id)
+    ).fetchone()
+    return row is not None
 
 
 def snapshot_of(scanner: sqlite3.Row) -> dict[str, Any]:
@@ -97,7 +126,7 @@ def store_outcome(
     outcome = scan(snapshot, recording, session_id)
     conn.execute(
         "UPDATE observations SET status = ?, error_reason = ?, scanner_result = ?, "
-        "result_verdict = ?, result_score = ?, completed_at = ?, "
+        "result_verdict = ?, result_score = ?, result_confidence = ?, completed_at = ?, "
         "started_at = COALESCE(started_at, ?) WHERE pk = ?",
         (
             outcome.status,
@@ -105,6 +134,7 @@ def store_outcome(
             None if outcome.result is None else json.dumps(outcome.result),
             outcome.verdict,
             outcome.score,
+            confidence_of(outcome.result),
             now,
             now,
             obs_pk,
@@ -115,3 +145,10 @@ def store_outcome(
         "VALUES (?, ?, ?, ?)",
         [(scanner_id, tag, obs_pk, int(freeform)) for tag, freeform in outcome.tags],
     )
+
+
+def confidence_of(result: dict[str, Any] | None) -> float | None:
+    """``model_output.confidence`` of a stored result, when it is a number."""
+    output = (result or {}).get("model_output")
+    value = output.get("confidence") if isinstance(output, dict) else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

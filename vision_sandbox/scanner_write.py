@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import fields
-from .catalog import MODELS, PROVIDERS, SCANNER_TYPES
+from .catalog import PROVIDERS, SAMPLING_MODES, SCANNER_TYPES
+from .eras import EraRules
 from .errors import validation_error
 from .recordings_query import MAX_QUERY_BYTES, TOO_LARGE_DETAIL, strip_dates, validate_query
 from .scanner_config import validate_config
@@ -26,11 +27,16 @@ TRACKED_FIELDS = (
     "provider",
     "model",
     "emits_signals",
+    "sampling_mode",
 )
 MIN_SAMPLING_RATE = 0.0001
 NAME_TAKEN = "A scanner with this name already exists in this team."
 TYPE_FIXED = "Scanner type is fixed after creation. Create a new scanner to use a different type."
 SAMPLING_FLOOR = "Sampling rate must be 0 (paused) or at least 0.0001 (0.01%)."
+MAX_SCANNER_TAGS = 32
+MAX_SCANNER_TAG_LENGTH = 255
+TAG_COMMA = "Tags cannot contain commas."
+CREDIT_LIMIT_MAX = 2_147_483_647
 
 
 def _sampling_rate(value: Any, attr: str) -> float:
@@ -40,18 +46,65 @@ def _sampling_rate(value: Any, attr: str) -> float:
     return rate
 
 
-_FIELDS: tuple[tuple[str, Callable[[Any, str], Any]], ...] = (
-    ("name", lambda v, a: fields.char(v, a, max_length=255)),
-    ("description", lambda v, a: fields.char(v, a, max_length=1000, allow_blank=True)),
-    ("scanner_type", lambda v, a: fields.choice(v, a, SCANNER_TYPES)),
-    ("scanner_config", fields.json_value),
-    ("query", fields.json_value),
-    ("sampling_rate", _sampling_rate),
-    ("provider", lambda v, a: fields.choice(v, a, PROVIDERS)),
-    ("model", lambda v, a: fields.choice(v, a, MODELS)),
-    ("enabled", fields.boolean),
-    ("emits_signals", fields.boolean),
-)
+def _scanner_tags(value: Any, attr: str) -> list[str]:
+    """Organisational tags: a list of at most 32 strings, no commas, stored lowercase, unique."""
+    items = fields.string_list(value, attr, max_items=MAX_SCANNER_TAGS)
+    tags: list[str] = []
+    for index, item in enumerate(items):
+        text = fields.char(item, f"{attr}__{index}", max_length=MAX_SCANNER_TAG_LENGTH)
+        if "," in text:
+            raise validation_error(TAG_COMMA, attr)
+        if text.lower() not in tags:
+            tags.append(text.lower())
+    return tags
+
+
+def _credit_limit(value: Any, attr: str) -> int | None:
+    if value is None:
+        return None
+    return fields.integer(value, attr, minimum=1, maximum=CREDIT_LIMIT_MAX)
+
+
+Coerce = Callable[[Any, str], Any]
+
+
+def _fields(rules: EraRules) -> tuple[tuple[str, Coerce], ...]:
+    """The era's writable fields in declaration order (DRF reports the first failing one)."""
+    models = rules.models
+
+    def model(value: Any, attr: str) -> str:
+        return fields.choice(value, attr, models)
+
+    common_head: tuple[tuple[str, Coerce], ...] = (
+        ("name", lambda v, a: fields.char(v, a, max_length=255)),
+        ("description", lambda v, a: fields.char(v, a, max_length=1000, allow_blank=True)),
+    )
+    if not rules.credit_era:
+        return (
+            *common_head,
+            ("scanner_type", lambda v, a: fields.choice(v, a, SCANNER_TYPES)),
+            ("scanner_config", fields.json_value),
+            ("query", fields.json_value),
+            ("sampling_rate", _sampling_rate),
+            ("provider", lambda v, a: fields.choice(v, a, PROVIDERS)),
+            ("model", model),
+            ("enabled", fields.boolean),
+            ("emits_signals", fields.boolean),
+        )
+    return (
+        *common_head,
+        ("tags", _scanner_tags),
+        ("scanner_type", lambda v, a: fields.choice(v, a, SCANNER_TYPES)),
+        ("scanner_config", fields.json_value),
+        ("query", fields.json_value),
+        ("sampling_rate", _sampling_rate),
+        ("sampling_mode", lambda v, a: fields.choice(v, a, SAMPLING_MODES)),
+        ("credit_limit", _credit_limit),
+        ("provider", lambda v, a: fields.choice(v, a, PROVIDERS)),
+        ("model", model),
+        ("enabled", fields.boolean),
+        ("emits_signals", fields.boolean),
+    )
 
 
 def validate_write(
@@ -59,11 +112,12 @@ def validate_write(
     project_id: int,
     body: Any,
     existing: sqlite3.Row | None,
+    rules: EraRules,
 ) -> dict[str, Any]:
-    """The validated writable fields of ``body`` (create when ``existing`` is None)."""
+    """The era's validated writable fields of ``body`` (create when ``existing`` is None)."""
     require_object(body)
     values: dict[str, Any] = {}
-    for name, coerce in _FIELDS:
+    for name, coerce in _fields(rules):
         if name in body:
             values[name] = coerce(body[name], name)
         elif existing is None and name in REQUIRED_ON_CREATE:
@@ -128,7 +182,7 @@ def tracked_changed(values: dict[str, Any], existing: sqlite3.Row) -> bool:
             continue
         new = values[name]
         old: Any = existing[name]
-        if name in ("scanner_config", "query"):
+        if name in ("scanner_config", "query", "tags"):
             old = json.loads(old)
         elif name == "emits_signals":
             old = bool(old)

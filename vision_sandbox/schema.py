@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS projects (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
-    monthly_quota INTEGER NOT NULL
+    monthly_quota INTEGER NOT NULL,
+    credit_limit INTEGER
 );
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
@@ -53,6 +54,9 @@ CREATE TABLE IF NOT EXISTS scanners (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     created_by INTEGER REFERENCES users(id),
+    sampling_mode TEXT NOT NULL DEFAULT 'comprehensive',
+    tags TEXT NOT NULL DEFAULT '[]',
+    credit_limit INTEGER,
     UNIQUE (project_id, name)
 );
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -81,6 +85,11 @@ CREATE TABLE IF NOT EXISTS observations (
     scanner_version INTEGER,
     distinct_id TEXT,
     recording_subject_email TEXT,
+    result_confidence REAL,
+    backfill_id TEXT,
+    label_is_correct INTEGER,
+    label_feedback TEXT,
+    label_updated_at TEXT,
     UNIQUE (scanner_id, session_id)
 );
 CREATE TABLE IF NOT EXISTS observation_tags (
@@ -120,9 +129,25 @@ CREATE TABLE IF NOT EXISTS jobs (
     scanner_id TEXT NOT NULL,
     session_id TEXT NOT NULL,
     user_id INTEGER,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    triggered_by TEXT
 );
 """
+
+# Columns added after the first release, for database files created before them (a demo database
+# survives restarts): (table, column, declaration), each added when missing.
+ADDED_COLUMNS = (
+    ("projects", "credit_limit", "INTEGER"),
+    ("scanners", "sampling_mode", "TEXT NOT NULL DEFAULT 'comprehensive'"),
+    ("scanners", "tags", "TEXT NOT NULL DEFAULT '[]'"),
+    ("scanners", "credit_limit", "INTEGER"),
+    ("observations", "result_confidence", "REAL"),
+    ("observations", "backfill_id", "TEXT"),
+    ("observations", "label_is_correct", "INTEGER"),
+    ("observations", "label_feedback", "TEXT"),
+    ("observations", "label_updated_at", "TEXT"),
+    ("jobs", "triggered_by", "TEXT"),
+)
 
 # Indexes are separate so the benchmark can build a naive database without them. Sort keys
 # carry the id tie-break in the direction the API sorts (key either way, id ascending), so a
@@ -145,6 +170,8 @@ DROP INDEX IF EXISTS obs_scanner_status_verdict;
 DROP INDEX IF EXISTS obs_scanner_verdict;
 CREATE INDEX IF NOT EXISTS obs_scanner_version ON observations (scanner_id, scanner_version, id);
 CREATE INDEX IF NOT EXISTS obs_project_created ON observations (project_id, created_at);
+CREATE INDEX IF NOT EXISTS obs_scanner_billing
+    ON observations (scanner_id, status, created_at, snapshot_id);
 CREATE INDEX IF NOT EXISTS obs_tags_pk ON observation_tags (obs_pk);
 CREATE INDEX IF NOT EXISTS scanners_project ON scanners (project_id, name);
 CREATE INDEX IF NOT EXISTS recordings_project_start ON recordings (project_id, start_time);

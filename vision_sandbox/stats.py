@@ -6,11 +6,14 @@ values, not rows: scorer percentiles and the histogram are computed from (score,
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from datetime import timedelta
 from typing import Any
 
+from . import labels
+from .eras import EraRules
 from .observations import Filter
 from .timeutil import to_iso, utcnow
 
@@ -19,9 +22,13 @@ HISTOGRAM_TARGET_BUCKETS = 21
 
 
 def success_rate(succeeded: int, failed: int) -> int | None:
-    """round(100 * succeeded / (succeeded + failed)), half to even; None without terminal runs."""
+    """round(succeeded / (succeeded + failed) * 100), half to even; None without terminal runs.
+
+    The order of operations is PostHog's: dividing first can land a float just above .5
+    (1/40 * 100 is 2.5000000000000004, so 3), where 100 * 1 / 40 rounds to 2.
+    """
     denominator = succeeded + failed
-    return None if denominator == 0 else round(100 * succeeded / denominator)
+    return None if denominator == 0 else round(succeeded / denominator * 100)
 
 
 def percentile(values: list[tuple[float, int]], fraction: float) -> float:
@@ -73,8 +80,14 @@ def compute(
     scanner_type: str,
     config: dict[str, Any],
     recent_days: int,
+    rules: EraRules | None = None,
+    scanner: sqlite3.Row | None = None,
 ) -> dict[str, Any]:
-    """The stats body for ``flt`` on a scanner of ``scanner_type`` with ``config``."""
+    """The stats body for ``flt`` on a scanner of ``scanner_type`` with ``config``.
+
+    The credit era (``rules.credit_era``, with the ``scanner`` row) adds the ``labels`` and
+    ``summarizer`` blocks.
+    """
     base = f"FROM observations o WHERE {flt.where}"
     cutoff = to_iso(utcnow() - timedelta(days=recent_days))
     # One pass over a covering index gives status counts, recent counts and the result column
@@ -125,7 +138,54 @@ def compute(
     elif scanner_type == "scorer":
         scores = sorted((float(value), n) for value, n in by_result.items())
         body["scorer"] = _scorer(scores, config.get("scale"))
+    if rules is not None and rules.credit_era and scanner is not None:
+        body["labels"] = labels.stats_block(conn, flt, cutoff[:10], scanner)
+        body["summarizer"] = _summarizer(conn, flt) if scanner_type == "summarizer" else None
     return body
+
+
+def _summarizer(conn: sqlite3.Connection, flt: Filter) -> dict[str, Any]:
+    """Friction points and keywords of succeeded summaries, each counted once per observation."""
+    rows = conn.execute(
+        "SELECT json_extract(o.scanner_result, '$.model_output.friction_points'), "
+        "json_extract(o.scanner_result, '$.model_output.keywords') "
+        f"FROM observations o WHERE {flt.where} AND o.status = 'succeeded'",
+        flt.args,
+    )
+    friction: dict[str, int] = {}
+    keywords: dict[str, int] = {}
+    with_facets = with_friction = 0
+    for friction_json, keyword_json in rows:
+        points = _terms(friction_json)
+        words = _terms(keyword_json)
+        with_facets += int(friction_json is not None or keyword_json is not None)
+        with_friction += int(bool(points))
+        for term in points:
+            friction[term] = friction.get(term, 0) + 1
+        for term in words:
+            keywords[term] = keywords.get(term, 0) + 1
+
+    def ranked(counts: dict[str, int]) -> list[dict[str, Any]]:
+        pairs = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [{"term": term, "count": n} for term, n in pairs[:TOP_TAGS]]
+
+    return {
+        "friction_ranked": ranked(friction),
+        "keyword_ranked": ranked(keywords),
+        "total_with_facets": with_facets,
+        "total_with_friction": with_friction,
+    }
+
+
+def _terms(raw: Any) -> set[str]:
+    """Distinct lowercase terms of a JSON list (anything else counts as none)."""
+    try:
+        values = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return set()
+    if not isinstance(values, list):
+        return set()
+    return {v.strip().lower() for v in values if isinstance(v, str) and v.strip()}
 
 
 def _sessions(

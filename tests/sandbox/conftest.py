@@ -214,7 +214,41 @@ def api(sandbox: Sandbox) -> Iterator[Api]:
 
 @pytest.fixture
 def empty_api(empty_sandbox: Sandbox) -> Iterator[Api]:
-    """Requests against a fresh empty sandbox."""
+    """Requests against a fresh empty current-era sandbox."""
     client = Api(empty_sandbox)
     yield client
     client.session.close()
+
+
+@pytest.fixture
+def seed_api(seed_sandbox: Sandbox) -> Iterator[Api]:
+    """Requests against the shared seed-era demo sandbox."""
+    client = Api(seed_sandbox)
+    yield client
+    client.session.close()
+
+
+@pytest.fixture
+def any_api(any_era_sandbox: Sandbox) -> Iterator[Api]:
+    """Requests against the shared demo sandbox of each era in turn."""
+    client = Api(any_era_sandbox)
+    yield client
+    client.session.close()
+
+
+@pytest.fixture
+def empty_seed_api() -> Iterator[Api]:
+    """Requests against a fresh empty seed-era sandbox."""
+    with Sandbox.start(seed="empty", scan_delay=0.05, era="seed") as sb:
+        client = Api(sb)
+        yield client
+        client.session.close()
+
+
+@pytest.fixture(params=["current", "seed"])
+def any_empty_api(request: pytest.FixtureRequest) -> Iterator[Api]:
+    """Requests against a fresh empty sandbox of each era in turn."""
+    with Sandbox.start(seed="empty", scan_delay=0.05, era=request.param) as sb:
+        client = Api(sb)
+        yield client
+        client.session.close()

@@ -102,9 +102,10 @@ def test_filters(scored: tuple[Api, str, list[dict[str, Any]]]) -> None:
             "['failed', 'ineligible', 'pending', 'running', 'succeeded'].",
         ),
         (
-            {"triggered_by": "cron"},
+            {"triggered_by": "cron,cron,at"},
             "triggered_by",
-            "Invalid value(s) ['cron']; allowed: ['on_demand', 'schedule'].",
+            "Invalid value(s) ['at', 'cron']; allowed: "
+            "['backfill', 'on_demand', 'retry', 'schedule'].",
         ),
         (
             {"verdict": "yes,maybe"},
@@ -115,7 +116,8 @@ def test_filters(scored: tuple[Api, str, list[dict[str, Any]]]) -> None:
             {"order_by": "garbage"},
             "order_by",
             "Invalid order_by 'garbage'. Allowed keys: ['completed_at', 'created_at', "
-            "'result_score', 'result_verdict', 'scanner_version', 'started_at', 'status'].",
+            "'recording_subject_email', 'result_confidence', 'result_score', "
+            "'result_verdict', 'scanner_version', 'started_at', 'status'].",
         ),
     ],
 )

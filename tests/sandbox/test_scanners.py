@@ -26,7 +26,7 @@ def test_create_returns_full_scanner_with_defaults_and_credit_fields(api: Api) -
 
 
 def test_lite_model_costs_two_credits(api: Api) -> None:
-    created = api.create(model="gemini-3.1-flash-lite-preview")
+    created = api.create(model="gemini-3.5-flash-lite")
     assert created["credits_per_observation"] == 2
 
 
@@ -127,11 +127,13 @@ def test_patch_bumps_version_only_on_tracked_value_changes(api: Api) -> None:
     assert same.json()["scanner_version"] == 1
     changed = api.patch(sid, {"scanner_config": {"prompt": "Something else?"}})
     assert changed.json()["scanner_version"] == 2
-    assert api.patch(sid, {"model": "gemini-3.1-flash-lite-preview"}).json()["scanner_version"] == 3
+    assert api.patch(sid, {"model": "gemini-3.5-flash-lite"}).json()["scanner_version"] == 3
     assert api.patch(sid, {"emits_signals": True}).json()["scanner_version"] == 4
     assert api.patch(sid, {"query": {"filter_test_accounts": True}}).json()["scanner_version"] == 5
     assert api.patch(sid, {"scanner_type": "monitor"}).json()["scanner_version"] == 5
-    assert api.get(sid).json()["scanner_version"] == 5
+    assert api.patch(sid, {"sampling_mode": "focused"}).json()["scanner_version"] == 6
+    assert api.patch(sid, {"tags": ["a"], "credit_limit": 50}).json()["scanner_version"] == 6
+    assert api.get(sid).json()["scanner_version"] == 6
 
 
 def test_patch_volume_change_recomputes_estimate(api: Api) -> None:

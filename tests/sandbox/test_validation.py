@@ -228,17 +228,44 @@ def test_valid_query_keys_are_kept_verbatim_except_dates(api: Api) -> None:
             "Non-numeric value(s) ['alice']; user IDs must be integers.",
         ),
         (
-            {"order_by": "x"},
-            "order_by",
-            "Invalid order_by 'x'. Allowed keys: ['created_at', 'created_by', 'enabled', "
-            "'name', 'sampling_rate', 'scanner_type', 'updated_at'].",
+            {"created_by": "bob,1,alice,bob"},
+            "created_by",
+            "Non-numeric value(s) ['alice', 'bob']; user IDs must be integers.",
+        ),
+        (
+            {"enabled": "zzz,maybe,zzz"},
+            "enabled",
+            "Invalid value(s) ['maybe', 'zzz']; allowed: ['disabled', 'enabled'].",
         ),
     ],
 )
 def test_scanner_list_filter_errors(
-    api: Api, params: dict[str, str], attr: str, detail: str
+    any_api: Api, params: dict[str, str], attr: str, detail: str
 ) -> None:
-    assert_error(api.get(**params), 400, detail=detail, attr=attr, code="invalid_input")
+    assert_error(any_api.get(**params), 400, detail=detail, attr=attr, code="invalid_input")
+
+
+@pytest.mark.parametrize(
+    ("era_api", "keys"),
+    [
+        (
+            "seed_api",
+            "['created_at', 'created_by', 'enabled', 'name', 'sampling_rate', "
+            "'scanner_type', 'updated_at']",
+        ),
+        (
+            "api",
+            "['created_at', 'created_by', 'credits_this_month', 'enabled', 'name', "
+            "'sampling_rate', 'scanner_type', 'updated_at']",
+        ),
+    ],
+)
+def test_scanner_list_order_by_keys_per_era(
+    request: pytest.FixtureRequest, era_api: str, keys: str
+) -> None:
+    client: Api = request.getfixturevalue(era_api)
+    detail = f"Invalid order_by 'x'. Allowed keys: {keys}."
+    assert_error(client.get(order_by="x"), 400, detail=detail, attr="order_by")
 
 
 def test_malformed_json_is_a_parse_error(api: Api) -> None:
