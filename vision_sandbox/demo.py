@@ -91,8 +91,10 @@ def _seed_scanner(
     changes = [created + (now - created) * (k / versions) for k in range(versions)]
     estimate = estimate_volume(conn, project_id, spec.query, spec.sampling_rate).per_month
     conn.execute(
-        "INSERT INTO scanners VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO scanners (id, project_id, name, description, scanner_type, scanner_config, "
+        "query, sampling_rate, provider, model, enabled, emits_signals, scanner_version, "
+        "estimated_monthly_observations, estimated_at, last_swept_at, created_at, updated_at, "
+        "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             scanner_id,
             project_id,

@@ -14,18 +14,21 @@ from typing import Literal
 
 import uvicorn
 
-from . import auth, demo
+from . import auth, demo, era_demo
 from .app import create_app
 from .bulk import add_bulk_observations
 from .catalog import SCOPES
 from .db import Database
+from .eras import DEFAULT_ERA, Era, EraRules, rules_for
 from .faults import Faults, RequestLog
 from .fleet import grow_fleet
 from .scan_model import eligibility_error, failure_reason
 from .sweeper import Sweeper
+from .throttle import Clock, RateLimits, Throttles
 from .worker import Worker
 
 SeedName = Literal["demo", "empty"]
+DEFAULT_CREDIT_LIMIT = 15_000
 _STARTUP_TIMEOUT_S = 15.0
 
 
@@ -65,8 +68,11 @@ class Sandbox:
         other_project_id: int,
         temp_dir: Path | None,
         sweeper: Sweeper | None = None,
+        rules: EraRules | None = None,
     ) -> None:
         self.db = db
+        self.rules = rules or rules_for(DEFAULT_ERA)
+        self.era: Era = self.rules.name
         self.sweeper = sweeper or Sweeper(db, worker.wake)
         self._server = server
         self._thread = thread
@@ -100,6 +106,10 @@ class Sandbox:
         sweep_interval: float | None = None,
         finish_in_flight: bool | None = None,
         scanners: int | None = None,
+        era: Era = DEFAULT_ERA,
+        rate_limits: RateLimits | None = None,
+        clock: Clock | None = None,
+        credit_limit: int | None = DEFAULT_CREDIT_LIMIT,
     ) -> Sandbox:
         """Open (or create and seed) the database and serve it on ``host:port`` (0 = free port).
 
@@ -112,7 +122,17 @@ class Sandbox:
         by hand either way. ``finish_in_flight`` (default: on with the sweeper) lets the worker
         finish observations left pending/running without a job, such as the demo's seeded ones.
         ``scanners`` grows the first project to that many scanners (:mod:`.fleet`).
+
+        ``era`` picks the API the sandbox speaks, ``"current"`` (credits) or ``"seed"``
+        (:mod:`.eras`); a demo database is seeded for its era the first time.
+        ``rate_limits="posthog"`` turns on PostHog's throttles (:mod:`.throttle`), timed by
+        ``clock`` (seconds, default ``time.monotonic``) so tests need not sleep.
+        ``credit_limit`` is the current era's credits per month (None = uncapped, 0 = blocked),
+        applied on every start like ``monthly_quota``.
         """
+        rules = rules_for(era)
+        if rate_limits not in (None, "posthog"):
+            raise ValueError(f"rate_limits must be None or 'posthog', got {rate_limits!r}")
         if seed not in ("demo", "empty"):
             raise ValueError(f"seed must be 'demo' or 'empty', got {seed!r}")
         temp_dir = None
@@ -129,6 +149,7 @@ class Sandbox:
             if seed == "demo":
                 demo.seed_demo(db, project_id, other)
                 add_bulk_observations(db, project_id, observations or 0)
+                era_demo.apply(db, rules, project_id)
             with db.write() as conn:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (demo.SEED_MARKER, seed))
         project_id = int(db.get_meta("project_id") or project_id)
@@ -137,11 +158,15 @@ class Sandbox:
             grow_fleet(db, project_id, scanners)
         auth.store_key(db, api_key, 1, SCOPES, [project_id])
         with db.write() as conn:
-            conn.execute("UPDATE projects SET monthly_quota = ?", (monthly_quota,))
+            conn.execute(
+                "UPDATE projects SET monthly_quota = ?, credit_limit = ?",
+                (monthly_quota, credit_limit),
+            )
         faults, log = Faults(), RequestLog()
         worker = Worker(db, scan_delay)
         sweeper = Sweeper(db, worker.wake, sweep_interval)
-        app = create_app(db, faults, log, on_enqueue=worker.wake)
+        throttles = Throttles(clock) if rate_limits == "posthog" else None
+        app = create_app(db, faults, log, on_enqueue=worker.wake, rules=rules, throttles=throttles)
         _quiet_uvicorn()
         config = uvicorn.Config(
             app,
@@ -182,6 +207,7 @@ class Sandbox:
             other_project_id,
             temp_dir,
             sweeper,
+            rules,
         )
 
     def add_api_key(
@@ -243,4 +269,6 @@ class Sandbox:
         self.stop()
 
     def __repr__(self) -> str:
-        return f"Sandbox(base_url={self.base_url!r}, project_id={self.project_id})"
+        return (
+            f"Sandbox(base_url={self.base_url!r}, project_id={self.project_id}, era={self.era!r})"
+        )
