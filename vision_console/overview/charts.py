@@ -32,23 +32,37 @@ _COUNT_FORMAT = ",.0f"
 _AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
-def section(fleet: Fleet) -> None:
-    """Cost beside daily activity, one row; a note where there is nothing to draw."""
+def section(fleet: Fleet, total: int) -> None:
+    """Cost beside daily activity, one row; a note where there is nothing to draw.
+
+    The cost chart covers every scanner (from the list); the daily chart only the ``active``
+    ones whose activity is loaded, and says so when that is fewer than ``total``.
+    """
     with st.container(horizontal=True):
         if fleet.cost_spec is None:
             st.info("No enabled scanner has an estimate yet.", icon=":material/payments:")
         else:
             chart_spec.draw(fleet.cost_spec, width="stretch")
+        partial = (
+            f"Of the {fmt.count(fleet.active)} of {fmt.count(total)} scanners whose activity "
+            "is loaded."
+            if fleet.active < total
+            else ""
+        )
         if fleet.daily_spec is None:
-            st.info(f"No observations in the last {RECENT_DAYS} days.", icon=":material/timeline:")
-        elif not fleet.capped_names:
+            st.info(
+                f"No observations in the last {RECENT_DAYS} days. {partial}".strip(),
+                icon=":material/timeline:",
+            )
+            return
+        with st.container():
             chart_spec.draw(fleet.daily_spec, width="stretch")
-        else:
-            with st.container():
-                chart_spec.draw(fleet.daily_spec, width="stretch")
+            if partial:
+                st.caption(partial)
+            if fleet.capped_names:
                 st.caption(
-                    f"Counts only the newest {RECENT_OBSERVATIONS_CAP:,} observations of: "
-                    + render.escape_markdown(", ".join(fleet.capped_names))
+                    f"Counts only the newest {fmt.count(RECENT_OBSERVATIONS_CAP)} observations "
+                    "of: " + render.escape_markdown(", ".join(fleet.capped_names))
                 )
 
 

@@ -1,11 +1,13 @@
 """The Overview's data: the project's scanner lists, and the fleet result built from them.
 
 ``project`` reads the scanner counts, the creators and every scanner (kept per viewer until the
-data changes: ``vision_console.cache.remember``). ``fleet`` fetches every scanner's activity
-(shared by every viewer of the same credentials: ``overview/activity.py``) and ``build_fleet``
-turns it into everything the page shows below the metrics strip: the table frame, the totals,
-which scanners failed, and both charts as ready Vega-Lite specs. The result is kept in the
-session, so a rerun that changes nothing neither fetches, nor assembles frames, nor builds a chart.
+data changes: ``vision_console.cache.remember``): a handful of requests whatever the fleet's
+size, since the list comes in pages of ``LIST_PAGE_SIZE``. ``ordered`` puts the fleet in the
+table's order (most expensive first). ``fleet`` turns the lists and the per-scanner activity
+loaded so far (``overview/progressive.py``) into everything the page shows below the metrics
+strip: the table frame, which scanners failed, and both charts as ready Vega-Lite
+specs. The result is kept in the session until more activity is loaded, so a rerun that changes
+nothing neither fetches, nor assembles frames, nor builds a chart.
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from vision_api import Scanner, ScannerStats, User, VisionAPIError
 from vision_console import cache, chart_spec, navigation, render
 from vision_console.overview import activity, charts, frames
 from vision_console.overview.activity import RECENT_DAYS, FleetActivity
+from vision_console.overview.progressive import Loaded
+
+LIST_PAGE_SIZE = 1000
+"""Scanners per list request: 5,000 scanners in five requests (the API sets no page maximum)."""
+
+MAX_SCANNERS = 20_000
+"""The most scanners the Overview lists (far above any fleet seen; bounds a hostile count)."""
 
 
 @dataclass(frozen=True)
@@ -39,15 +47,20 @@ class Fleet:
     """What the Overview draws from the fleet's activity (specs are plain Vega-Lite dicts)."""
 
     table: pd.DataFrame
-    arrow_table: pa.Table
-    """``table`` converted once: Streamlit would otherwise convert the frame on every rerun."""
-    totals: dict[str, int]
-    failed_names: tuple[str, ...]
+    """Every scanner, in the order given; activity columns empty where not loaded yet."""
+    failed: tuple[tuple[str, str], ...]
+    """(id, name) of every loaded scanner whose activity failed."""
     first_error: Exception | None
     cost_spec: dict[str, Any] | chart_spec.Unavailable | None
     daily_spec: dict[str, Any] | chart_spec.Unavailable | None
     capped_names: tuple[str, ...]
     """Scanners whose newest-observations fetch hit the cap before the window's start."""
+    active: int
+    """Scanners whose activity is loaded (the daily chart covers only these)."""
+
+    @property
+    def failed_names(self) -> tuple[str, ...]:
+        return tuple(name for _, name in self.failed)
 
 
 def project() -> Project | None:
@@ -63,7 +76,11 @@ def project() -> Project | None:
         return cache.remember(
             "overview:lists",
             (),
-            lambda: Project(cache.scanner_stats(), cache.creators(), cache.all_scanners()),
+            lambda: Project(
+                cache.scanner_stats(),
+                cache.creators(),
+                cache.all_scanners(max_items=MAX_SCANNERS, page_size=LIST_PAGE_SIZE),
+            ),
         )
     except VisionAPIError as error:
         render.show_api_error(error, "load the scanners")
@@ -76,16 +93,41 @@ def no_scanners_yet() -> None:
     st.page_link(navigation.SCANNERS.path, label="Go to Scanners", icon=":material/add:")
 
 
-def fleet(scanners: Sequence[Scanner]) -> Fleet:
-    """Every scanner's activity and everything built from it: once per data generation."""
+def ordered(scanners: list[Scanner]) -> list[Scanner]:
+    """The table's order: the highest estimated monthly credits first, then by name.
 
-    def load() -> Fleet:
-        with st.spinner(f"Loading the activity of {len(scanners)} scanners…"):
-            found = activity.shared_activity(scanners)
-        return build_fleet(scanners, found, datetime.now(UTC), observations_link)
+    Kept per viewer for this very list (the remembered list is one object while the data
+    generation holds), so the pages stay put across reruns.
+    """
 
+    def order() -> list[Scanner]:
+        def credits(scanner: Scanner) -> int:
+            return frames.scanner_monthly_estimate(scanner)[1] or 0
+
+        return sorted(scanners, key=lambda s: (-credits(s), s.name.casefold(), s.id))
+
+    return cache.remember("overview:order", (id(scanners), len(scanners)), order)
+
+
+def totals(scanners: list[Scanner]) -> dict[str, int | None]:
+    """The fleet's month from the list alone (``frames.list_totals``), kept for this list."""
+    return cache.remember(
+        "overview:totals", (id(scanners), len(scanners)), lambda: frames.list_totals(scanners)
+    )
+
+
+def fleet(scanners: list[Scanner], state: Loaded) -> Fleet:
+    """The fleet's table, totals and charts from the lists and the activity loaded so far.
+
+    Rebuilt when more activity is loaded (``state.version``) or the day changes, never on an
+    idle rerun.
+    """
     today = datetime.now(UTC).date()
-    return cache.remember("overview:fleet", (RECENT_DAYS, today, tuple(scanners)), load)
+    return cache.remember(
+        "overview:fleet",
+        (RECENT_DAYS, today, id(scanners), len(scanners), state.version),
+        lambda: build_fleet(scanners, state.activity(), datetime.now(UTC), observations_link),
+    )
 
 
 def observations_link(scanner_id: str) -> str:
@@ -110,9 +152,7 @@ def build_fleet(
     since = activity.window_start(now, days)
     return Fleet(
         table=table,
-        arrow_table=pa.Table.from_pandas(table, preserve_index=False),
-        totals=frames.fleet_totals(table),
-        failed_names=tuple(names_by_id[sid] for sid in found.errors if sid in names_by_id),
+        failed=tuple((sid, names_by_id[sid]) for sid in found.errors if sid in names_by_id),
         first_error=next(iter(found.errors.values()), None),
         cost_spec=None
         if costs.empty
@@ -131,4 +171,5 @@ def build_fleet(
             for sid, obs in found.recent.items()
             if sid in names_by_id and not activity.covers_window(obs, found.limits[sid], since)
         ),
+        active=sum(1 for sid in names_by_id if sid in found.stats or sid in found.recent),
     )

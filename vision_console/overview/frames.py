@@ -46,6 +46,8 @@ FLEET_COLUMNS: tuple[str, ...] = (
     "sampling_rate",
     "est_observations",
     "est_credits",
+    "credits_this_month",
+    "observations_this_month",
     "observations_recent",
     "observations_total",
     "success_rate",
@@ -82,6 +84,8 @@ def fleet_frame(
                 "model": models_catalog.model_label(scanner.model),
                 "est_observations": est_observations,
                 "est_credits": est_credits,
+                "credits_this_month": scanner.credits_this_month,
+                "observations_this_month": scanner.observations_this_month,
                 "observations_recent": (
                     scanner_stats.coverage.recent_sessions if scanner_stats else None
                 ),
@@ -95,6 +99,8 @@ def fleet_frame(
     for column in (
         "est_observations",
         "est_credits",
+        "credits_this_month",
+        "observations_this_month",
         "observations_recent",
         "observations_total",
         "success_rate",
@@ -104,12 +110,21 @@ def fleet_frame(
     return frame
 
 
-def fleet_totals(fleet: pd.DataFrame) -> dict[str, int]:
-    """Sums across the fleet table: estimated monthly volume and credits, recent observations."""
+def list_totals(scanners: Sequence[Scanner]) -> dict[str, int | None]:
+    """The fleet's month from the scanner list alone (no per-scanner request): estimated
+    observations and credits of the enabled scanners, and this billing period's credits and
+    observations (None when the list does not carry them, as before the credit era)."""
+    estimates = [scanner_monthly_estimate(scanner) for scanner in scanners]
+
+    def period_sum(values: list[int | None]) -> int | None:
+        known = [value for value in values if value is not None]
+        return sum(known) if known else None
+
     return {
-        "est_observations": int(fleet["est_observations"].sum()),
-        "est_credits": int(fleet["est_credits"].sum()),
-        "observations_recent": int(fleet["observations_recent"].sum()),
+        "est_observations": sum(obs or 0 for obs, _ in estimates),
+        "est_credits": sum(credits or 0 for _, credits in estimates),
+        "credits_this_month": period_sum([s.credits_this_month for s in scanners]),
+        "observations_this_month": period_sum([s.observations_this_month for s in scanners]),
     }
 
 

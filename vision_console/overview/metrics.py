@@ -2,7 +2,7 @@
 
 Types are counted, labelled and ordered by ``vision_console.scanner_types`` (every known type,
 zeros kept, then any type a newer server sends, labelled generically and explained by a notice).
-The month is the sum of the server's estimates over enabled scanners, against the quota.
+The month is the sum of the server's estimates over enabled scanners.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import streamlit as st
 from vision_console import cache, cost, render, scanner_types
 from vision_console import format as fmt
 from vision_console.overview import frames
-from vision_console.overview.fleet import Fleet, Project
+from vision_console.overview.fleet import Project
 
 
 def types(project: Project) -> None:
@@ -38,23 +38,25 @@ def types(project: Project) -> None:
     )
 
 
-def month(fleet: Fleet) -> None:
-    """The fleet's estimated observations and credits a month, and its share of the quota."""
-    totals = fleet.totals
-    quota_share = totals["est_observations"] / cost.ERA_S_MONTHLY_QUOTA
+def month(totals: dict[str, int | None]) -> None:
+    """The fleet's estimated observations and credits a month, and what this billing period
+    has used so far (when the API's list says; the quota meter is ``overview/quota_panel``)."""
+    est_observations = totals["est_observations"] or 0
+    est_credits = totals["est_credits"] or 0
     with st.container(horizontal=True):
-        st.metric("Estimated observations / month", f"{totals['est_observations']:,}", border=True)
+        st.metric("Estimated observations / month", fmt.count(est_observations), border=True)
         st.metric(
             "Estimated credits / month",
-            f"{totals['est_credits']:,}",
-            help=f"≈ {fmt.money(cost.dollars_for(totals['est_credits']))} a month "
+            fmt.count(est_credits),
+            help=f"≈ {fmt.money(cost.dollars_for(est_credits))} a month "
             "(1 credit = $0.01), enabled scanners only.",
             border=True,
         )
-        st.metric(
-            "Share of the monthly quota",
-            f"{quota_share:.0%}",
-            help=f"Estimated observations against the API's default quota of "
-            f"{cost.ERA_S_MONTHLY_QUOTA:,} observations a month.",
-            border=True,
-        )
+        if totals.get("credits_this_month") is not None:
+            st.metric(
+                "Credits this month",
+                fmt.count(totals["credits_this_month"]),
+                help=f"{fmt.count(totals.get('observations_this_month'), 'observation')} "
+                "succeeded so far in this billing period, across every scanner.",
+                border=True,
+            )

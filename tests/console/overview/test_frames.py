@@ -45,7 +45,7 @@ def test_fleet_frame_joins_scanners_with_their_stats_and_last_observation() -> N
     assert first["success_rate"] == 80
     assert first["last_observation"] == pd.Timestamp(seen)
     assert first["observations_link"] == f"observations?scanner={enabled.id}"
-    assert first["model"] == "Gemini 3 Flash (preview)"
+    assert first["model"] == "Gemini 3 Flash"
     assert first["type"] == scanner_types.label("monitor")
     assert frame.iloc[1]["type"] == scanner_types.label("summarizer")
     second = frame.iloc[1]
@@ -82,23 +82,25 @@ def test_unestimated_scanner_shows_no_estimate() -> None:
 def test_empty_fleet_gives_an_empty_table_with_the_columns() -> None:
     frame = frames.fleet_frame([], {}, {}, link)
     assert frame.empty and list(frame.columns) == list(frames.FLEET_COLUMNS)
-    assert frames.fleet_totals(frame) == {
+    assert frames.list_totals([]) == {
         "est_observations": 0,
         "est_credits": 0,
-        "observations_recent": 0,
+        "credits_this_month": None,
+        "observations_this_month": None,
     }
 
 
-def test_fleet_totals_and_monthly_cost_frame() -> None:
+def test_list_totals_and_monthly_cost_frame() -> None:
     a = make_scanner("A", estimated_monthly_observations=100)  # 500 credits
     b = make_scanner("B", model="gemini-3.1-flash-lite-preview", estimated_monthly_observations=100)
     c = make_scanner("C", enabled=False, estimated_monthly_observations=1000)
     d = make_scanner("D", estimated_monthly_observations=None)
     frame = frames.fleet_frame([a, b, c, d], {a.id: make_stats(4, 4, 4, 0, 100)}, {}, link)
-    assert frames.fleet_totals(frame) == {
+    assert frames.list_totals([a, b, c, d]) == {
         "est_observations": 200,
         "est_credits": 700,
-        "observations_recent": 4,
+        "credits_this_month": None,
+        "observations_this_month": None,
     }
     costs = frames.monthly_cost_frame(frame)
     assert list(costs["name"]) == ["A", "B"]
@@ -173,3 +175,13 @@ def test_type_counts_keep_a_registry_type_the_server_left_out() -> None:
     )
     counts = {count.kind: (count.enabled, count.total) for count in frames.type_counts(stats)}
     assert counts == {kind: (0, 0) for kind in scanner_types.KNOWN_TYPES} | {"scorer": (1, 1)}
+
+
+def test_this_billing_periods_figures_come_from_the_list_when_it_carries_them() -> None:
+    a = make_scanner("A", credits_this_month=120, observations_this_month=24)
+    b = make_scanner("B", enabled=False, credits_this_month=30, observations_this_month=6)
+    c = make_scanner("C")  # a scanner the list says nothing about this period for
+    totals = frames.list_totals([a, b, c])
+    assert (totals["credits_this_month"], totals["observations_this_month"]) == (150, 30)
+    frame = frames.fleet_frame([a, b, c], {}, {}, link)
+    assert list(frame["credits_this_month"].astype("float").fillna(-1)) == [120, 30, -1]
