@@ -6,7 +6,18 @@ import argparse
 import threading
 
 from .demo import DEMO_API_KEY
-from .server import Sandbox
+from .eras import DEFAULT_ERA, ERAS
+from .server import DEFAULT_CREDIT_LIMIT, Sandbox
+
+
+def _credit_limit(text: str) -> int | None:
+    """``--credit-limit``: a non-negative integer, or ``none`` for uncapped."""
+    if text.strip().lower() == "none":
+        return None
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("the credit limit cannot be negative")
+    return value
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,6 +48,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--scanners", type=int, default=None, help="grow the project to N generated scanners"
     )
+    parser.add_argument(
+        "--era",
+        choices=ERAS,
+        default=DEFAULT_ERA,
+        help="the API to speak: today's credit era (current) or the seed era (seed)",
+    )
+    parser.add_argument(
+        "--rate-limits",
+        choices=("posthog", "off"),
+        default="off",
+        help="posthog: 480/min and 4,800/h per key; estimate 20/min and 200/h per project",
+    )
+    parser.add_argument(
+        "--credit-limit",
+        type=_credit_limit,
+        default=DEFAULT_CREDIT_LIMIT,
+        metavar="CREDITS|none",
+        help="current era: credits a month (none = uncapped, 0 = blocked)",
+    )
     args = parser.parse_args(argv)
     sandbox = Sandbox.start(
         db_path=args.db,
@@ -50,8 +80,11 @@ def main(argv: list[str] | None = None) -> None:
         project_id=args.project_id,
         sweep_interval=args.sweep_interval,
         scanners=args.scanners,
+        era=args.era,
+        rate_limits="posthog" if args.rate_limits == "posthog" else None,
+        credit_limit=args.credit_limit,
     )
-    print(f"Vision sandbox running at {sandbox.base_url}")
+    print(f"Vision sandbox running at {sandbox.base_url} ({sandbox.era} era)")
     print(f"API: {sandbox.base_url}/api/projects/{sandbox.project_id}/vision/scanners/")
     print(f"Project id: {sandbox.project_id}   API key: {sandbox.api_key}")
     print("Press Ctrl-C to stop.")
