@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard, assert_never
 
 from vision_api import Scanner
-from vision_console import models_catalog, scanner_types
+from vision_console import models_catalog, sampling_modes, scanner_types
 from vision_console.scanner_config import query as query_builder
 from vision_console.scanner_config.query import BuilderState, QueryInputError
 from vision_console.scanner_types import ConfigField
@@ -39,6 +39,16 @@ MAX_TAG_LENGTH = 100
 MIN_SAMPLING_RATE = 0.0001
 DEFAULT_SAMPLING_RATE = 0.2
 """New scanners start at 20 % so the first cost estimate is not alarming (as PostHog's UI does)."""
+MAX_CREDIT_LIMIT = 2_147_483_647
+MAX_SCANNER_TAGS = 32
+MAX_SCANNER_TAG_LENGTH = 255
+
+
+ERA_FIELDS = ("sampling_mode", "tags", "credit_limit")
+"""Write fields only some servers take (the current era); a form sends them only when its
+``features`` name them, so a seed-era server never sees them."""
+
+QUERY_LABEL = query_builder.QUERY_LABEL
 
 # Server messages, verbatim (contract §3.1–§3.4 and DRF's field messages).
 BLANK = "This field may not be blank."
@@ -58,6 +68,12 @@ SCALE_REQUIRED = "Scale is required."
 SCALE_NOT_NUMBERS = "Scale min and max must be numbers."
 SCALE_ORDER = "Scale max must be greater than min."
 QUERY_INVALID = "Recording filter is invalid."
+REQUIRED = "This field is required."
+INTEGER_REQUIRED = "A valid integer is required."
+CREDIT_LIMIT_MIN = "Ensure this value is greater than or equal to 1."
+CREDIT_LIMIT_MAX = "Ensure this value is less than or equal to 2147483647."
+SCANNER_TAGS_TOO_MANY = "Ensure this field has no more than 32 elements."
+SCANNER_TAG_TOO_LONG = "Ensure this field has no more than 255 characters."
 QUERY_TOO_LARGE = "Recording filter is too large. Keep it under 50 KB."
 DUPLICATE_NAME = "A scanner with this name already exists in this team."
 
@@ -67,8 +83,11 @@ FIELD_LABELS = {
     "scanner_type": "Type",
     "scanner_config": "Configuration",
     "prompt": "Prompt",
-    "query": "Recordings",
+    "query": QUERY_LABEL,
     "sampling_rate": "Sampling rate",
+    "sampling_mode": "Sampling mode",
+    "tags": "Scanner tags",
+    "credit_limit": "Credit limit",
     "model": "Model",
     "enabled": "Enabled",
     "emits_signals": "Emit signals",
@@ -90,6 +109,12 @@ class ScannerForm:
     ``extra_config`` keeps configuration keys this console does not know (a newer API's), and
     ``stored_type`` is the type of the scanner being edited (None for a new one), which is
     accepted even when this console does not know it.
+
+    ``features`` names the era fields (``ERA_FIELDS``) the server takes; the others are neither
+    shown nor sent. ``scanner_tags`` is the organisational tags as typed (comma separated),
+    ``credit_limit`` a whole number of credits or None for no limit. ``model`` None means "not
+    picked": an edit then keeps ``kept_model`` (a retired model the server refuses on write,
+    so it is never sent back), a create is refused.
     """
 
     scanner_type: Any = scanner_types.KNOWN_TYPES[0]
@@ -103,6 +128,11 @@ class ScannerForm:
     model: Any = models_catalog.DEFAULT_MODEL
     enabled: Any = True
     emits_signals: Any = False
+    sampling_mode: Any = sampling_modes.DEFAULT_FOR_NEW
+    scanner_tags: Any = ""
+    credit_limit: Any = None
+    features: frozenset[str] = frozenset()
+    kept_model: str | None = None
     extra_config: dict[str, Any] = field(default_factory=dict)
     config_base: dict[str, Any] | None = None
     query_base: dict[str, Any] | None = None
@@ -159,9 +189,16 @@ def build_payload(form: ScannerForm) -> FormResult:
         errors["sampling_rate"] = rate_error
     payload["sampling_rate"] = rate
 
-    if not isinstance(form.model, str) or not form.model.strip():
-        errors["model"] = f'"{_shown(form.model)}" is not a valid choice.'
-    payload["model"] = form.model
+    if form.model is None and form.kept_model:
+        payload["model"] = form.kept_model
+    elif form.model is None:
+        errors["model"] = REQUIRED
+        payload["model"] = None
+    else:
+        if not isinstance(form.model, str) or not form.model.strip():
+            errors["model"] = f'"{_shown(form.model)}" is not a valid choice.'
+        payload["model"] = form.model
+    _era_fields(form, payload, errors)
     payload["enabled"] = _flag(form.enabled, default=True)
     payload["emits_signals"] = _flag(form.emits_signals, default=False)
 
@@ -190,12 +227,71 @@ def build_payload(form: ScannerForm) -> FormResult:
 _ERROR_ORDER = (
     "name",
     "description",
+    "tags",
     "scanner_type",
     "sampling_rate",
+    "sampling_mode",
+    "credit_limit",
     "model",
     "scanner_config",
     "query",
 )
+
+
+def _era_fields(form: ScannerForm, payload: dict[str, Any], errors: dict[str, str]) -> None:
+    """The era fields ``form.features`` names, into ``payload``, or their errors."""
+    if "sampling_mode" in form.features:
+        mode = form.sampling_mode
+        if mode not in sampling_modes.MODES:
+            errors["sampling_mode"] = f'"{_shown(mode)}" is not a valid choice.'
+        payload["sampling_mode"] = mode
+    if "tags" in form.features:
+        tags = parse_scanner_tags(form.scanner_tags)
+        if len(tags) > MAX_SCANNER_TAGS:
+            errors["tags"] = SCANNER_TAGS_TOO_MANY
+        elif any(len(tag) > MAX_SCANNER_TAG_LENGTH for tag in tags):
+            errors["tags"] = SCANNER_TAG_TOO_LONG
+        payload["tags"] = tags
+    if "credit_limit" in form.features:
+        limit, limit_error = credit_limit_value(form.credit_limit)
+        if limit_error:
+            errors["credit_limit"] = limit_error
+        payload["credit_limit"] = limit
+
+
+def parse_scanner_tags(text: Any) -> list[str]:
+    """Organisational tags typed comma separated, stored as the server stores them.
+
+    Trimmed and lowercased, blanks dropped, repeats dropped (first kept). Tags cannot contain
+    commas, so the comma is an unambiguous separator; a line break works too.
+    """
+    if not isinstance(text, str):
+        return []
+    tags: dict[str, None] = {}
+    for part in re.split(r"[,\n]", text):
+        tag = part.strip().lower()
+        if tag:
+            tags[tag] = None
+    return list(tags)
+
+
+def credit_limit_value(raw: Any) -> tuple[int | None, str | None]:
+    """A per-scanner credit limit: None (no limit) or a whole number 1..2,147,483,647."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None, INTEGER_REQUIRED
+    try:
+        number = float(raw)
+    except ValueError:
+        return None, INTEGER_REQUIRED
+    if not math.isfinite(number) or not number.is_integer():
+        return None, INTEGER_REQUIRED
+    if number < 1:
+        return int(number), CREDIT_LIMIT_MIN
+    if number > MAX_CREDIT_LIMIT:
+        return int(number), CREDIT_LIMIT_MAX
+    return int(number), None
 
 
 def build_query(form: ScannerForm) -> tuple[dict[str, Any], str | None]:
@@ -407,6 +503,12 @@ def _scale_error(scale: Any) -> str | None:
     return None
 
 
+def sampling_rate_value(raw: Any) -> tuple[float | None, str | None]:
+    """The rate as a float (None when it is not a number), and the server's message against it."""
+    rate, error = _sampling_rate(raw)
+    return (float(rate) if _is_number(rate) else None), error
+
+
 def _sampling_rate(raw: Any) -> tuple[Any, str | None]:
     """The rate as a float, or the raw value with the server's message for it."""
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
@@ -442,6 +544,9 @@ def stored_fields(scanner: Scanner) -> dict[str, Any]:
         "model": scanner.model,
         "enabled": scanner.enabled,
         "emits_signals": scanner.emits_signals,
+        "sampling_mode": scanner.sampling_mode or sampling_modes.SERVER_DEFAULT,
+        "tags": list(scanner.tags),
+        "credit_limit": scanner.credit_limit,
     }
 
 
@@ -475,8 +580,14 @@ def edit_changes(scanner: Scanner, payload: Mapping[str, Any]) -> dict[str, Any]
     return changed_fields(stored_fields(scanner), payload)
 
 
-def form_from_scanner(scanner: Scanner) -> ScannerForm:
-    """A form pre-filled from a stored scanner, remembering its config, query and type."""
+def form_from_scanner(
+    scanner: Scanner, features: frozenset[str] = frozenset(), retired: bool = False
+) -> ScannerForm:
+    """A form pre-filled from a stored scanner, remembering its config, query and type.
+
+    ``retired``: the server refuses the scanner's model on write, so the form starts with no
+    model picked and keeps the stored one until the user picks a current one.
+    """
     kind = scanner.scanner_type
     config = scanner.scanner_config
     names = {"prompt", *(f.name for f in scanner_types.facts(kind).config_fields)}
@@ -491,9 +602,14 @@ def form_from_scanner(scanner: Scanner) -> ScannerForm:
         query=state,
         query_extra=query_builder.remainder_to_text(remainder),
         sampling_rate=scanner.sampling_rate,
-        model=scanner.model or models_catalog.DEFAULT_MODEL,
+        model=None if retired else (scanner.model or models_catalog.DEFAULT_MODEL),
         enabled=scanner.enabled,
         emits_signals=scanner.emits_signals,
+        sampling_mode=scanner.sampling_mode or sampling_modes.SERVER_DEFAULT,
+        scanner_tags=", ".join(scanner.tags),
+        credit_limit=scanner.credit_limit,
+        features=features,
+        kept_model=scanner.model if retired else None,
         extra_config={k: copy.deepcopy(v) for k, v in config.items() if k not in names},
         config_base=copy.deepcopy(config),
         query_base=copy.deepcopy(query),
@@ -520,6 +636,12 @@ def duplicate_payload(scanner: Scanner, attempt: int = 1) -> dict[str, Any]:
         "enabled": False,
         "emits_signals": scanner.emits_signals,
     }
+    if scanner.sampling_mode is not None:
+        payload["sampling_mode"] = scanner.sampling_mode
+    if scanner.tags:
+        payload["tags"] = list(scanner.tags)
+    if scanner.credit_limit is not None:
+        payload["credit_limit"] = scanner.credit_limit
     if scanner.provider:
         payload["provider"] = scanner.provider
     return payload
@@ -539,6 +661,8 @@ def error_slot(attr: str | None, detail: str) -> str | None:
     if not attr:
         return None
     root, _, rest = attr.partition("__")
+    if root == "tags":
+        return SCANNER_TAGS_SLOT
     if root != "scanner_config":
         return root if root in FIELD_LABELS else None
     slots = _config_slots()
@@ -550,6 +674,23 @@ def error_slot(attr: str | None, detail: str) -> str | None:
         if starts and lowered.startswith(starts):
             return slot
     return "scanner_config"
+
+
+SCANNER_TAGS_SLOT = "scanner_tags"
+"""The organisational tags' slot: "tags" is also a classifier config field's slot."""
+
+
+def slot_label(slot: str) -> str:
+    """A form slot's human name (a config field's registry label, or the common field's)."""
+    if slot == SCANNER_TAGS_SLOT:
+        return FIELD_LABELS["tags"]
+    if slot in FIELD_LABELS:
+        return FIELD_LABELS[slot]
+    for facts in scanner_types.REGISTRY.values():
+        for config_field in facts.config_fields:
+            if config_field.name == slot:
+                return config_field.label
+    return "Form"
 
 
 def _config_slots() -> dict[str, tuple[str, ...]]:
@@ -567,6 +708,58 @@ def slot_errors(errors: Mapping[str, str]) -> dict[str, str]:
     for attr, message in errors.items():
         slots.setdefault(error_slot(attr, message) or "form", message)
     return slots
+
+
+def slot_values(form: ScannerForm) -> dict[str, Any]:
+    """What each form slot holds, normalised, to tell which slots two forms differ in.
+
+    Used for the unsaved-changes notice (the draft against the form as opened) and to drop a
+    server error once the field it is about has been changed.
+    """
+    kind = form.scanner_type
+    values: dict[str, Any] = {
+        "scanner_type": kind,
+        "name": _char(form.name),
+        "description": _char(form.description),
+        "prompt": _text(form.prompt),
+        "query": build_query(form)[0],
+        "sampling_rate": _sampling_rate(form.sampling_rate)[0],
+        "model": form.model,
+        "enabled": _flag(form.enabled, default=True),
+        "emits_signals": _flag(form.emits_signals, default=False),
+    }
+    if isinstance(kind, str) and scanner_types.is_known(kind):
+        for config_field in scanner_types.facts(kind).config_fields:
+            raw = form.config.get(config_field.name, widget_value(config_field, None))
+            values[config_field.name] = config_value(config_field, raw)
+    if "sampling_mode" in form.features:
+        values["sampling_mode"] = form.sampling_mode
+    if "tags" in form.features:
+        values[SCANNER_TAGS_SLOT] = parse_scanner_tags(form.scanner_tags)
+    if "credit_limit" in form.features:
+        values["credit_limit"] = credit_limit_value(form.credit_limit)[0]
+    return values
+
+
+def changed_slots(before: ScannerForm, after: ScannerForm) -> list[str]:
+    """The slots whose value differs between two forms, in the form's order."""
+    old, new = slot_values(before), slot_values(after)
+    return [slot for slot, value in new.items() if old.get(slot, value) != value or slot not in old]
+
+
+_PERCENT_WORDING = {
+    RATE_BELOW_ZERO: "Sampling rate can't be below 0%.",
+    RATE_ABOVE_ONE: "Sampling rate can be at most 100%.",
+    RATE_FLOOR: "Sampling rate must be 0% (paused) or at least 0.01%.",
+}
+
+
+def shown_message(slot: str, message: str) -> str:
+    """``message`` as the form shows it under ``slot``: the server speaks of the rate as a
+    fraction (``1.0``), the form's field is in percent, so those messages say it in percent."""
+    if slot == "sampling_rate":
+        return _PERCENT_WORDING.get(message, message)
+    return message
 
 
 def prompt_counter(prompt: Any) -> str:

@@ -1,21 +1,31 @@
 """State of the Scanners page's create/edit form: which form is open, and what it found.
 
 A ``FormSession`` is one opening of the form: the ``ScannerForm`` it was seeded with (a template,
-a blank form, or the stored scanner read live), the version it opened on, and the errors,
-problem or conflict the last submit left. Shared by the Scanners page, which draws the form, and
-Estimate, which opens it seeded with a draft (``open_seeded``) before switching page.
+a blank form, or the stored scanner read live), the version it opened on, the draft as last typed,
+and the errors, problem or conflict the last submit left. Shared by the Scanners page, which draws
+the form, and Estimate, which opens it seeded with a draft (``open_seeded``) before switching page.
+
+The session lives in ``st.session_state`` (not a widget key), so it outlives a visit to another
+page; the form's widgets keep their values across pages themselves (``persist_state``), and
+``draft`` holds what was typed for everything else (the unsaved-changes notice, the property
+table). ``close`` forgets the widgets' values with the session.
+
+The server's era decides which optional fields the form has (``features``: sampling mode, tags,
+credit limit on current servers) and which models it offers; a scanner on a model the server
+has retired opens with no model picked, so saving never sends the retired id back.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import streamlit as st
 
-from vision_api import Scanner, VisionAPIError
-from vision_console import cache, scanner_types
+from vision_api import Era, Scanner, VisionAPIError
+from vision_console import cache, models_catalog, scanner_types
 from vision_console.render import ErrorMessage, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import templates
@@ -49,12 +59,60 @@ class FormSession:
     original: Scanner | None = None
     opened_version: int | None = None
     template: str | None = None
+    era: Era = "seed"
     errors: dict[str, str] = field(default_factory=dict)
+    """The last submit's errors by API attr; the server's stay until their field changes."""
+    failed: ScannerForm | None = None
+    """The form as it was when the last submit failed (to tell which fields changed since)."""
+    attempted: bool = False
+    """A submit was tried: from then on every field's problem shows as it is typed."""
     problem: ErrorMessage | None = None
     conflict: Conflict | None = None
+    draft: ScannerForm | None = None
+    """The form as last typed (None until the form has been drawn once)."""
+    confirm_discard: bool = False
+    focus: str | None = None
+    """The field the error summary asked to scroll to, once."""
 
     def key(self, name: str) -> str:
         return f"sf.{self.form_id}.{name}"
+
+    @property
+    def prefix(self) -> str:
+        """The start of every widget key of this opening."""
+        return f"sf.{self.form_id}."
+
+    def unsaved(self) -> list[str]:
+        """The slots the draft changed from the form as opened (empty: nothing to lose)."""
+        if self.draft is None:
+            return []
+        return forms.changed_slots(self.seed, self.draft)
+
+
+def server_era() -> Era:
+    """The connected server's era, or "seed" (the smaller form) while it cannot be told."""
+    try:
+        return cache.era()
+    except VisionAPIError:
+        return "seed"
+
+
+def era_features(era: Era) -> frozenset[str]:
+    """The optional write fields a server of ``era`` takes."""
+    return frozenset(forms.ERA_FIELDS) if era == "current" else frozenset()
+
+
+def _for_server(seed: ScannerForm, era: Era) -> ScannerForm:
+    """``seed`` with the era's fields, and without a model the server would refuse."""
+    model = seed.model
+    if isinstance(model, str) and models_catalog.is_retired(model, era):
+        model = None
+    return dataclasses.replace(seed, features=era_features(era), model=model)
+
+
+def _open(session: FormSession) -> None:
+    close()
+    st.session_state[SESSION_KEY] = session
 
 
 def open_create(
@@ -63,28 +121,43 @@ def open_create(
     """Open the create form, from a template or from scratch."""
     chosen = templates.template(template_key) if template_key else None
     seed = chosen.form() if chosen else templates.blank_form(scanner_type)
-    st.session_state[SESSION_KEY] = FormSession(
-        form_id=f"new{next(_ids)}", mode="create", seed=seed, template=template_key
+    era = server_era()
+    _open(
+        FormSession(
+            form_id=f"new{next(_ids)}",
+            mode="create",
+            seed=_for_server(seed, era),
+            template=template_key,
+            era=era,
+        )
     )
 
 
 def open_seeded(seed: ScannerForm, origin: str) -> None:
     """Open the create form seeded with a form built elsewhere (Estimate's draft); ``origin``
     prefixes its widget keys so they never meet another opening's."""
-    st.session_state[SESSION_KEY] = FormSession(
-        form_id=f"{origin}{next(_ids)}", mode="create", seed=seed
+    era = server_era()
+    _open(
+        FormSession(
+            form_id=f"{origin}{next(_ids)}", mode="create", seed=_for_server(seed, era), era=era
+        )
     )
 
 
 def open_edit(scanner: Scanner) -> None:
     """Open the edit form on a stored scanner, remembering it and its version."""
-    st.session_state[SESSION_KEY] = FormSession(
-        form_id=f"edit{next(_ids)}",
-        mode="edit",
-        seed=forms.form_from_scanner(scanner),
-        scanner_id=scanner.id,
-        original=scanner,
-        opened_version=scanner.scanner_version,
+    era = server_era()
+    retired = models_catalog.is_retired(scanner.model, era)
+    _open(
+        FormSession(
+            form_id=f"edit{next(_ids)}",
+            mode="edit",
+            seed=forms.form_from_scanner(scanner, era_features(era), retired=retired),
+            scanner_id=scanner.id,
+            original=scanner,
+            opened_version=scanner.scanner_version,
+            era=era,
+        )
     )
 
 
@@ -103,7 +176,12 @@ def open_edit_latest(scanner_id: str) -> ErrorMessage | None:
 
 
 def close() -> None:
+    """Close the open form, forgetting its widgets' kept values with it."""
+    session = current()
     st.session_state.pop(SESSION_KEY, None)
+    if session is not None:
+        for name in [k for k in st.session_state if str(k).startswith(session.prefix)]:
+            del st.session_state[name]
 
 
 def current() -> FormSession | None:

@@ -30,6 +30,9 @@ from typing import Any, Literal, TypeGuard
 
 Operand = Literal["AND", "OR"]
 
+QUERY_LABEL = "Recordings filter"
+"""What a scanner's ``query`` is called on every page (the scanner form and Estimate)."""
+
 # Property fields the builder offers: field id -> (label, filter type, PostHog property key).
 PROPERTY_FIELDS: dict[str, tuple[str, str, str]] = {
     "start_url": ("Start URL", "session", "$entry_current_url"),

@@ -2,8 +2,12 @@
 
 Draws the common filters of a ``BuilderState`` (durations, events, console levels, match mode,
 test accounts, property rows) plus a JSON box for the rest of the RecordingsQuery, each widget
-keyed through ``key(name)`` so several forms can hold their own copy. Meant for use inside an
-``st.form``; ``read`` turns the widgets' current values back into a ``BuilderState``.
+keyed through ``key(name)`` so several forms can hold their own copy; ``read`` turns the widgets'
+current values back into a ``BuilderState``.
+
+Every widget keeps its value across pages (``persist_state="session"``). The property table
+cannot (a data editor stores only its edits against the table it was drawn with), so ``read``
+keeps the rows as edited, and a table drawn again after a visit elsewhere starts from them.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def _seed(key: KeyFor, name: str, value: Any) -> str:
 
 def render(key: KeyFor, state: BuilderState, extra_text: str) -> None:
     """The builder widgets for ``state`` and the JSON box holding ``extra_text``."""
-    st.markdown("**Recordings to scan**")
+    st.markdown(f"**{query_builder.QUERY_LABEL}**")
     st.caption(
         "Empty means every recording. Vision only scans recordings at least 15 s long with "
         "10 s to 1 h of active time."
@@ -61,6 +65,7 @@ def render(key: KeyFor, state: BuilderState, extra_text: str) -> None:
             key=_seed(key, f"q_{slot}", optional_float(getattr(state, slot))),
             min_value=0.0,
             step=1.0,
+            persist_state="session",
         )
     events_key = _seed(key, "q_events", list(state.events))
     options = list(dict.fromkeys([*COMMON_EVENTS, *st.session_state[events_key]]))
@@ -70,12 +75,14 @@ def render(key: KeyFor, state: BuilderState, extra_text: str) -> None:
         key=events_key,
         accept_new_options=True,
         placeholder="Pick or type event names",
+        persist_state="session",
     )
     left, right = st.columns(2)
     left.multiselect(
         "Console logs at level",
         list(query_builder.CONSOLE_LEVELS),
         key=_seed(key, "q_levels", list(state.console_levels)),
+        persist_state="session",
     )
     right.radio(
         "Match",
@@ -83,16 +90,15 @@ def render(key: KeyFor, state: BuilderState, extra_text: str) -> None:
         key=_seed(key, "q_operand", state.operand),
         format_func=lambda op: "all filters (AND)" if op == "AND" else "any filter (OR)",
         horizontal=True,
+        persist_state="session",
     )
     st.checkbox(
         "Filter out internal and test users",
         key=_seed(key, "q_test_accounts", state.filter_test_accounts),
+        persist_state="session",
     )
     st.data_editor(
-        pd.DataFrame(
-            query_builder.property_records(state.properties),
-            columns=list(query_builder.PROPERTY_COLUMNS),
-        ),
+        pd.DataFrame(_table_base(key, state), columns=list(query_builder.PROPERTY_COLUMNS)),
         key=key("q_properties"),
         num_rows="dynamic",
         width="stretch",
@@ -112,6 +118,7 @@ def render(key: KeyFor, state: BuilderState, extra_text: str) -> None:
         key=_seed(key, "q_extra", extra_text),
         height=120,
         help="Everything the builder above does not cover, kept exactly as stored.",
+        persist_state="session",
     )
     for warning in query_builder.scannable_warnings(typed_durations(key)):
         st.warning(warning, icon=":material/warning:")
@@ -145,12 +152,33 @@ def read(key: KeyFor, seed: BuilderState) -> tuple[BuilderState, str | None]:
     return state, table_error
 
 
+def _table_base(key: KeyFor, state: BuilderState) -> list[dict[str, Any]]:
+    """The rows the property table is drawn with: kept while its edits are, else the last rows
+    read (the editor's own edits are lost when it is not drawn, as on another page)."""
+    base_key, rows_key = key("q_properties_base"), key("q_properties_rows")
+    if key("q_properties") not in st.session_state or base_key not in st.session_state:
+        rows = st.session_state.get(rows_key)
+        if not isinstance(rows, list):
+            rows = query_builder.property_records(state.properties)
+        st.session_state[base_key] = [dict(row) for row in rows]
+    base: list[dict[str, Any]] = st.session_state[base_key]
+    return base
+
+
 def _editor_records(key: KeyFor, seed: BuilderState) -> list[dict[str, Any]]:
-    """The property table's rows after the user's edits (the editor stores only a delta)."""
-    records = query_builder.property_records(seed.properties)
+    """The property table's rows after the user's edits (the editor stores only a delta), kept
+    for when the table is drawn again."""
+    base = st.session_state.get(key("q_properties_base"))
+    records = base if isinstance(base, list) else query_builder.property_records(seed.properties)
+    rows = _apply_edits(key, records)
+    st.session_state[key("q_properties_rows")] = rows
+    return rows
+
+
+def _apply_edits(key: KeyFor, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     delta = st.session_state.get(key("q_properties"))
     if not isinstance(delta, Mapping):
-        return list(records)
+        return [dict(r) for r in records]
     rows: list[dict[str, Any]] = [dict(r) for r in records]
     for index, edits in (delta.get("edited_rows") or {}).items():
         position = int(index)

@@ -29,19 +29,33 @@ from vision_console.scanner_config.form_session import (
 
 
 def submit(session: FormSession, form: ScannerForm, table_error: str | None) -> None:
-    """Validate, then create or update; every outcome ends in a rerun showing it."""
+    """Validate, then create or update; every outcome ends in a rerun showing it.
+
+    The form's own checks are not kept here: the panel reruns them on every change, so only
+    the server's answer is remembered (with the form it answered, to tell when its field moved).
+    A failed submit also says so in a toast, pointing at the list beside the button.
+    """
     result = forms.build_payload(form)
     errors = dict(result.errors)
     if table_error and "query" not in errors:
         errors["query"] = f"{forms.QUERY_INVALID} {table_error}"
-    session.errors, session.problem, session.conflict = errors, None, None
+    session.attempted, session.failed = True, form
+    session.errors, session.problem, session.conflict = {}, None, None
     if errors or result.payload is None:
+        _toast_failure(len(forms.slot_errors(errors)))
         st.rerun()
     if session.mode == "create":
         _create(session, result.payload)
     else:
         _update(session, result.payload, confirmed=False)
+    if session.errors:
+        _toast_failure(len(session.errors))
     st.rerun()
+
+
+def _toast_failure(count: int) -> None:
+    fields = "1 field needs" if count == 1 else f"{count} fields need"
+    flash(f"Not saved: {fields} attention (listed beside the button).", ":material/error:")
 
 
 def _create(session: FormSession, payload: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ import requests
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+import vision_api
 from vision_console import scanner_types
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config.form import ScannerForm
@@ -90,7 +91,7 @@ VALID = {
     "prompt": TEXT.map(lambda t: f"Q {t}"),
     "query_extra": st.sampled_from(['{"order": "start_time"}', "{}", '{"operand": "OR"}']),
     "sampling_rate": st.floats(0.0001, 1) | st.sampled_from([0, 1, "0.5"]),
-    "model": st.sampled_from(["gemini-3-flash-preview", "gemini-3.1-flash-lite-preview"]),
+    "model": st.sampled_from([model.id for model in vision_api.models_for("current")]),
     "enabled": st.booleans(),
     "emits_signals": st.booleans(),
 }

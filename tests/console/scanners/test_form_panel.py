@@ -1,10 +1,13 @@
-"""The create/edit form panel on its own (no API): registry-driven widgets, the type picker, and
-a scanner of a type this console does not know."""
+"""The create/edit form panel on its own page: registry-driven widgets, the type picker, and
+a scanner of a type this console does not know. Connected to the test sandbox, for the era and
+the cost box."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from vision_api import Scanner
@@ -37,8 +40,10 @@ def _panel_script(scanner_type: str | None, stored: dict[str, object] | None) ->
     import streamlit as st
 
     from vision_api import Scanner
+    from vision_console.frame import render_frame
     from vision_console.scanners import form_panel
 
+    render_frame()
     if not st.session_state.get("test.opened"):
         st.session_state["test.opened"] = True
         if stored is not None:
@@ -52,9 +57,22 @@ def _panel_script(scanner_type: str | None, stored: dict[str, object] | None) ->
             st.session_state["test.submitted"] = submitted[0]
 
 
+_SERVER: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _server(sandbox: Any) -> Iterator[None]:
+    _SERVER.update(
+        host=sandbox.base_url, project_id=sandbox.project_id, personal_api_key=sandbox.api_key
+    )
+    yield
+    _SERVER.clear()
+
+
 def panel(scanner_type: str | None = None, stored: dict[str, Any] | None = None) -> AppTest:
     """The panel with a create form (of ``scanner_type``) or an edit form of ``stored``."""
     at = AppTest.from_function(_panel_script, default_timeout=30, args=(scanner_type, stored))
+    at.secrets["posthog"] = dict(_SERVER)
     return at.run()
 
 
@@ -63,7 +81,7 @@ def key(at: AppTest, name: str) -> str:
 
 
 def submit(at: AppTest) -> forms.ScannerForm:
-    at.get("form_submit_button")[0].click().run()
+    at.button(key=key(at, "submit")).click().run()
     assert not at.exception, at.exception
     return at.session_state[SUBMITTED]
 
@@ -71,21 +89,28 @@ def submit(at: AppTest) -> forms.ScannerForm:
 def test_the_type_picker_offers_the_registry_types_and_blurbs() -> None:
     at = panel(scanner_types.KNOWN_TYPES[0])
     assert not at.exception, at.exception
-    picker = at.segmented_control(key=key(at, "type"))
+    picker = at.radio(key=key(at, "type"))
     assert picker.options == [scanner_types.label(kind) for kind in scanner_types.KNOWN_TYPES]
     assert picker.value == scanner_types.KNOWN_TYPES[0]
     captions = [caption.value for caption in at.caption]
     assert scanner_types.facts(scanner_types.KNOWN_TYPES[0]).blurb in captions
 
 
-def test_a_deselected_type_picker_keeps_the_previous_type() -> None:
+def test_the_type_picker_always_holds_a_type() -> None:
+    """Issue 15 item 1: a pill control could be deselected, and the scanner was then created
+    as a Monitor; the picker is a radio, which cannot be emptied, and no value means the seed's."""
     other = scanner_types.KNOWN_TYPES[1]
     at = panel(scanner_types.KNOWN_TYPES[0])
-    at.segmented_control(key=key(at, "type")).set_value(other).run()
-    at.segmented_control(key=key(at, "type")).set_value(None).run()
+    picker = at.radio(key=key(at, "type"))
+    assert picker.index is not None
+    picker.set_value(other).run()
     assert not at.exception, at.exception
-    assert at.segmented_control(key=key(at, "type")).value == other
+    assert at.radio(key=key(at, "type")).value == other
     assert submit(at).scanner_type == other
+    at.session_state[key(at, "type")] = None  # what a deselected pill used to leave
+    at.run()
+    assert at.radio(key=key(at, "type")).value == scanner_types.KNOWN_TYPES[0]
+    assert not at.segmented_control
 
 
 def test_each_types_config_fields_are_drawn_and_read_back_by_kind() -> None:
@@ -128,7 +153,7 @@ def test_a_scanner_of_an_unknown_type_opens_with_a_notice_and_common_fields_only
     assert not at.exception, at.exception
     notice = escape_markdown(scanner_types.unknown_type_notice("indexer"))
     assert [info.value for info in at.info] == [notice]
-    assert not at.segmented_control  # no type picker, no type-specific settings
+    assert key(at, "type") not in at.session_state  # no type picker, no type-specific settings
     assert [w.label for w in at.toggle] == ["Enabled", "Emit signals"]
     assert at.text_area(key=key(at, "prompt")).value == "x"
     untouched = forms.build_payload(submit(at))
