@@ -34,13 +34,18 @@ import vision_api
 import vision_console
 from vision_api import (
     APIConnectionError,
+    BulkObserveResult,
+    Era,
     Estimate,
+    Label,
     Observation,
     ObservationStats,
     ObserveResult,
     Page,
+    Quota,
     Scanner,
     ScannerStats,
+    SpendSeries,
     User,
     VisionClient,
 )
@@ -50,6 +55,8 @@ T = TypeVar("T")
 
 READ_TTL_SECONDS = 60
 ESTIMATE_TTL_SECONDS = 600
+ERA_TTL_SECONDS = 3600
+"""A server's era changes only when PostHog ships a new API, not between two reruns."""
 MAX_CACHED_READS = 2048
 
 _generation_lock = threading.Lock()
@@ -120,6 +127,7 @@ def _cached_estimate(
     scanner_id: str | None,
     model: str | None,
     _client: VisionClient,
+    sampling_mode: str | None = None,
 ) -> Estimate:
     """Estimates at rate 1.0 scale linearly, so one call per query serves every rate.
 
@@ -128,8 +136,21 @@ def _cached_estimate(
     bounds that staleness.
     """
     return _client.scanners.estimate(
-        query=json.loads(query_json), sampling_rate=1.0, scanner_id=scanner_id, model=model
+        query=json.loads(query_json),
+        sampling_rate=1.0,
+        scanner_id=scanner_id,
+        model=model,
+        sampling_mode=sampling_mode,
     )
+
+
+@st.cache_data(ttl=ERA_TTL_SECONDS, max_entries=MAX_CACHED_READS, show_spinner=False)
+def _cached_era(
+    fingerprint: str,  # noqa: ARG001 - part of the cache key: whose server this is
+    _client: VisionClient,
+) -> Era:
+    """The server's era, detected once per credentials for every viewer of them."""
+    return _client.era()
 
 
 def code_version() -> str:
@@ -201,6 +222,27 @@ def _read(resource: str, method: str, *args: Any, **kwargs: Any) -> Any:
     )
 
 
+def era() -> Era:
+    """Which era of the API this connection's server speaks ("seed" or "current").
+
+    Pages adapt by it: units (observations or credits), models, and the features only the
+    current era has (labels, retry, bulk scans, sampling modes, tags, credit limits)."""
+    conn = connection.current()
+    return _fail_fast(lambda: _cached_era(conn.fingerprint, _client=connection.client()))
+
+
+def quota() -> Quota:
+    """The organisation's quota for this period, in the era's unit."""
+    result: Quota = _read("quota", "retrieve")
+    return result
+
+
+def spend_series() -> SpendSeries:
+    """Credits spent per day this period (current era only)."""
+    result: SpendSeries = _read("quota", "spend_series")
+    return result
+
+
 def list_scanners(**filters: Any) -> Page[Scanner]:
     """One page of scanners (filters as ``client.scanners.list`` takes them)."""
     page: Page[Scanner] = _read("scanners", "list", **filters)
@@ -244,9 +286,15 @@ def observation_stats(scanner_id: str, **filters: Any) -> ObservationStats:
 
 
 def estimate(
-    query: dict[str, Any] | None, *, scanner_id: str | None = None, model: str | None = None
+    query: dict[str, Any] | None,
+    *,
+    scanner_id: str | None = None,
+    model: str | None = None,
+    sampling_mode: str | None = None,
 ) -> Estimate:
-    """The estimate at sampling rate 1.0 for a query; scale it to any rate without a request."""
+    """The estimate at sampling rate 1.0 for a query; scale it to any rate without a request.
+
+    ``sampling_mode`` (current era) narrows the matched sessions, so it is part of the key."""
     conn = connection.current()
     return _fail_fast(
         lambda: _cached_estimate(
@@ -256,6 +304,7 @@ def estimate(
             scanner_id,
             model,
             _client=connection.client(),
+            sampling_mode=sampling_mode,
         )
     )
 
@@ -268,6 +317,17 @@ def live_scanner(scanner_id: str) -> Scanner:
 def live_observations(scanner_id: str, session_id: str) -> Sequence[Observation]:
     """Uncached: the observations of one session, for following a scan in flight."""
     return connection.client().observations.list(scanner_id, session_id=session_id).items
+
+
+def live_observations_of(scanner_id: str, session_ids: Sequence[str]) -> Sequence[Observation]:
+    """Uncached: the observations of several sessions (current era: the filter takes a list),
+    for following a bulk scan; the caller bounds how many ids one read carries."""
+    ids = list(session_ids)
+    return (
+        connection.client()
+        .observations.list(scanner_id, session_id=ids, limit=max(1, min(100, 2 * len(ids))))
+        .items
+    )
 
 
 def _write(action: Callable[[VisionClient], T]) -> T:
@@ -296,6 +356,28 @@ def delete_scanner(scanner_id: str) -> None:
 
 def observe(scanner_id: str, session_id: str) -> ObserveResult:
     return _write(lambda c: c.scanners.observe(scanner_id, session_id))
+
+
+def bulk_observe(scanner_id: str, session_ids: Sequence[str]) -> BulkObserveResult:
+    return _write(lambda c: c.scanners.bulk_observe(scanner_id, session_ids))
+
+
+def retry_observation(scanner_id: str, observation_id: str) -> ObserveResult:
+    return _write(lambda c: c.observations.retry(scanner_id, observation_id))
+
+
+def label_observation(
+    scanner_id: str, observation_id: str, *, is_correct: bool, feedback: str = ""
+) -> Label:
+    return _write(
+        lambda c: c.observations.label(
+            scanner_id, observation_id, is_correct=is_correct, feedback=feedback
+        )
+    )
+
+
+def unlabel_observation(scanner_id: str, observation_id: str) -> None:
+    _write(lambda c: c.observations.unlabel(scanner_id, observation_id))
 
 
 # -- values derived from reads: shared per credentials, or kept per viewer --------------------

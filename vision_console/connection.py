@@ -42,6 +42,11 @@ DATA_DIR_ENV = "VISION_CONSOLE_DATA_DIR"
 READ_ONLY_ENV = "VISION_CONSOLE_READ_ONLY"
 ALLOWED_HOSTS_ENV = "VISION_CONSOLE_ALLOWED_HOSTS"
 ALLOW_ANY_HOST_ENV = "VISION_CONSOLE_ALLOW_ANY_HOST"
+DEMO_ERA_ENV = "VISION_CONSOLE_DEMO_ERA"
+DEMO_ERAS = ("current", "seed")
+"""The API eras the demo sandbox can speak: today's credit era (the default) or the seed era."""
+DEMO_SWEEP_INTERVAL_S = 20.0
+"""How often the demo sweeps its enabled scanners, so new observations keep arriving."""
 DEFAULT_HOST = "https://us.posthog.com"
 
 
@@ -74,6 +79,8 @@ class Settings:
     """The operator's opt-in for self-hosted PostHog: any public host (never a private one)."""
     default_host: str = DEFAULT_HOST
     default_project_id: int | None = None
+    demo_era: str = "current"
+    """Which era of the API the embedded demo sandbox speaks (``DEMO_ERAS``)."""
 
 
 @dataclass(frozen=True)
@@ -192,10 +199,17 @@ def load_settings() -> tuple[Settings, Credentials | None, Credentials | None, l
         "env",
         notices,
     )
+    demo_era = str(table.get("demo_era", os.environ.get(DEMO_ERA_ENV, "current"))).strip().lower()
+    if demo_era not in DEMO_ERAS:
+        notices.append(
+            f"The demo era {demo_era[:40]!r} is not one of {', '.join(DEMO_ERAS)}; "
+            "the demo speaks the current era."
+        )
+        demo_era = "current"
     defaults = secret_creds or env_creds
     default_host = str(table.get("host") or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
     default_project: int | None = defaults.project_id if defaults else None
-    settings = Settings(read_only, allowed, any_host, default_host, default_project)
+    settings = Settings(read_only, allowed, any_host, default_host, default_project, demo_era)
     return settings, secret_creds, env_creds, notices
 
 
@@ -257,30 +271,38 @@ def demo_data_dir() -> Path:
     return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
 
 
-def _demo_sandbox() -> Any:
-    """One sandbox per server process, shared by every demo viewer (its key is public).
+def _demo_sandbox(era: str) -> Any:
+    """One sandbox per server process and era, shared by every demo viewer (its key is public).
 
     Held by ``vision_sandbox.shared_sandbox``, not ``st.cache_resource``: a viewer's
-    "clear cache" must not start a second server on the same database.
+    "clear cache" must not start a second server on the same database. The demo behaves like
+    PostHog: its rate limits are on and it sweeps enabled scanners on a schedule.
     """
     from vision_sandbox import running_sandbox, shared_sandbox
 
     directory = demo_data_dir()
-    database = directory / "demo.sqlite3"
+    database = directory / f"demo-{era}.sqlite3"
     running = running_sandbox(database)
     if running is not None:
         return running
     directory.mkdir(parents=True, exist_ok=True)
     with st.spinner("Starting the demo sandbox…"):
-        return shared_sandbox(database)
+        return shared_sandbox(
+            database,
+            era=era,
+            rate_limits="posthog",
+            sweep_interval=DEMO_SWEEP_INTERVAL_S,
+        )
 
 
-def _demo_credentials() -> Credentials:
-    sandbox = _demo_sandbox()
+def _demo_credentials(era: str) -> Credentials:
+    sandbox = _demo_sandbox(era)
     return Credentials(sandbox.base_url, int(sandbox.project_id), sandbox.api_key, "demo")
 
 
-def resolve(secret: Credentials | None, env: Credentials | None) -> Credentials:
+def resolve(
+    secret: Credentials | None, env: Credentials | None, demo_era: str = "current"
+) -> Credentials:
     """The first complete source by precedence: sidebar > secrets > environment > demo."""
     typed = st.session_state.get(SIDEBAR_CREDENTIALS_KEY)
     if isinstance(typed, Credentials):
@@ -289,7 +311,7 @@ def resolve(secret: Credentials | None, env: Credentials | None) -> Credentials:
         return secret
     if env is not None:
         return env
-    return _demo_credentials()
+    return _demo_credentials(demo_era)
 
 
 def activate(credentials: Credentials, settings: Settings) -> Connection:

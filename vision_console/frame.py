@@ -23,7 +23,7 @@ def draw(page: navigation.PageRef) -> Connection:
         page_title=f"{page.title} · Vision Console",
         page_icon="👁️",  # an emoji favicon is drawn locally; a Material one is fetched from Google
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on phones, open on desktops
     )
     with st.sidebar:
         navigation.render_links()
@@ -36,7 +36,7 @@ def render_frame() -> Connection:
     cache.start_run()
     settings, secret_credentials, env_credentials, notices = connection.load_settings()
     try:
-        credentials = connection.resolve(secret_credentials, env_credentials)
+        credentials = connection.resolve(secret_credentials, env_credentials, settings.demo_era)
     except Exception as exc:  # the demo sandbox could not start: nothing else can work
         st.error(
             "The demo sandbox could not start "

@@ -1,10 +1,11 @@
-"""Scanner models: display labels and credits per observation.
+"""Scanner models as the console shows and prices them, on top of ``vision_api``'s catalogue.
 
-One table for every page that shows a price (the Scanners form, the Estimate page, the Overview).
-Model ids are open strings (the API retires and adds models over time), so every lookup tolerates an
-unknown id: it keeps the id as its label and prices it at the highest known price, exactly as the
-server does, so the console never under-states a cost. When the API itself reports
-``credits_per_observation`` (newer servers), that number wins over this table.
+The client knows which model ids each API era accepts and what they cost
+(``vision_api.models_for``, ``model_info``); this module adds what the pages need: a picker's
+labels with prices, the ids a form may offer in the connected era, and a saved scanner's price
+and month. Model ids are open strings, so every lookup tolerates an unknown id: it keeps the id
+as its label and prices it at the highest known price, as the server bills it, so the console
+never under-states a cost. When the API reports ``credits_per_observation`` itself, that wins.
 
 Pure Python, no Streamlit: safe to import anywhere.
 """
@@ -12,47 +13,19 @@ Pure Python, no Streamlit: safe to import anywhere.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeGuard
+
+import vision_api
+from vision_api import Era
 
 if TYPE_CHECKING:
     from vision_api import Scanner
 
-CREDIT_USD = 0.01
-"""One Replay Vision credit is one US cent (100 credits per dollar)."""
+DEFAULT_MODEL = vision_api.default_model("current").id
+"""The API's default model (the same id in both eras)."""
 
-DEFAULT_MODEL = "gemini-3-flash-preview"
-"""The API's default model in every era."""
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """A model id with its human label, its price, and whether new scanners may pick it."""
-
-    id: str
-    label: str
-    credits: int
-    selectable: bool
-
-
-MODELS: tuple[ModelInfo, ...] = (
-    ModelInfo("gemini-3-flash-preview", "Gemini 3 Flash (preview)", 5, True),
-    ModelInfo("gemini-3.1-flash-lite-preview", "Gemini 3 Flash Lite (preview)", 2, True),
-    ModelInfo("gemini-2.5-flash", "Gemini 2.5 Flash", 2, False),
-    ModelInfo("gemini-3.5-flash-lite", "Gemini 3.5 Flash Lite", 2, False),
-    ModelInfo("gemini-3.5-flash", "Gemini 3.5 Flash", 15, False),
-    ModelInfo("gemini-3.6-flash", "Gemini 3.6 Flash", 15, False),
-    ModelInfo("gemini-3.7-flash", "Gemini 3.7 Flash", 15, False),
-)
-_BY_ID: dict[str, ModelInfo] = {model.id: model for model in MODELS}
-
-UNKNOWN_MODEL_CREDITS = max(model.credits for model in MODELS)
+UNKNOWN_MODEL_CREDITS = vision_api.UNKNOWN_MODEL_CREDITS
 """An unknown model is priced at the highest known price (the server never under-bills)."""
-
-
-def model_info(model_id: str | None) -> ModelInfo | None:
-    """The catalog entry for ``model_id``, or None when the id is unknown to this console."""
-    return _BY_ID.get(model_id or "")
 
 
 def credits_per_observation(model_id: str | None, reported: Any = None) -> int:
@@ -63,36 +36,42 @@ def credits_per_observation(model_id: str | None, reported: Any = None) -> int:
     """
     if _is_count(reported):
         return int(reported)
-    info = model_info(model_id)
-    return info.credits if info else UNKNOWN_MODEL_CREDITS
+    return vision_api.credits_per_observation(model_id or "")
 
 
 def model_label(model_id: str | None) -> str:
     """A human name for the model; an unknown id is shown as itself."""
-    info = model_info(model_id)
+    info = vision_api.model_info(model_id or "")
     if info:
-        return info.label
+        return info.name
     return model_id or "(no model)"
 
 
 def model_option_label(model_id: str | None, reported: Any = None) -> str:
-    """Label for a model picker, with its price.
-
-    Example: ``Gemini 3 Flash (preview) · 5 credits/observation``.
-    """
+    """Label for a model picker, with its price: ``Gemini 3 Flash · 5 credits/observation``."""
     credits = credits_per_observation(model_id, reported)
     unit = "credit" if credits == 1 else "credits"
     return f"{model_label(model_id)} · {credits} {unit}/observation"
 
 
-def selectable_models(current: str | None = None) -> list[str]:
-    """Model ids a form may offer, cheapest first, keeping ``current`` even when it is retired.
+def is_retired(model_id: str | None, era: Era) -> bool:
+    """True when ``era``'s server refuses ``model_id`` on write (a scanner may still carry it).
 
-    Keeping the scanner's current model as an option means editing an old scanner never silently
-    switches its model.
+    An id this console does not know is not called retired: it may be newer than the console.
     """
-    ids = [m.id for m in sorted(MODELS, key=lambda m: (m.credits, m.id)) if m.selectable]
-    if current and current not in ids:
+    info = vision_api.model_info(model_id or "", era)
+    return info is not None and info.retired
+
+
+def selectable_models(current: str | None = None, era: Era = "current") -> list[str]:
+    """Model ids a form may offer in ``era``, cheapest first.
+
+    ``current`` (the edited scanner's model) is kept only when it is unknown to this console,
+    so a newer model is never silently switched; a retired one is not offered, because the
+    server would refuse it on save (the form asks for a current model instead).
+    """
+    ids = [model.id for model in vision_api.models_for(era)]
+    if current and current not in ids and vision_api.model_info(current, era) is None:
         ids.append(current)
     return ids
 
@@ -116,7 +95,7 @@ def scanner_monthly_credits(scanner: Scanner) -> int | None:
 
 def credits_to_usd(credits: float) -> float:
     """Dollars for a number of credits (1 credit = $0.01)."""
-    return credits * CREDIT_USD
+    return credits / 100
 
 
 def _is_count(value: Any) -> TypeGuard[int | float]:

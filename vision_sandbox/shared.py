@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from .server import Sandbox
 
@@ -17,13 +18,17 @@ _lock = threading.Lock()
 _running: dict[Path, Sandbox] = {}
 
 
-def shared_sandbox(db_path: str | Path, seed: str = "demo") -> Sandbox:
-    """The sandbox serving ``db_path`` in this process, started on a free port if needed."""
+def shared_sandbox(db_path: str | Path, seed: str = "demo", **options: Any) -> Sandbox:
+    """The sandbox serving ``db_path`` in this process, started on a free port if needed.
+
+    ``options`` go to :meth:`Sandbox.start` the first time (era, rate limits, sweeping)."""
     key = Path(db_path).resolve()
     with _lock:
         sandbox = _running.get(key)
         if sandbox is None:
-            sandbox = Sandbox.start(db_path=key, seed="empty" if seed == "empty" else "demo")
+            sandbox = Sandbox.start(
+                db_path=key, seed="empty" if seed == "empty" else "demo", **options
+            )
             _running[key] = sandbox
         return sandbox
 

@@ -1,4 +1,5 @@
-"""The model catalog prices models like the server: table first, API figure wins, unknown = max."""
+"""The model catalog prices models like the server: table first, API figure wins, unknown = max;
+a form offers the connected era's models only."""
 
 from vision_api import Scanner
 from vision_console import models_catalog as mc
@@ -28,16 +29,31 @@ def test_unusable_reported_price_falls_back_to_the_table():
 
 def test_option_label_names_the_model_and_its_price():
     assert mc.model_option_label("gemini-3-flash-preview") == (
-        "Gemini 3 Flash (preview) · 5 credits/observation"
+        "Gemini 3 Flash · 5 credits/observation"
     )
 
 
-def test_selectable_models_keep_a_retired_current_model():
-    ids = mc.selectable_models()
-    assert ids[0] == "gemini-3.1-flash-lite-preview"  # cheapest first
-    assert "gemini-3.5-flash" not in ids
-    assert mc.selectable_models("gemini-3.5-flash")[-1] == "gemini-3.5-flash"
-    assert mc.selectable_models("gemini-3-flash-preview") == ids
+def test_each_era_offers_its_own_models_cheapest_first():
+    assert mc.selectable_models(era="current") == [
+        "gemini-3.5-flash-lite",
+        "gemini-3-flash-preview",
+        "gemini-3.8-flash",
+    ]
+    assert mc.selectable_models(era="seed") == [
+        "gemini-3.1-flash-lite-preview",
+        "gemini-3-flash-preview",
+    ]
+
+
+def test_a_retired_model_is_not_offered_but_a_newer_unknown_one_is_kept():
+    """Issue 13: "Gemini 3 Flash Lite" (gemini-3.1-flash-lite-preview) is a 400 today."""
+    assert mc.is_retired("gemini-3.1-flash-lite-preview", "current")
+    assert not mc.is_retired("gemini-3.1-flash-lite-preview", "seed")
+    assert not mc.is_retired("gemini-9-ultra", "current")
+    assert "gemini-3.1-flash-lite-preview" not in mc.selectable_models(
+        "gemini-3.1-flash-lite-preview", era="current"
+    )
+    assert mc.selectable_models("gemini-9-ultra", era="current")[-1] == "gemini-9-ultra"
 
 
 def test_credits_convert_to_dollars_at_a_cent_each():
