@@ -107,7 +107,7 @@ def test_invalid_filter_names_its_field(client: VisionClient) -> None:
 def test_quota_exhausted_is_a_quota_error() -> None:
     from vision_sandbox import Sandbox
 
-    with Sandbox.start(seed="empty", monthly_quota=1, scan_delay=0.05) as sb:
+    with Sandbox.start(seed="empty", monthly_quota=1, scan_delay=0.05, era="seed") as sb:
         client = VisionClient(base_url=sb.base_url, project_id=sb.project_id, api_key=sb.api_key)
         scanner = client.scanners.create(
             name=unique_name(),
@@ -122,6 +122,24 @@ def test_quota_exhausted_is_a_quota_error() -> None:
     assert caught.value.status_code == 402
     assert caught.value.code == "quota_limit_exceeded"
     assert "quota" in caught.value.detail
+
+
+def test_a_blocked_credit_limit_is_a_quota_error() -> None:
+    from vision_sandbox import Sandbox
+
+    with Sandbox.start(seed="empty", credit_limit=0, scan_delay=0.05, era="current") as sb:
+        client = VisionClient(base_url=sb.base_url, project_id=sb.project_id, api_key=sb.api_key)
+        scanner = client.scanners.create(
+            name=unique_name(),
+            scanner_type="monitor",
+            scanner_config=MONITOR_CONFIG,
+            model=DEFAULT_MODEL,
+        )
+        with pytest.raises(QuotaExceededError) as caught:
+            client.scanners.observe(scanner.id, "session-one")
+        assert client.quota.retrieve().exhausted
+    assert (caught.value.status_code, caught.value.code) == (402, "quota_limit_exceeded")
+    assert "limit" in caught.value.detail
 
 
 def test_throttling_is_a_rate_limit_error_with_retry_after(

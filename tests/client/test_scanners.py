@@ -180,7 +180,22 @@ def test_estimate_scales_with_the_sampling_rate(client: VisionClient) -> None:
 def test_estimate_excludes_the_edited_scanner_from_others(client: VisionClient) -> None:
     scanner = _create(client)
     estimate = client.scanners.estimate(query={}, sampling_rate=1.0, scanner_id=scanner.id)
+    # Today's estimate counts the others in credits only (the seed's observation count is gone).
+    assert estimate.other_enabled_scanners_monthly is None
+    assert estimate.other_enabled_scanners_monthly_credits is not None
+    assert (estimate.window_days, estimate.credits_per_observation) == (7, 5)
+
+
+def test_seed_estimate_counts_the_others_in_observations(seed_sandbox: Any) -> None:
+    with VisionClient(
+        base_url=seed_sandbox.base_url,
+        project_id=seed_sandbox.project_id,
+        api_key=seed_sandbox.api_key,
+    ) as seed_client:
+        estimate = seed_client.scanners.estimate(query={}, sampling_rate=1.0)
     assert estimate.other_enabled_scanners_monthly is not None
+    assert estimate.other_enabled_scanners_monthly_credits is None
+    assert estimate.credits_per_observation is None and estimate.window_days == 30
 
 
 def test_observe_starts_a_scan_that_appears_as_an_observation(
