@@ -10,6 +10,13 @@ A server that lets other people choose the host passes a HostPolicy, which refus
 outside PostHog Cloud and the operator's allowed_hosts before anything is sent:
 
 VisionClient(base_url=typed_host, project_id=..., api_key=..., host_policy=HostPolicy())
+
+The server may speak the seed era (observation quota) or the current one (credits, labels,
+bulk scans); `client.era()` tells which, once per client, and `models_for(era)` lists the
+models that era accepts. A server process where many viewers share one key passes
+`pacer=True`, so every client of that key waits for room in PostHog's request limits
+(480/min, 4,800/h; estimates 20/min, 200/h per project) instead of collecting 429s;
+`client.pacer.status()` and `on_pacer_wait` tell a page when it is waiting.
 """
 
 from ._catalog import (

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import threading
 import time
 from collections import deque
@@ -30,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._exceptions import RequestBudgetError
+
+logger = logging.getLogger("vision_api")
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -294,6 +297,7 @@ class Pacer:
                     retry_after=wait,
                     budget=budget.name,
                 )
+            logger.debug("Waiting %.2f s for room in the %s request budget", wait, budget.name)
             ticket = budget.waiting(clock() + wait)
             try:
                 if self._on_wait is not None:

@@ -1,6 +1,7 @@
 """Responses from newer API versions (contract §10) parse over HTTP, keeping what is unknown.
 
-The sandbox speaks Era S, so a scripted stub plays the newer server.
+A scripted stub plays a server newer than either of the sandbox's eras (N2 fields, new
+scanner types, unknown blocks).
 """
 
 from __future__ import annotations

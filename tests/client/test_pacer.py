@@ -382,3 +382,14 @@ def test_limits_are_validated() -> None:
         PacerLimits(per_minute=0)
     with pytest.raises(ValueError, match="margin"):
         PacerLimits(margin=-1)
+
+
+def test_waits_are_logged_without_the_key(
+    api: StubAPI, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = paced(api, small(clock), clock)
+    with caplog.at_level("DEBUG", logger="vision_api"):
+        for _ in range(4):
+            client.scanners.list()
+    assert "Waiting 60.00 s for room in the API key request budget" in caplog.text
+    assert STUB_KEY not in caplog.text
