@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from vision_api import Observation
 from vision_console import scanner_types
@@ -215,8 +217,11 @@ def _neutralise(value: object) -> object:
     return value
 
 
-def to_csv_bytes(records: pd.DataFrame, scanner_type: str) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheets detect the encoding), formula-safe text cells."""
+def csv_text(records: pd.DataFrame, scanner_type: str, *, header: bool = True) -> str:
+    """The records as CSV text (no BOM): formula-safe text cells, lists joined, UTC times.
+
+    ``header=False`` gives rows only, for appending one page after another to one file.
+    """
     frame = export_frame(records, scanner_type)
     for column in _LIST_COLUMNS:
         if column in frame:
@@ -224,14 +229,50 @@ def to_csv_bytes(records: pd.DataFrame, scanner_type: str) -> bytes:
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(_neutralise)
-    text = str(frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ"))
-    return text.encode("utf-8-sig")
+    return str(frame.to_csv(index=False, header=header, date_format="%Y-%m-%dT%H:%M:%S.%fZ"))
+
+
+def to_csv_bytes(records: pd.DataFrame, scanner_type: str) -> bytes:
+    """UTF-8 CSV (with BOM, so spreadsheets detect the encoding), formula-safe text cells."""
+    return csv_text(records, scanner_type).encode("utf-8-sig")
+
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "scanner_version": pa.int64(),
+    "score": pa.float64(),
+    "confidence": pa.float64(),
+    "duration_s": pa.float64(),
+    "signals_count": pa.int64(),
+    "created_at": pa.timestamp("ns", tz="UTC"),
+    "started_at": pa.timestamp("ns", tz="UTC"),
+    "completed_at": pa.timestamp("ns", tz="UTC"),
+    "tags": pa.list_(pa.string()),
+    "tags_freeform": pa.list_(pa.string()),
+}
+"""Export column types that are not text: fixed, so every page of a streamed Parquet export
+has the same schema (a page whose column is all empty would otherwise infer "null")."""
+
+
+def export_schema(scanner_type: str) -> pa.Schema:
+    """The Parquet schema of one scanner type's export."""
+    return pa.schema(
+        [(column, _ARROW_TYPES.get(column, pa.string())) for column in export_columns(scanner_type)]
+    )
+
+
+def parquet_table(records: pd.DataFrame, scanner_type: str) -> pa.Table:
+    """The records as an Arrow table in ``export_schema``: one Parquet row group's worth."""
+    return pa.Table.from_pandas(
+        export_frame(records, scanner_type),
+        schema=export_schema(scanner_type),
+        preserve_index=False,
+    )
 
 
 def to_parquet_bytes(records: pd.DataFrame, scanner_type: str) -> bytes:
     """Parquet with typed columns: UTC timestamps, nullable ints, string lists for tags."""
     buffer = io.BytesIO()
-    export_frame(records, scanner_type).to_parquet(buffer, index=False, engine="pyarrow")
+    pq.write_table(parquet_table(records, scanner_type), buffer)
     return buffer.getvalue()
 
 

@@ -4,6 +4,9 @@ These need every row, not one page. When the filtered set fits in the table's si
 request it is already in hand and nothing more is fetched; otherwise the viewer loads it on
 demand (``reads.whole_set``, the client's concurrent ``fetch_all`` with a progress bar). Each
 tab's charts are built once per loaded set, the first time the tab shows.
+
+A set not in hand is exported without loading it: ``export_stream`` writes it to a file page
+by page (a million rows in bounded memory), so export works at any size, loaded or not.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import streamlit as st
 
 from vision_api import Scanner
 from vision_console import cache
-from vision_console.observations import reads, records, set_charts, state
+from vision_console import format as fmt
+from vision_console.observations import export_stream, reads, records, set_charts, state
 from vision_console.observations.paging import PageRequest
 from vision_console.observations.panels import draw_chart
 from vision_console.observations.reads import StatsView
@@ -36,6 +40,8 @@ def section(scanner: Scanner, view: state.View, answer: StatsView) -> None:
     else:
         loaded = reads.whole_set(view, request, total, load=False)
         if loaded is None:
+            with st.expander(f"Export all {fmt.count(total)} observations to a file"):
+                export_stream.panel(scanner, view.api_filters(), view.filter_key(), total)
             loaded = _offer_load(view, request, total)
         if loaded is None:
             return
