@@ -354,7 +354,8 @@ class Viewer:
 
 
 def new_viewer(browser: Browser, **context_options: Any) -> Viewer:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, **context_options)
+    options = {"viewport": VIEWPORT, "accept_downloads": True, **context_options}
+    context = browser.new_context(**options)
     context.set_default_timeout(30_000)
     page = context.new_page()
     log = BrowserLog()

@@ -11,10 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from tests.e2e import ui
-from tests.e2e.conftest import ConsoleServer, Viewer, env_for, start_console, stop_console
+from tests.e2e.conftest import (
+    ConsoleServer,
+    Viewer,
+    env_for,
+    new_viewer,
+    start_console,
+    stop_console,
+)
 from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
@@ -85,3 +92,30 @@ def test_sidebar_navigation_reaches_every_page(
         ui.assert_no_exception(page)
     assert viewer.log.page_errors == []
     assert viewer.log.console_errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_is_usable_on_a_phone(
+    fresh_console: ConsoleServer, browser: Browser, screenshot_dir: Path, name: str
+) -> None:
+    """At 390 px the sidebar starts collapsed, nothing overflows sideways, and the page's own
+    navigation is one tap away (issue 15: narrow screens)."""
+    viewer = new_viewer(browser, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = viewer.page
+        ui.open_page(page, fresh_console.url, name)
+        expect(ui.main(page).get_by_role("heading", name=name, exact=True).first).to_be_visible()
+        ui.assert_no_exception(page)
+        expect(page.locator(ui.SIDEBAR)).to_have_attribute("data-collapsed", "true")
+        ui.wait_for_charts(page)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{name} scrolls sideways by {overflow} px on a phone"
+        assert viewer.log.page_errors == []
+        page.screenshot(path=str(screenshot_dir / f"{name.lower()}-phone.png"))
+    finally:
+        viewer.context.close()
