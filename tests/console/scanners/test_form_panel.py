@@ -162,3 +162,22 @@ def test_a_scanner_of_an_unknown_type_opens_with_a_notice_and_common_fields_only
     at.toggle(key=key(at, "emits_signals")).set_value(True)
     edited = forms.build_payload(submit(at)).payload or {}
     assert forms.edit_changes(stored, edited) == {"name": "Deeper index", "emits_signals": True}
+
+
+def test_a_retired_model_is_not_offered_or_sent_back_until_a_current_one_is_picked() -> None:
+    """Issue 13: today's server refuses a retired id on write, so an edit never echoes it."""
+    retired = {**INDEXER, "scanner_type": "monitor", "scanner_config": {"prompt": "x"}}
+    retired["model"] = "gemini-3.1-flash-lite-preview"
+    stored = Scanner.from_dict(retired)
+    at = panel(stored=retired)
+    assert not at.exception, at.exception
+    picker = at.selectbox(key=key(at, "model"))
+    assert picker.value is None
+    assert not any("3.1" in option or "Flash Lite (" in option for option in picker.options)
+    assert any("is retired" in str(w.value) for w in at.warning)
+    at.text_area(key=key(at, "description")).set_value("New words")
+    changes = forms.edit_changes(stored, forms.build_payload(submit(at)).payload or {})
+    assert changes == {"description": "New words"}
+    at.selectbox(key=key(at, "model")).set_value("gemini-3.5-flash-lite")
+    changes = forms.edit_changes(stored, forms.build_payload(submit(at)).payload or {})
+    assert changes == {"description": "New words", "model": "gemini-3.5-flash-lite"}
