@@ -228,7 +228,21 @@ def era() -> Era:
     Pages adapt by it: units (observations or credits), models, and the features only the
     current era has (labels, retry, bulk scans, sampling modes, tags, credit limits)."""
     conn = connection.current()
-    return _fail_fast(lambda: _cached_era(conn.fingerprint, _client=connection.client()))
+    detected = _fail_fast(lambda: _cached_era(conn.fingerprint, _client=connection.client()))
+    if len(_known_eras) >= MAX_CACHED_READS:
+        _known_eras.clear()  # bounded like the reads: many viewers' keys cannot grow it forever
+    _known_eras[conn.fingerprint] = detected
+    return detected
+
+
+_known_eras: dict[str, Era] = {}
+"""Eras already detected, by credential fingerprint, so the sidebar can name one without
+sending a request of its own (its first read would otherwise take the blame for an outage)."""
+
+
+def known_era() -> Era | None:
+    """This connection's era if a page has detected it already in this process, else None."""
+    return _known_eras.get(connection.current().fingerprint)
 
 
 def quota() -> Quota:

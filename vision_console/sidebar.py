@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from vision_console import connection
+from vision_console import cache, connection
+from vision_console import format as fmt
 from vision_console.connection import Connection, ConnectionSettingsError, Settings
 from vision_console.render import escape_markdown
 
@@ -41,6 +42,7 @@ def render(current: Connection, settings: Settings, notices: Sequence[str]) -> N
             else f"Project {current.project_id} · {escape_markdown(current.host)}"
         )
         st.caption(f"{where}  \nConnected through {_SOURCE_LABELS[current.source]}.")
+        _era_and_budget()
         for notice in notices:
             st.warning(escape_markdown(notice), icon=":material/warning:")
         if st.button("Test connection", icon=":material/network_check:", width="stretch"):
@@ -60,6 +62,23 @@ def render(current: Connection, settings: Settings, notices: Sequence[str]) -> N
             st.session_state[_CLEAR_KEY_FIELD] = True
             st.rerun()
     render_connect_form(settings)
+
+
+def _era_and_budget() -> None:
+    """Which era the server speaks (what the pages can offer), and the shared request budget
+    once it is half used, so a viewer knows why a page may wait."""
+    era = cache.known_era()
+    if era is None:
+        return  # not detected yet: the sidebar sends no request of its own
+    unit = "credits" if era == "current" else "observations"
+    st.caption(f"API: {era} era · quota in {unit}")
+    status = connection.client().pacer.status()
+    if status.waiting or status.used_last_minute * 2 >= status.limit_per_minute:
+        st.caption(
+            f"Request budget: {fmt.count(status.used_last_minute)} of "
+            f"{fmt.count(status.limit_per_minute)} this minute, shared by everyone using "
+            "this key."
+        )
 
 
 CONNECT_EXPANDER_KEY = "connect_expander"
