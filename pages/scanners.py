@@ -1,9 +1,10 @@
-"""Scanners: find, create, edit, enable, duplicate, delete, and scan one session now.
+"""Scanners: find, create, edit and enable scanners.
 
-The list (filters, sort, page and selection in the URL) comes first; picking a row opens that
-scanner's panel below it. "New scanner" opens the template gallery; the create and edit form
-takes the page while open. Writes are hidden in read-only mode, and refused by
-``vision_console.cache`` anyway.
+The list (filters, sort and page in the URL) comes first; picking a row opens that scanner's
+own page (``pages/scanner.py``), and its Enabled cell asks to switch it on or off. "New scanner"
+opens the template gallery; the create and edit form takes the page while open, and a scanner
+just created (or edited from its page) opens on its page when the form closes. Writes are hidden
+in read-only mode, and refused by ``vision_console.cache`` anyway.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ read_only = connection.current().read_only
 st.title("Scanners")
 st.caption(list_query.INTRO)
 
-# -- the view from the URL, then what the last run left (a confirmed delete, toasts, problems)
-list_panel.sync_from_url()
+# -- what the last run left (a confirmed change, toasts, problems), then the view from the URL
 scanner_panel.after_last_run()
+list_panel.sync_from_url()
 
 # -- the create/edit form takes the page while open -------------------------------------------
 if form_panel.section(read_only):
@@ -33,8 +34,5 @@ gallery.section(read_only)
 
 # -- the list: filters, then one server page of scanners --------------------------------------
 list_panel.filters()
-view = list_panel.table(read_only)
-
-# -- the selected scanner: details, actions, scan one recording now ---------------------------
-scanner_panel.section(view, read_only)
+list_panel.table(read_only)
 list_panel.write_url()

@@ -28,6 +28,10 @@ OBSERVATIONS = PageRef("pages/observations.py", "Observations", ":material/visib
 ESTIMATE = PageRef("pages/estimate.py", "Estimate", ":material/calculate:")
 
 PAGES = (OVERVIEW, SCANNERS, OBSERVATIONS, ESTIMATE)
+SCANNER = PageRef("pages/scanner.py", "Scanner", ":material/radar:")
+"""One scanner's page (``/scanner?id=<uuid>``): reached from the Scanners list and by URL, so it
+is no sidebar link."""
+LINKED_PAGES = (SCANNER,)
 NAV_KEY = "console_nav"
 
 
@@ -43,7 +47,7 @@ def render_links() -> None:
 
 def by_name(name: str) -> PageRef:
     """A page by its lower-case title ("overview", "scanners", …), as tests and benches name it."""
-    for page in PAGES:
+    for page in (*PAGES, *LINKED_PAGES):
         if page.title.lower() == name:
             return page
     raise KeyError(name)

@@ -1,4 +1,5 @@
-"""The Scanners page's list: filters bound to the URL, the server-paged table, row selection.
+"""The Scanners page's list: filters bound to the URL, the server-paged table; a row opens the
+scanner's page, its Enabled cell asks to switch it on or off (with what that adds a month).
 
 The list's view (search, filters, sort, page, selected scanner) is one ``url_state.PageState``:
 URL > remembered view > defaults, invalid URL values falling back with a notice, as on every
@@ -17,11 +18,11 @@ from typing import Any
 import pyarrow as pa
 import streamlit as st
 
-from vision_api import NotFoundError, Page, Scanner, User, VisionAPIError
+from vision_api import Page, Scanner, User, VisionAPIError
 from vision_console import cache, scanner_types, url_state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
 from vision_console.scanner_config.form_session import SELECT_KEY
-from vision_console.scanners import gallery
+from vision_console.scanners import gallery, page_view, scanner_panel
 from vision_console.scanners import list_query as scanner_list
 from vision_console.scanners.list_query import PARAMS, SORTS
 
@@ -80,12 +81,25 @@ def creators_or_problem() -> tuple[list[User], ErrorMessage | None]:
 
 def sync_from_url() -> None:
     """Seed the list's view (URL > remembered view > defaults); a new link forgets the row
-    picked in the grid. A scanner just created or copied becomes the selected one."""
+    picked in the grid, and so does a run after an Enabled cell was answered.
+
+    A scanner to open goes to its page: one just created (the form's save), one whose page
+    opened the edit form that has now closed, or one a list link names (``?scanner=``, the
+    links from before the scanner page).
+    """
     if STATE.sync():
         st.session_state.pop(TABLE_KEY, None)
         st.session_state.pop(PICK_KEY, None)
-    if SELECT_KEY in st.session_state:
-        select(st.session_state.pop(SELECT_KEY))
+    if st.session_state.pop(PICK_KEY, None) is not None:
+        st.session_state.pop(TABLE_KEY, None)
+    target = st.session_state.pop(SELECT_KEY, None) or scanner_panel.return_after_form()
+    linked = selected_id()
+    if linked:
+        STATE.set(scanner="")
+        target = target or linked
+    if target:
+        write_url()
+        page_view.open(str(target))
 
 
 def current_values() -> dict[str, Any]:
@@ -132,7 +146,7 @@ def table(read_only: bool) -> ListView | None:
     """
     view = load_page()
     if view is not None:
-        render_table(view)
+        render_table(view, read_only)
         if view.total == 0 and not filtered():
             gallery.offer_when_empty(read_only)
     return view
@@ -191,6 +205,17 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
             on_change=_filters_changed,
             width=NARROW_FILTER_WIDTH,
         )
+        if tags_filter_shown():
+            wanted_tags = list(STATE.get("tags"))
+            st.multiselect(
+                "Tags",
+                wanted_tags,
+                key=STATE.key("tags"),
+                on_change=_filters_changed,
+                placeholder="Any tag",
+                accept_new_options=True,
+                help="Scanners carrying any of these tags (type a tag and press Enter).",
+            )
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(
             "Sort by",
@@ -211,6 +236,16 @@ def render_filters(creators: Sequence[User], creators_problem: ErrorMessage | No
             cache.invalidate()
 
 
+def tags_filter_shown() -> bool:
+    """Scanner tags are a current-era field: the filter is offered there, or when a link set it."""
+    if STATE.get("tags"):
+        return True
+    try:
+        return cache.era() == "current"
+    except VisionAPIError:
+        return False
+
+
 def load_page() -> ListView | None:
     """The current page from the server; past the last page, the last page instead."""
     values = current_values()
@@ -226,8 +261,9 @@ def load_page() -> ListView | None:
     return view
 
 
-def render_table(view: ListView) -> None:
-    """The page of scanners as a grid; picking a row selects that scanner."""
+def render_table(view: ListView, read_only: bool) -> None:
+    """The page of scanners as a grid: picking a row (or a cell) opens that scanner's page;
+    picking its Enabled cell asks to switch it on or off instead."""
     page = int(STATE.get("page"))
     if view.total == 0:
         filtered = scanner_list.has_filters(current_values())
@@ -240,19 +276,39 @@ def render_table(view: ListView) -> None:
         view.table,
         key=TABLE_KEY,
         on_select="rerun",
-        selection_mode="single-row",
+        selection_mode=["single-row", "single-cell"],
         hide_index=True,
         width="stretch",
         column_config=_column_config(),
         placeholder="—",
     )
-    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if rows and 0 <= rows[0] < len(view.scanners):
-        picked = view.scanners[rows[0]].id
-        if st.session_state.get(PICK_KEY) != picked:
-            st.session_state[PICK_KEY] = picked
-            STATE.set(scanner=picked)
+    st.caption("Click a scanner to open its page; click its Enabled box to switch it on or off.")
     _pager(page, len(view.scanners), view.total)
+    picked = _picked(event, view)
+    if picked is None:
+        return
+    scanner, column = picked
+    if column == "Enabled" and not read_only:
+        st.session_state[PICK_KEY] = scanner.id  # answered: the next run clears the grid's pick
+        scanner_panel.ask_enabled(scanner, not scanner.enabled)
+        return
+    st.session_state.pop(TABLE_KEY, None)
+    write_url()
+    page_view.open(scanner.id)
+
+
+def _picked(event: Any, view: ListView) -> tuple[Scanner, str | None] | None:
+    """The scanner picked in the grid (a row, or a cell with its column), if any."""
+    selection = getattr(event, "selection", None)
+    rows = list(getattr(selection, "rows", []) or [])
+    cells = list(getattr(selection, "cells", []) or [])
+    if rows and 0 <= rows[0] < len(view.scanners):
+        return view.scanners[rows[0]], None
+    if cells:
+        row, column = cells[0]
+        if 0 <= int(row) < len(view.scanners):
+            return view.scanners[int(row)], str(column)
+    return None
 
 
 def _column_config() -> dict[str, Any]:
@@ -264,6 +320,14 @@ def _column_config() -> dict[str, Any]:
     config["Name"] = st.column_config.TextColumn(help=helps["Name"], width="medium")
     config["Description"] = st.column_config.TextColumn(help=helps["Description"], width="medium")
     config["Model · price"] = st.column_config.TextColumn(help=helps["Model · price"])
+    # Names are never cut to "Al…" (issue 15 item 14): the creator column takes what it needs.
+    config["Created by"] = st.column_config.TextColumn(help=helps["Created by"], width="medium")
+    config["Est. obs/month"] = st.column_config.TextColumn(help=helps["Est. obs/month"])
+    config["Est. credits/month"] = st.column_config.TextColumn(help=helps["Est. credits/month"])
+    period = scanner_list.PERIOD_COLUMNS
+    config["Tags"] = st.column_config.ListColumn(help=period["Tags"], width="medium")
+    config["Credits this period"] = st.column_config.TextColumn(help=period["Credits this period"])
+    config["Limit"] = st.column_config.TextColumn(help=period["Limit"])
     config["Enabled"] = st.column_config.CheckboxColumn(help=helps["Enabled"], width="small")
     config["Updated (UTC)"] = st.column_config.DatetimeColumn(
         help=helps["Updated (UTC)"], format="YYYY-MM-DD HH:mm"
@@ -296,24 +360,6 @@ def _go_to(page: int) -> None:
     STATE.set(page=page)
     st.session_state.pop(TABLE_KEY, None)
     st.session_state.pop(PICK_KEY, None)
-
-
-def selected_scanner(view: ListView | None) -> Scanner | None:
-    """The selected scanner: from the current page when there, else fetched by id."""
-    selected = selected_id()
-    if not selected:
-        return None
-    for scanner in view.scanners if view else ():
-        if scanner.id == selected:
-            return scanner
-    try:
-        return cache.scanner(str(selected))
-    except NotFoundError:
-        st.warning("The selected scanner no longer exists.", icon=":material/link_off:")
-    except VisionAPIError as exc:
-        show_api_error(exc, "load the selected scanner")
-    STATE.set(scanner="")
-    return None
 
 
 def select(scanner_id: str | None) -> None:

@@ -16,11 +16,13 @@ import pandas as pd
 from vision_api import Scanner, User
 from vision_console import format as fmt
 from vision_console import models_catalog, scanner_types
+from vision_console.scanners import spend
 from vision_console.url_state import (
     Param,
     ParamError,
     choice,
     csv_choices,
+    csv_text,
     encode_csv,
     int_range,
     text,
@@ -42,6 +44,7 @@ INTRO = (
 """The page's one-line introduction, naming each known type's result."""
 
 PAGE_SIZE = 50
+MAX_TAG_LENGTH = 255
 MAX_PAGE = 10_000
 
 ENABLED_CHOICES = {"": "Any status", "enabled": "Enabled", "disabled": "Disabled"}
@@ -81,7 +84,8 @@ def _encode_ids(ids: Iterable[int]) -> str:
 
 
 def _scanner_id(raw: str) -> str:
-    """A scanner id as the API issues them (UUIDs), kept as typed once trimmed."""
+    """A scanner id as the API issues them (UUIDs), kept as typed once trimmed. A list link
+    naming one (``?scanner=``, from before the scanner page) opens that scanner's page."""
     value = raw.strip()
     if not value or len(value) > 64 or not all(c.isalnum() or c == "-" for c in value):
         raise ParamError("expected a scanner id")
@@ -94,11 +98,12 @@ PARAMS: tuple[Param[Any], ...] = (
     Param("type", (), csv_choices(scanner_types.KNOWN_TYPES), encode_csv),
     Param("creator", (), _creator_ids, _encode_ids),
     Param("signals", "", choice(list(SIGNALS_CHOICES))),
+    Param("tags", (), csv_text(max_items=32, max_length=MAX_TAG_LENGTH), encode_csv),
     Param("sort", DEFAULT_SORT, choice(list(SORTS))),
     Param("page", 1, int_range(1, MAX_PAGE), str),
     Param("scanner", "", _scanner_id),
 )
-FILTER_NAMES = ("q", "enabled", "type", "creator", "signals")
+FILTER_NAMES = ("q", "enabled", "type", "creator", "signals", "tags")
 
 
 def has_filters(values: Mapping[str, Any]) -> bool:
@@ -118,6 +123,7 @@ def list_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
         "scanner_type": list(values.get("type") or ()) or None,
         "created_by": list(values.get("creator") or ()) or None,
         "emits_signals": signals,
+        "tags": list(values.get("tags") or ()) or None,
         "order_by": values.get("sort") or DEFAULT_SORT,
         "limit": PAGE_SIZE,
         "offset": (page - 1) * PAGE_SIZE,
@@ -135,12 +141,11 @@ def page_caption(page: int, shown: int, total: int) -> str:
     if total == 0:
         return "No scanners."
     first = (page - 1) * PAGE_SIZE + 1
-    noun = "scanner" if total == 1 else "scanners"
     if shown == 0:
-        return f"No scanners on page {page}; {total} {noun} in all."
+        return f"No scanners on page {fmt.count(page)}; {fmt.count(total, 'scanner')} in all."
     return (
-        f"Showing {first}–{first + shown - 1} of {total} {noun} · "
-        f"page {page} of {page_count(total)}"
+        f"Showing {fmt.count(first)}–{fmt.count(first + shown - 1)} of "
+        f"{fmt.count(total, 'scanner')} · page {fmt.count(page)} of {fmt.count(page_count(total))}"
     )
 
 
@@ -149,17 +154,23 @@ def creator_label(user: User | None) -> str:
     return user.display_name if user else "—"
 
 
+def has_period_fields(scanners: Sequence[Scanner]) -> bool:
+    """True when the server sends the current era's per-scanner spend, limit and tags."""
+    return any("credit_limit" in scanner.raw for scanner in scanners)
+
+
 def table_frame(scanners: Sequence[Scanner]) -> pd.DataFrame:
     """One row per scanner with the official list's columns, ready for ``st.dataframe``.
 
-    Text from the API goes in as plain cell values (never Markdown). Numbers stay numbers so
-    the grid sorts and aligns them; a missing estimate stays empty rather than zero.
+    Text from the API goes in as plain cell values (never Markdown). Figures are written by
+    ``format`` (``2,240``, ``15%``) like everywhere else, the monthly estimate under ``spend``'s
+    rule (a disabled scanner costs 0, its would-be cost beside it). A current-era server adds
+    tags, this period's credits and the scanner's limit.
     """
-    rows = [_row(scanner) for scanner in scanners]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for column in ("Est. obs/month", "Est. credits/month"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    era = has_period_fields(scanners)
+    columns = [*COLUMNS, *(PERIOD_COLUMNS if era else ())]
+    rows = [_row(scanner, era) for scanner in scanners]
+    return pd.DataFrame(rows, columns=columns)
 
 
 COLUMNS = {
@@ -171,38 +182,58 @@ COLUMNS = {
     + ".",
     "Sampling": "Share of matching recordings scanned on schedule.",
     "Model · price": "The model, and the credits one succeeded observation costs ($0.01 each).",
-    "Est. obs/month": "The server's estimate of observations a month at this sampling rate; "
-    "empty while disabled (a disabled scanner runs on demand only).",
-    "Est. credits/month": "Estimated observations a month × price per observation.",
+    "Est. obs/month": "The server's estimate of observations a month at this sampling rate. "
+    "A disabled scanner runs on demand only: 0, with what it would run enabled beside it.",
+    "Est. credits/month": "Estimated observations a month × price per observation; 0 while "
+    "disabled, with what enabling would add beside it.",
     "Version": "Bumped by every change to what the scanner does.",
     "Created by": "Who created the scanner.",
     "Updated (UTC)": "Last change to the scanner.",
 }
 
 
+PERIOD_COLUMNS = {
+    "Tags": "The scanner's own tags, for finding it (not a classifier's result tags).",
+    "Credits this period": "Credits its succeeded observations used this billing period.",
+    "Limit": 'The scanner\'s credit limit per billing period; "Limit reached" when it has '
+    "stopped scanning until the period resets.",
+}
+"""Columns of the current era only (the seed era has no tags, period spend or limits)."""
+
+
 def model_and_price(scanner: Scanner) -> str:
-    """``"Gemini 3 Flash (preview) · 5 cr/obs"``: the model with its price per observation."""
+    """``"Gemini 3 Flash (preview) · 5 credits/obs"``: the model with its price."""
     credits = models_catalog.scanner_price(scanner)
-    return f"{models_catalog.model_label(scanner.model)} · {credits} cr/obs"
+    return f"{models_catalog.model_label(scanner.model)} · {fmt.credits(credits)}/obs"
 
 
-def _row(scanner: Scanner) -> dict[str, Any]:
-    return {
+def limit_cell(scanner: Scanner) -> str:
+    """``Limit reached``, the limit (``5,000 credits``), or ``—`` without one."""
+    if scanner.limit_reached:
+        return "Limit reached"
+    return fmt.credits(scanner.credit_limit) if scanner.credit_limit is not None else fmt.MISSING
+
+
+def _row(scanner: Scanner, era: bool) -> dict[str, Any]:
+    monthly = spend.monthly(scanner)
+    row = {
         "Name": scanner.name,
         "Description": scanner.description,
         "Enabled": scanner.enabled,
         "Type": scanner_types.label(scanner.scanner_type),
         "Sampling": fmt.sampling_rate(scanner.sampling_rate),
         "Model · price": model_and_price(scanner),
-        # A disabled scanner only runs on demand: no monthly estimate (PostHog shows "—").
-        "Est. obs/month": scanner.estimated_monthly_observations if scanner.enabled else None,
-        "Est. credits/month": (
-            models_catalog.scanner_monthly_credits(scanner) if scanner.enabled else None
-        ),
+        "Est. obs/month": spend.observations_text(monthly),
+        "Est. credits/month": spend.credits_text(monthly),
         "Version": scanner.scanner_version,
         "Created by": creator_label(scanner.created_by),
         "Updated (UTC)": _naive(scanner.updated_at or scanner.created_at),
     }
+    if era:
+        row["Tags"] = list(scanner.tags)
+        row["Credits this period"] = fmt.credits(scanner.credits_this_month)
+        row["Limit"] = limit_cell(scanner)
+    return row
 
 
 def _naive(moment: datetime | None) -> datetime | None:

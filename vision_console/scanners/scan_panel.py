@@ -1,9 +1,12 @@
-"""Scanning one recording now from the selected scanner's panel, and following it to its result.
+"""Scanning one recording now from the scanner page, and following it to its result.
 
-Posts ``observe`` once (never retried: it spends quota), then a polling fragment reads the
-session's observation about once a second and feeds it to ``scan_run.advance`` until it
-settles. The result is shown with ``vision_console.observation_text`` (the type's own headline,
-confidence, reasoning, or why it failed), every API string as text.
+What was typed must be a session id or a recording link (``session_input``); anything else is
+refused on the field before a request. Posts ``observe`` once (never retried: it spends quota);
+a current server may answer that the session was already scanned (nothing charged), and the page
+then opens that result. A polling fragment reads the session's observation about once a second
+and feeds it to ``scan_run.advance`` until it settles. The result is shown with
+``vision_console.observation_text`` (the type's own headline, confidence, reasoning, or why it
+failed), every API string as text.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import streamlit as st
 
 from vision_api import Scanner, VisionAPIError
 from vision_console import cache, models_catalog, navigation, observation_text
+from vision_console import format as fmt
 from vision_console.render import escape_markdown, explain, strip_invisible
-from vision_console.scanners import scan_run
-from vision_console.scanners.scan_run import ScanTracking, SessionInputError
+from vision_console.scanners import scan_run, session_input
+from vision_console.scanners.scan_run import ScanTracking
+from vision_console.scanners.session_input import SessionInputError
 
 SCAN_KEY = "scanners.scan"
 POLL_SECONDS = 1.0
@@ -31,7 +36,7 @@ def render(scanner: Scanner) -> None:
         )
         go = st.form_submit_button("Scan recording", icon=":material/play_arrow:")
     st.caption(
-        f"Each succeeded scan uses {credits} credits. Works on disabled scanners too; a "
+        f"Each succeeded scan uses {fmt.credits(credits)}. Works on disabled scanners too; a "
         "session is scanned at most once per scanner."
     )
     if go:
@@ -47,9 +52,9 @@ def render(scanner: Scanner) -> None:
 def start(scanner: Scanner, typed: str) -> None:
     """POST observe once; on success start following, on failure say exactly why."""
     try:
-        session_id = scan_run.session_id_from_input(typed)
+        session_id = session_input.session_id_from_input(typed)
     except SessionInputError as exc:
-        st.error(escape_markdown(str(exc)), icon=":material/error:")
+        st.error(escape_markdown(str(exc)), icon=":material/error:")  # right under the field
         return
     try:
         result = cache.observe(scanner.id, session_id)
@@ -63,9 +68,16 @@ def start(scanner: Scanner, typed: str) -> None:
         show(escape_markdown(problem.as_text()), icon=":material/error:")
         return
     st.session_state[SCAN_KEY] = scan_run.start(
-        scanner.id, scanner.scanner_type, session_id, result.workflow_id
+        scanner.id,
+        scanner.scanner_type,
+        session_id,
+        result.workflow_id,
+        already_scanned=result.already_scanned,
     )
-    st.toast("Scan requested.", icon=":material/play_arrow:")
+    if result.already_scanned:
+        st.toast("Already scanned: no charge. Opening that result.", icon=":material/history:")
+    else:
+        st.toast("Scan requested.", icon=":material/play_arrow:")
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -103,7 +115,7 @@ def render_tracking(tracking: ScanTracking) -> None:
         navigation.OBSERVATIONS.path,
         label="Open in Observations",
         icon=":material/open_in_new:",
-        query_params={"scanner": tracking.scanner_id, "session": tracking.session_id},
+        query_params=_result_params(tracking),
     )
     if tracking.already_scanned:
         st.info(
@@ -127,3 +139,12 @@ def render_tracking(tracking: ScanTracking) -> None:
     label = reason.label if reason else tracking.status.capitalize()
     message = reason.message if reason else ""
     st.warning(escape_markdown(f"{label}: {message}" if message else label), icon=":material/info:")
+
+
+def _result_params(tracking: ScanTracking) -> dict[str, str]:
+    """The Observations link for a scan's result: the scanner and session, and the observation
+    itself so it opens (observe's "already scanned" answer names it too)."""
+    params = {"scanner": tracking.scanner_id, "session": tracking.session_id}
+    if tracking.observation is not None:
+        params["obs"] = tracking.observation.id
+    return params

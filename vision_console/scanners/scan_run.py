@@ -1,9 +1,12 @@
-"""Applying a scanner to one session: input parsing, progress and error messages (pure logic).
+"""Applying a scanner to one session: progress and error messages (pure logic).
 
 ``POST /observe/`` answers 202 before any observation exists; the observation then appears as
-``pending``, turns ``running`` and settles as ``succeeded``, ``failed`` or ``ineligible``. The page
+``pending``, turns ``running`` and settles as ``succeeded``, ``failed`` or ``ineligible``. A
+current server may instead answer 200 with the ``observation_id`` it already has for that
+session: nothing was started or charged, and the tracking starts as "already scanned". The page
 polls the scanner's observations for that session and feeds each answer to ``advance``, which
-says how far the scan is and when to stop polling. No Streamlit calls here.
+says how far the scan is and when to stop polling. What was typed is read by
+``session_input``. No Streamlit calls here.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urlsplit
 
 from vision_api import (
     BadRequestError,
@@ -23,7 +25,6 @@ from vision_api import (
 )
 from vision_console.render import ErrorMessage, explain
 
-MAX_SESSION_ID = 128
 MAX_POLLS = 180
 """Polls (about one a second) before the page stops following and says so."""
 
@@ -36,38 +37,6 @@ PROGRESS: dict[str, tuple[float, str]] = {
     "failed": (1.0, "The scan failed."),
     "ineligible": (1.0, "The recording can't be scanned."),
 }
-
-
-class SessionInputError(ValueError):
-    """What was typed is not a usable session id; the message says why."""
-
-
-def session_id_from_input(text: str) -> str:
-    """A session id from a raw id or a PostHog recording link.
-
-    Accepts ``…/replay/<id>`` paths and ``?sessionRecordingId=<id>`` links; raises
-    ``SessionInputError`` for anything else.
-    """
-    value = (text or "").strip()
-    if not value:
-        raise SessionInputError("Paste a session id or a recording link first.")
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https"):
-            raise SessionInputError("Only http(s) recording links are understood.")
-        from_query = parse_qs(parts.query).get("sessionRecordingId")
-        segments = [s for s in parts.path.split("/") if s]
-        if from_query:
-            value = from_query[0].strip()
-        elif "replay" in segments and segments.index("replay") + 1 < len(segments):
-            value = segments[segments.index("replay") + 1]
-        else:
-            raise SessionInputError("This link doesn't point at a recording.")
-    if value in ("home", "playlists") or any(c.isspace() for c in value):
-        raise SessionInputError("This doesn't look like a session id.")
-    if len(value) > MAX_SESSION_ID:
-        raise SessionInputError(f"Session ids are at most {MAX_SESSION_ID} characters.")
-    return value
 
 
 @dataclass(frozen=True)
@@ -95,6 +64,8 @@ class ScanTracking:
 
     @property
     def progress(self) -> tuple[float, str]:
+        if self.already_scanned and self.status == "requested":
+            return (0.5, "Already scanned (no charge): reading that result…")
         return PROGRESS.get(self.status, (0.5, f"Status: {self.status}"))
 
 
@@ -104,14 +75,18 @@ def start(
     session_id: str,
     workflow_id: str | None,
     now: datetime | None = None,
+    *,
+    already_scanned: bool = False,
 ) -> ScanTracking:
-    """Tracking for a scan the API just accepted."""
+    """Tracking for a scan the API just accepted, or (``already_scanned``, observe's 200) for
+    the observation it already had: one poll then reads that result."""
     return ScanTracking(
         scanner_id=scanner_id,
         scanner_type=scanner_type,
         session_id=session_id,
         requested_at=now or datetime.now(UTC),
         workflow_id=workflow_id,
+        already_scanned=already_scanned,
     )
 
 
@@ -132,7 +107,7 @@ def advance(tracking: ScanTracking, observations: Sequence[Observation]) -> Scan
         polls=polls,
         status=observation.status,
         observation=observation,
-        already_scanned=earlier,
+        already_scanned=tracking.already_scanned or earlier,
     )
 
 

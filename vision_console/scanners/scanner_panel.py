@@ -1,10 +1,12 @@
-"""The selected scanner's panel on the Scanners page: details, links, enable, duplicate, delete.
+"""One scanner's settings card and its actions: edit, enable or disable, duplicate, delete.
 
-Every write goes through ``vision_console.cache`` (which refuses in read-only mode and invalidates
-the cached reads it affects) and ends in a toast. Deletion asks first in a dialog naming the scanner
-and how many observations go with it; the dialog's confirm button only records the decision and
-reruns, and ``after_last_run`` (called at the top of the page) performs it, so the same path is
-used by people and by tests. Scanning one recording now is ``scan_panel``'s.
+Used by the scanner page (every action) and the Scanners list (enable/disable from a row).
+Every write goes through ``vision_console.cache`` (which refuses in read-only mode and
+invalidates the cached reads it affects) and ends in a toast. Enabling and disabling, and
+deleting, ask first in a dialog: enabling says what it adds a month (credits and dollars, under
+``spend``'s rule), deleting names the scanner and how many observations go with it. A dialog's
+confirm button only records the decision and reruns; ``after_last_run`` (called at the top of
+both pages) carries it out, so people and tests take the same path.
 """
 
 from __future__ import annotations
@@ -18,28 +20,27 @@ from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import form_session as form_state
 from vision_console.scanner_config import query as query_builder
-from vision_console.scanner_config.form_session import SELECT_KEY, flash
-from vision_console.scanners import form_panel, list_panel, scan_panel
-from vision_console.scanners.list_panel import ListView
+from vision_console.scanner_config.form_session import flash
+from vision_console.scanners import spend
 from vision_console.scanners.list_query import creator_label
 
 PENDING_DELETE_KEY = "scanners.pending_delete"
+PENDING_ENABLED_KEY = "scanners.pending_enabled"
 PROBLEM_KEY = "scanners.problem"
+RETURN_KEY = "scanners.return_to_scanner"
+"""Set while the edit form opened from a scanner's page is open: the page to go back to."""
 MAX_COPY_ATTEMPTS = 5
 
 
-def after_last_run() -> None:
-    """What the last run left to do or say: a confirmed deletion, toasts, a failed action."""
-    run_pending_delete()
-    form_state.show_flashes()
+def after_last_run() -> str | None:
+    """What the last run left to do or say: a confirmed enable/disable or deletion, toasts, a
+    failed action. Returns the id of a scanner deleted now, if any."""
+    run_pending_enabled()
+    deleted = run_pending_delete()
+    if deleted is None:  # a page that switches away after a deletion leaves its toast to the next
+        form_state.show_flashes()
     show_problem()
-
-
-def section(view: ListView | None, read_only: bool) -> None:
-    """The selected scanner's panel, when one is selected (from this page or by id)."""
-    scanner = list_panel.selected_scanner(view)
-    if scanner is not None:
-        panel(scanner, read_only)
+    return deleted
 
 
 def record_problem(problem: ErrorMessage) -> None:
@@ -55,43 +56,49 @@ def show_problem() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# details
+# settings
 
 
 def render_details(scanner: Scanner) -> None:
-    """What the scanner does, as plain text (names and prompts are untrusted)."""
-    st.subheader(escape_markdown(scanner.name), anchor=False)
-    if scanner.description:
-        st.caption(escape_markdown(scanner.description))
+    """What the scanner does and what it costs a month, as plain text (names and prompts are
+    untrusted)."""
     if not scanner_types.is_known(scanner.scanner_type):
         notice = scanner_types.unknown_type_notice(scanner.scanner_type)
         st.info(escape_markdown(notice), icon=":material/help:")
     credits = models_catalog.scanner_price(scanner)
-    monthly = models_catalog.scanner_monthly_credits(scanner)
-    cols = st.columns(4)
-    cols[0].metric("Type", escape_markdown(scanner_types.label(scanner.scanner_type)))
-    cols[1].metric("Sampling", fmt.sampling_rate(scanner.sampling_rate))
-    cols[2].metric(
-        "Price",
-        f"{credits} cr/obs",
-        # The help renders Markdown, and the model id is the API's text (F3).
-        help=escape_markdown(
-            models_catalog.model_option_label(scanner.model, scanner.credits_per_observation)
-        ),
-    )
-    cols[3].metric(
-        "Est. per month",
-        "—" if monthly is None else f"{monthly:,} cr",
-        help="Estimated observations per month × price. Empty until the server has estimated it.",
-    )
-    created = creator_label(scanner.created_by)
-    st.caption(
-        escape_markdown(
-            f"Version {scanner.scanner_version} · model {models_catalog.model_label(scanner.model)}"
-            f" · created by {created} · {'enabled' if scanner.enabled else 'disabled'}"
-            f"{' · emits signals' if scanner.emits_signals else ''}"
+    monthly = spend.monthly(scanner)
+    with st.container(horizontal=True):
+        st.metric("Type", escape_markdown(fmt.type_label(scanner.scanner_type)), width="content")
+        st.metric("Sampling", fmt.sampling_rate(scanner.sampling_rate), width="content")
+        st.metric(
+            "Price",
+            fmt.credits(credits) + " / obs",
+            # The help renders Markdown, and the model id is the API's text (F3).
+            help=escape_markdown(
+                models_catalog.model_option_label(scanner.model, scanner.credits_per_observation)
+            ),
+            width="content",
         )
-    )
+        st.metric(
+            "Est. per month",
+            spend.credits_text(monthly),
+            help="What the schedule will spend: estimated observations a month × price. A "
+            "disabled scanner spends 0; what it would spend enabled is shown beside it.",
+            width="content",
+        )
+    created = creator_label(scanner.created_by)
+    parts = [
+        f"Version {scanner.scanner_version}",
+        f"model {models_catalog.model_label(scanner.model)}",
+        f"created by {created}",
+        f"created {fmt.day(scanner.created_at)}",
+        "enabled" if scanner.enabled else "disabled",
+    ]
+    if scanner.sampling_mode:
+        parts.append(f"sampling mode {scanner.sampling_mode}")
+    if scanner.emits_signals:
+        parts.append("emits signals")
+    st.caption(escape_markdown(" · ".join(parts)))
     config = scanner.scanner_config or {}
     st.text(scanner_types.facts(scanner.scanner_type).summarize_config(config))
     with st.expander("Prompt and recordings filter"):
@@ -100,37 +107,6 @@ def render_details(scanner: Scanner) -> None:
         phrases = query_builder.describe(state)
         st.caption("Recordings: " + escape_markdown(", ".join(phrases) or "every recording"))
         st.json(scanner.query or {}, expanded=False)
-
-
-def panel(scanner: Scanner, read_only: bool) -> None:
-    """The selected scanner: its actions (unless read-only), details, links and scan-now."""
-    with st.container(border=True):
-        if not read_only:
-            _action_buttons(scanner)
-        render_details(scanner)
-        render_links(scanner)
-        if not read_only:
-            st.markdown("**Scan one recording now**")
-            scan_panel.render(scanner)
-
-
-def _action_buttons(scanner: Scanner) -> None:
-    """Enable switch, Edit, Duplicate and Delete in one row."""
-    actions = st.columns([1, 1, 1, 1, 4])
-    with actions[0]:
-        render_toggle(scanner)
-    if actions[1].button("Edit", icon=":material/edit:", key="scanners.edit"):
-        problem = form_panel.open_edit_latest(scanner.id)
-        if problem is None:
-            st.rerun()
-        record_problem(problem)
-        show_problem()
-    if actions[2].button("Duplicate", icon=":material/content_copy:", key="scanners.dup"):
-        if duplicate(scanner):
-            st.rerun()
-        show_problem()
-    if actions[3].button("Delete", icon=":material/delete:", key="scanners.delete"):
-        ask_delete(scanner)
 
 
 def render_links(scanner: Scanner) -> None:
@@ -151,24 +127,87 @@ def render_links(scanner: Scanner) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# enable / duplicate / delete
+# edit
 
 
-def render_toggle(scanner: Scanner) -> None:
-    """An Enabled switch; the key carries the stored state, so a fresh list resets it."""
-    key = f"scanners.toggle.{scanner.id}.{int(scanner.enabled)}"
-    st.toggle(
-        "Enabled",
-        value=scanner.enabled,
-        key=key,
-        on_change=_toggle_changed,
-        args=(scanner.id, scanner.name, key),
-        help="Disabled scanners stop their schedule; scanning one session still works.",
-    )
+def open_edit(scanner: Scanner) -> None:
+    """Open the edit form (on the Scanners page) on the scanner as stored now; back here after."""
+    problem = form_state.open_edit_latest(scanner.id)
+    if problem is not None:
+        record_problem(problem)
+        show_problem()
+        return
+    st.session_state[RETURN_KEY] = scanner.id
+    st.switch_page(navigation.SCANNERS.path)
 
 
-def _toggle_changed(scanner_id: str, name: str, key: str) -> None:
-    set_enabled(scanner_id, name, bool(st.session_state.get(key)))
+def return_after_form() -> str | None:
+    """The scanner whose page opened the form, once the form has closed (saved or cancelled)."""
+    if form_state.current() is not None:
+        return None
+    returned = st.session_state.pop(RETURN_KEY, None)
+    return returned if isinstance(returned, str) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# enable / disable
+
+
+@st.dialog("Enable scanner?")
+def confirm_enable(scanner_id: str, name: str, delta: int | None, quota_line: str | None) -> None:
+    """Ask before enabling, with what it adds a month and to the quota; carried out by
+    ``run_pending_enabled``."""
+    st.text(name)
+    st.write(spend.enable_delta_text(delta))
+    if quota_line:
+        st.write(quota_line)
+    _confirm_buttons(scanner_id, name, True, "Enable", ":material/play_circle:")
+
+
+@st.dialog("Disable scanner?")
+def confirm_disable(scanner_id: str, name: str, delta: int | None, quota_line: str | None) -> None:
+    """Ask before disabling, with what it saves a month."""
+    st.text(name)
+    st.write(spend.disable_delta_text(delta))
+    if quota_line:
+        st.write(quota_line)
+    _confirm_buttons(scanner_id, name, False, "Disable", ":material/pause_circle:")
+
+
+def _confirm_buttons(scanner_id: str, name: str, enable: bool, label: str, icon: str) -> None:
+    left, right = st.columns(2)
+    if left.button(label, type="primary", icon=icon, key="scanners.enabled.yes"):
+        st.session_state[PENDING_ENABLED_KEY] = (scanner_id, name, enable)
+        st.rerun()
+    if right.button("Cancel", key="scanners.enabled.no"):
+        st.rerun()
+
+
+def ask_enabled(scanner: Scanner, enable: bool) -> None:
+    """Open the enable (or disable) confirmation with the scanner's monthly figure."""
+    monthly = spend.monthly(scanner)
+    quota_line = _quota_line(scanner, enable)
+    if enable:
+        confirm_enable(scanner.id, scanner.name, monthly.if_enabled_credits, quota_line)
+    else:
+        confirm_disable(scanner.id, scanner.name, monthly.credits, quota_line)
+
+
+def _quota_line(scanner: Scanner, enable: bool) -> str | None:
+    """How the change moves the quota's projection, or None (no limit, or no quota to read:
+    the confirmation still says what it costs)."""
+    try:
+        the_quota = cache.quota()
+    except VisionAPIError:
+        return None
+    return spend.quota_delta_text(the_quota, spend.quota_delta(the_quota, scanner, enable))
+
+
+def run_pending_enabled() -> None:
+    """Carry out an enable/disable confirmed in the dialog."""
+    pending = st.session_state.pop(PENDING_ENABLED_KEY, None)
+    if isinstance(pending, tuple) and len(pending) == 3:
+        set_enabled(str(pending[0]), str(pending[1]), bool(pending[2]))
 
 
 def set_enabled(scanner_id: str, name: str, enabled: bool) -> bool:
@@ -181,6 +220,10 @@ def set_enabled(scanner_id: str, name: str, enabled: bool) -> bool:
     state = "enabled" if enabled else "disabled"
     flash(f"{escape_markdown(name)} {state}.")
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# duplicate / delete
 
 
 def duplicate(scanner: Scanner) -> Scanner | None:
@@ -198,7 +241,6 @@ def duplicate(scanner: Scanner) -> Scanner | None:
             record_problem(_explained(exc, "duplicate the scanner"))
             return None
         flash(f"Copied as {escape_markdown(copy.name)} (disabled).")
-        st.session_state[SELECT_KEY] = copy.id
         return copy
     return None
 
@@ -211,8 +253,9 @@ def confirm_delete(scanner_id: str, name: str, observation_count: int | None) ->
     if observation_count is None:
         st.write("and all of its observations. This cannot be undone.")
     else:
-        noun = "observation" if observation_count == 1 else "observations"
-        st.write(f"and its **{observation_count:,} {noun}**. This cannot be undone.")
+        st.write(
+            f"and its **{fmt.count(observation_count, 'observation')}**. This cannot be undone."
+        )
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="scanners.delete.yes"):
         st.session_state[PENDING_DELETE_KEY] = (scanner_id, name)
@@ -230,12 +273,13 @@ def ask_delete(scanner: Scanner) -> None:
     confirm_delete(scanner.id, scanner.name, count)
 
 
-def run_pending_delete() -> None:
-    """Carry out a deletion confirmed in the dialog (the dialog only records the decision)."""
+def run_pending_delete() -> str | None:
+    """Carry out a deletion confirmed in the dialog; the deleted scanner's id, if it went."""
     pending = st.session_state.pop(PENDING_DELETE_KEY, None)
     if not (isinstance(pending, tuple) and len(pending) == 2):
-        return
-    delete_confirmed(str(pending[0]), str(pending[1]))
+        return None
+    scanner_id = str(pending[0])
+    return scanner_id if delete_confirmed(scanner_id, str(pending[1])) else None
 
 
 def delete_confirmed(scanner_id: str, name: str) -> bool:
@@ -246,8 +290,6 @@ def delete_confirmed(scanner_id: str, name: str) -> bool:
         record_problem(_explained(exc, "delete the scanner"))
         return False
     flash(f"Deleted {escape_markdown(name)}.", ":material/delete:")
-    if list_panel.selected_id() == scanner_id:
-        list_panel.select(None)
     return True
 
 

@@ -105,6 +105,7 @@ def test_bad_url_values_fall_back_to_defaults_with_a_notice(name, raw):
         (1, 0, 0, "No scanners."),
         (1, 1, 1, "Showing 1–1 of 1 scanner · page 1 of 1"),
         (2, 50, 123, "Showing 51–100 of 123 scanners · page 2 of 3"),
+        (2, 50, 2240, "Showing 51–100 of 2,240 scanners · page 2 of 45"),
         (4, 0, 123, "No scanners on page 4; 123 scanners in all."),
     ],
 )
@@ -118,34 +119,60 @@ def test_page_count():
 
 def test_table_rows_carry_the_official_columns():
     frame = scanner_list.table_frame(
-        [scanner(enabled=True), scanner(estimated_monthly_observations=None, created_by=None)]
+        [scanner(enabled=True), scanner(enabled=True, estimated_monthly_observations=None, created_by=None)]
     )
     assert list(frame.columns) == list(scanner_list.COLUMNS)
     first = frame.iloc[0].to_dict()
     assert first["Name"] == "Checkout errors" and first["Enabled"] is True
     assert first["Type"] == "Classifier" and first["Sampling"] == "5.25%"
-    assert first["Model · price"] == "Gemini 3 Flash Lite (preview) · 2 cr/obs"
-    assert (first["Est. obs/month"], first["Est. credits/month"]) == (1200, 2400)
+    assert first["Model · price"].endswith(" · 2 credits/obs")
+    assert (first["Est. obs/month"], first["Est. credits/month"]) == ("1,200", "2,400 credits")
     assert first["Created by"] == "Ada Lovelace" and first["Version"] == 3
     assert str(first["Updated (UTC)"]) == "2026-11-02 10:30:00"
     second = frame.iloc[1]
-    assert pd.isna(second["Est. obs/month"])
+    assert second["Est. obs/month"] == "—"
     assert second["Created by"] == "—"
 
 
-def test_a_disabled_scanner_has_no_monthly_estimate_like_posthog():
+def test_a_disabled_scanner_costs_zero_with_its_would_be_cost_beside_it():
+    """Issue 15 item 9: one rule (spend.monthly) for the list, the scanner page and Overview."""
     enabled, disabled = scanner_list.table_frame(
-        [scanner(enabled=True), scanner(enabled=False, estimated_monthly_credits=2400)]
+        [scanner(enabled=True), scanner(enabled=False, estimated_monthly_credits=298)]
     ).to_dict("records")
-    assert (enabled["Est. obs/month"], enabled["Est. credits/month"]) == (1200, 2400)
-    assert pd.isna(disabled["Est. obs/month"]) and pd.isna(disabled["Est. credits/month"])
+    assert (enabled["Est. obs/month"], enabled["Est. credits/month"]) == ("1,200", "2,400 credits")
+    assert disabled["Est. obs/month"] == "0 (1,200 if enabled)"
+    assert disabled["Est. credits/month"] == "0 credits (298 if enabled)"
+
+
+def test_current_era_scanners_add_tags_period_credits_and_the_limit_badge():
+    plain, limited = scanner_list.table_frame(
+        [
+            scanner(tags=["checkout", "p1"], credit_limit=None, credits_this_month=2240),
+            scanner(tags=[], credit_limit=500, limit_reached=True, credits_this_month=500),
+        ]
+    ).to_dict("records")
+    assert list(plain) == [*scanner_list.COLUMNS, *scanner_list.PERIOD_COLUMNS]
+    assert (plain["Tags"], plain["Credits this period"], plain["Limit"]) == (
+        ["checkout", "p1"],
+        "2,240 credits",
+        "—",
+    )
+    assert limited["Limit"] == "Limit reached"
+
+
+def test_the_tag_filter_goes_to_the_api_and_counts_as_a_filter():
+    values, notices = parse_params({"tags": "checkout,p1"}, scanner_list.PARAMS)
+    assert notices == [] and values["tags"] == ("checkout", "p1")
+    assert scanner_list.list_kwargs(values)["tags"] == ["checkout", "p1"]
+    assert scanner_list.has_filters(values)
 
 
 def test_api_reported_prices_win_in_the_table():
     row = scanner_list.table_frame(
         [scanner(enabled=True, credits_per_observation=9, estimated_monthly_credits=777)]
     ).iloc[0]
-    assert row["Model · price"].endswith("· 9 cr/obs") and row["Est. credits/month"] == 777
+    assert row["Model · price"].endswith("· 9 credits/obs")
+    assert row["Est. credits/month"] == "777 credits"
 
 
 def test_a_scanner_of_a_type_this_console_does_not_know_is_listed_by_its_name() -> None:

@@ -1,4 +1,5 @@
-"""Applying a scanner to one session: input parsing, following the observation, messages."""
+"""Applying a scanner to one session: following the observation, messages (input parsing is
+tests/console/scanners/test_session_input.py)."""
 
 from __future__ import annotations
 
@@ -16,39 +17,8 @@ from vision_api import (
     ServerError,
 )
 from vision_console.scanners import scan_run
-from vision_console.scanners.scan_run import SessionInputError
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("typed", "session_id"),
-    [
-        ("0190b7c2-aaaa", "0190b7c2-aaaa"),
-        ("  0190b7c2-aaaa \n", "0190b7c2-aaaa"),
-        ("https://us.posthog.com/project/1/replay/0190b7c2-aaaa?t=12", "0190b7c2-aaaa"),
-        ("https://eu.posthog.com/replay/home?sessionRecordingId=0190b7c2-bbbb", "0190b7c2-bbbb"),
-    ],
-)
-def test_session_ids_and_recording_links_are_understood(typed, session_id):
-    assert scan_run.session_id_from_input(typed) == session_id
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("", "Paste a session id or a recording link first."),
-        ("javascript://x/replay/abc", "Only http(s) recording links are understood."),
-        ("https://us.posthog.com/insights/abc", "This link doesn't point at a recording."),
-        ("https://us.posthog.com/replay/home", "This doesn't look like a session id."),
-        ("two words", "This doesn't look like a session id."),
-        ("x" * 129, "Session ids are at most 128 characters."),
-    ],
-)
-def test_unusable_input_says_why(typed, message):
-    with pytest.raises(SessionInputError) as caught:
-        scan_run.session_id_from_input(typed)
-    assert str(caught.value) == message
 
 
 def observation(status: str, created: datetime, **extra: Any) -> Observation:
@@ -88,6 +58,15 @@ def test_an_earlier_result_for_the_same_session_is_reported_as_such():
     tracking = scan_run.start("sc-1", "monitor", "s-1", None, now=NOW)
     earlier = scan_run.advance(tracking, [observation("failed", NOW - timedelta(days=2))])
     assert earlier.done and earlier.already_scanned
+
+
+def test_observe_answering_already_scanned_is_tracked_as_such_from_the_start():
+    """Observe's 200 (current era): the session's existing observation, nothing charged."""
+    tracking = scan_run.start("sc-1", "monitor", "s-1", None, now=NOW, already_scanned=True)
+    assert tracking.already_scanned and "no charge" in tracking.progress[1]
+    later = NOW + timedelta(seconds=1)  # even a row dated after the request keeps the flag
+    done = scan_run.advance(tracking, [observation("succeeded", later)])
+    assert done.done and done.already_scanned
 
 
 def test_other_sessions_are_ignored_and_following_stops_eventually():
