@@ -344,17 +344,6 @@ def live_observations_of(scanner_id: str, session_ids: Sequence[str]) -> Sequenc
     )
 
 
-def live_observations_of(scanner_id: str, session_ids: Sequence[str]) -> Sequence[Observation]:
-    """Uncached: the observations of several sessions (current era: the filter takes a list),
-    for following a bulk scan; the caller bounds how many ids one read carries."""
-    ids = list(session_ids)
-    return (
-        connection.client()
-        .observations.list(scanner_id, session_id=ids, limit=max(1, min(100, 2 * len(ids))))
-        .items
-    )
-
-
 def _write(action: Callable[[VisionClient], T]) -> T:
     """Run a write unless read-only; invalidate this credential's reads whatever happens,
     since a write that timed out may still have been applied."""
