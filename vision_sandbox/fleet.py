@@ -10,8 +10,9 @@ a fleet can be grown again later.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from .catalog import MODELS
+from .catalog import DEFAULT_MODEL, MODELS
 from .db import Database
 from .estimate import estimate_volume
 from .scan_model import FAILURE_REASONS, INELIGIBLE_REASONS
@@ -41,8 +42,12 @@ def grow_fleet(
     project_id: int,
     total: int,
     observations_each: int = DEFAULT_OBSERVATIONS_EACH,
+    models: Sequence[str] = MODELS,
 ) -> int:
-    """Add generated scanners until ``project_id`` has ``total``; return how many were added."""
+    """Add generated scanners until ``project_id`` has ``total``; return how many were added.
+
+    ``models`` are the ids the fleet cycles through (the era's own, so none is retired).
+    """
     with db.write() as conn:
         have = int(
             conn.execute(
@@ -69,7 +74,7 @@ def grow_fleet(
             "matched": matched,
             "types": json.dumps(_TYPES),
             "configs": json.dumps(_CONFIGS),
-            "models": json.dumps(list(MODELS)),
+            "models": json.dumps(list(models) or [DEFAULT_MODEL]),
             "rates": json.dumps(SAMPLING_RATES),
             "each": max(0, observations_each),
             "failed": FAILURE_REASONS[0],

@@ -155,7 +155,7 @@ class Sandbox:
         project_id = int(db.get_meta("project_id") or project_id)
         other_project_id = int(db.get_meta("other_project_id") or project_id + 1)
         if scanners:
-            grow_fleet(db, project_id, scanners)
+            grow_fleet(db, project_id, scanners, models=rules.models)
         auth.store_key(db, api_key, 1, SCOPES, [project_id])
         with db.write() as conn:
             conn.execute(
@@ -164,7 +164,7 @@ class Sandbox:
             )
         faults, log = Faults(), RequestLog()
         worker = Worker(db, scan_delay)
-        sweeper = Sweeper(db, worker.wake, sweep_interval)
+        sweeper = Sweeper(db, worker.wake, sweep_interval, credit_era=rules.credit_era)
         throttles = Throttles(clock) if rate_limits == "posthog" else None
         app = create_app(db, faults, log, on_enqueue=worker.wake, rules=rules, throttles=throttles)
         _quiet_uvicorn()

@@ -9,8 +9,10 @@ observation yet. Scans go through the :mod:`.worker` as jobs without a user, so 
 same lifecycle as on-demand scans and read ``triggered_by: "schedule"``. Every tick moves the
 enabled scanners' ``last_swept_at`` watermark to now.
 
-Like PostHog, a sweep silently skips a project whose quota is exhausted; the sandbox also keeps
-:data:`ON_DEMAND_RESERVE` of the quota free so "Scan now" still works in a demo left running.
+A scanner's ``sampling_mode`` pre-filters its sessions as in the estimate. Like PostHog, a sweep
+silently skips a scan its era's quota would refuse (the seed era's observation quota; the current
+era's credit limit and the scanner's own); the sandbox also keeps :data:`ON_DEMAND_RESERVE` of
+the project's quota free so "Scan now" still works in a demo left running.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import credits, quota
 from .db import Database
 from .errors import ApiError
 from .estimate import WINDOW_DAYS
-from .observe import check_quota, workflow_id
+from .observe import observation_usage, workflow_id
 from .recordings_query import compile_filters
+from .sampling import mode_clause
 from .scan_model import MAX_ACTIVE_S, MIN_ACTIVE_S, MIN_DURATION_S, unit
-from .timeutil import month_bounds, to_iso, utcnow
+from .timeutil import to_iso, utcnow
 
 _log = logging.getLogger(__name__)
 DEFAULT_PER_MINUTE = 4.0
@@ -61,8 +65,10 @@ class Sweeper:
         interval: float | None = None,
         per_minute: float = DEFAULT_PER_MINUTE,
         seed: int | None = None,
+        credit_era: bool = False,
     ) -> None:
         self._db = db
+        self._credit_era = credit_era
         self._on_enqueue = on_enqueue
         self.interval = interval if interval and interval > 0 else None
         self._per_tick = per_minute * (self.interval or 60.0) / 60.0
@@ -104,16 +110,21 @@ class Sweeper:
         scheduled: list[Scheduled] = []
         with self._db.write() as conn:
             pool = conn.execute(
-                "SELECT id, project_id, query, sampling_rate, "
-                "COALESCE(estimated_monthly_observations, 1) AS weight "
+                "SELECT *, COALESCE(estimated_monthly_observations, 1) AS weight "
                 "FROM scanners WHERE enabled = 1 AND sampling_rate > 0 ORDER BY id"
             ).fetchall()
             pool = [row for row in pool if row["weight"] > 0]
-            full = {pid for pid in {row["project_id"] for row in pool} if not _has_room(conn, pid)}
-            pool = [row for row in pool if row["project_id"] not in full]
             while pool and len(scheduled) < wanted:
                 row = self._rng.choices(pool, weights=[r["weight"] for r in pool])[0]
-                session_id = _next_session(conn, row, now)
+                if not self._reserve_free(conn, row["project_id"], now):
+                    pool = [other for other in pool if other["project_id"] != row["project_id"]]
+                    continue
+                session_id = None
+                try:
+                    quota.check_observe(conn, row["project_id"], row, now, self._credit_era)
+                    session_id = _next_session(conn, row, now)
+                except ApiError:
+                    pass
                 if session_id is None:
                     pool.remove(row)
                     continue
@@ -134,34 +145,29 @@ class Sweeper:
             self._on_enqueue()
         return scheduled
 
-
-def _has_room(conn: sqlite3.Connection, project_id: int) -> bool:
-    """The quota admits a scheduled scan and leaves the on-demand reserve free."""
-    try:
-        check_quota(conn, project_id)
-    except ApiError:
-        return False
-    quota = conn.execute(
-        "SELECT monthly_quota FROM projects WHERE id = ?", (project_id,)
-    ).fetchone()[0]
-    start, _ = month_bounds(utcnow())
-    used = conn.execute(
-        "SELECT COUNT(*) FROM observations WHERE project_id = ? AND created_at >= ? "
-        "AND status IN ('succeeded', 'pending', 'running')",
-        (project_id, to_iso(start)),
-    ).fetchone()[0]
-    queued = conn.execute("SELECT COUNT(*) FROM jobs WHERE project_id = ?", (project_id,))
-    return bool(used + queued.fetchone()[0] < int(quota) * (1 - ON_DEMAND_RESERVE))
+    def _reserve_free(self, conn: sqlite3.Connection, project_id: int, now: datetime) -> bool:
+        """The project's quota has more than the on-demand reserve left this month."""
+        if self._credit_era:
+            limit = credits.credit_limit(conn, project_id)
+            room = quota.org_room(conn, project_id, now)
+            return limit is None or room is None or room > limit * ON_DEMAND_RESERVE
+        allowed = conn.execute(
+            "SELECT monthly_quota FROM projects WHERE id = ?", (project_id,)
+        ).fetchone()[0]
+        used = observation_usage(conn, project_id, now)
+        return bool(used < int(allowed) * (1 - ON_DEMAND_RESERVE))
 
 
 def _next_session(conn: sqlite3.Connection, scanner: sqlite3.Row, now: datetime) -> str | None:
     """The most recent unobserved, eligible, sampled recording matching the scanner's query."""
     try:
         where, params = compile_filters(json.loads(scanner["query"]))
+        mode_sql, mode_args = mode_clause(scanner["sampling_mode"] or "comprehensive")
         rows = conn.execute(
             "SELECT r.session_id FROM recordings r WHERE r.project_id = ? AND r.start_time >= ? "
             "AND r.duration >= ? AND r.active_seconds >= ? AND r.active_seconds <= ? "
-            "AND r.event_count > 0 AND " + where + " AND NOT EXISTS (SELECT 1 FROM observations o "
+            "AND r.event_count > 0 AND " + mode_sql + " AND " + where + " "
+            "AND NOT EXISTS (SELECT 1 FROM observations o "
             "WHERE o.scanner_id = ? AND o.session_id = r.session_id) AND NOT EXISTS "
             "(SELECT 1 FROM jobs j WHERE j.scanner_id = ? AND j.session_id = r.session_id) "
             "ORDER BY r.start_time DESC",
@@ -171,6 +177,7 @@ def _next_session(conn: sqlite3.Connection, scanner: sqlite3.Row, now: datetime)
                 MIN_DURATION_S,
                 MIN_ACTIVE_S,
                 MAX_ACTIVE_S,
+                *mode_args,
                 *params,
                 scanner["id"],
                 scanner["id"],

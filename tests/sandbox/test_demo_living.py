@@ -16,6 +16,8 @@ import pytest
 import requests
 
 from vision_sandbox import Sandbox
+from vision_sandbox.eras import Era
+from vision_sandbox.sampling import passes
 from vision_sandbox.sweeper import Sweeper, in_sample
 
 from .conftest import Api, add_recording
@@ -115,13 +117,38 @@ def test_budget_caps_a_tick_and_the_rate_spreads_over_ticks(fresh: Api) -> None:
     assert counts == [1, 2, 1, 2]
 
 
-def test_sweeps_skip_a_project_out_of_quota() -> None:
-    with Sandbox.start(seed="empty", scan_delay=0.05, monthly_quota=1) as sb:
+@pytest.mark.parametrize(
+    ("era", "limits"),
+    [("seed", {"monthly_quota": 1}), ("current", {"credit_limit": 5})],
+)
+def test_sweeps_skip_a_project_out_of_quota(era: Era, limits: dict[str, int]) -> None:
+    with Sandbox.start(seed="empty", scan_delay=0.05, era=era, **limits) as sb:
         api = Api(sb)
         first, *_ = _recordings(sb, 3)
         scanner = api.create()
         assert api.post(f"{scanner['id']}/observe/", {"session_id": first}).status_code == 202
         assert sb.sweeper.tick(budget=5) == []
+
+
+def test_sweeps_keep_an_on_demand_reserve_of_the_quota() -> None:
+    with Sandbox.start(seed="empty", scan_delay=0.05, era="seed", monthly_quota=10) as sb:
+        _recordings(sb, 12)
+        Api(sb).create()
+        assert len(sb.sweeper.tick(budget=20)) == 9
+        assert sb.sweeper.tick(budget=20) == []
+
+
+def test_sweeps_honour_the_sampling_mode(fresh: Api) -> None:
+    sessions = _recordings(fresh.sb, 30)
+    focused = fresh.create(sampling_mode="focused")
+
+    scheduled = fresh.sb.sweeper.tick(budget=100)
+
+    rows = fresh.sb.db.conn().execute("SELECT * FROM recordings").fetchall()
+    assert {row["session_id"] for row in rows} == set(sessions)
+    kept = {row["session_id"] for row in rows if passes("focused", dict(row))}
+    assert 0 < len(kept) < len(sessions)
+    assert {s.session_id for s in scheduled if s.scanner_id == focused["id"]} == kept
 
 
 def test_the_sweeper_thread_sweeps_every_interval(fresh: Api) -> None:

@@ -8,9 +8,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import requests
 
 from vision_sandbox import DEMO_API_KEY, Sandbox
+from vision_sandbox.eras import Era, rules_for
 from vision_sandbox.fleet import grow_fleet
 
 from .conftest import Api
@@ -41,6 +43,13 @@ def test_a_fleet_of_scanners_reads_like_any_other(tmp_path: Path) -> None:
             assert one.status_code == 200
             counts = api.get(f"{scanner['id']}/observations/stats/").json()["status_counts"]
             assert counts["total"] == 4
+
+
+@pytest.mark.parametrize("era", ["seed", "current"])
+def test_a_fleet_uses_its_eras_models(tmp_path: Path, era: Era) -> None:
+    with Sandbox.start(seed="empty", scan_delay=0.05, era=era, scanners=12) as sb:
+        models = {s["model"] for s in Api(sb).get(limit=20).json()["results"]}
+        assert models == set(rules_for(era).models)
 
 
 def test_a_fleet_grows_to_its_size_and_no_further(tmp_path: Path) -> None:
