@@ -1,9 +1,9 @@
-"""The Scanners page in a browser: create through the form, field errors, delete, scan a session."""
+"""The Scanners page and a scanner's page in a browser: create through the form, field errors,
+delete, scan a session, labels that fit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -80,8 +80,10 @@ def make_monitor(api: SandboxAPI, name: str) -> dict[str, object]:
 
 
 def open_scanner(page: Page, console: ConsoleServer, name: str, scanner_id: object) -> None:
-    """The Scanners page filtered to one scanner, with its panel open (as a shared link)."""
-    ui.open_page(page, console.url, "Scanners", f"?q={quote(name)}&scanner={scanner_id}")
+    """The scanner's own page, by its URL (as a shared link)."""
+    page.goto(f"{console.url}/scanner?id={scanner_id}")
+    ui.wait_idle(page)
+    expect(ui.main(page).get_by_role("heading", name=name)).to_be_visible()
 
 
 def test_field_errors_sit_under_their_field_and_keep_what_was_typed(
@@ -126,7 +128,7 @@ def test_delete_asks_in_a_dialog_and_cancel_keeps_the_scanner(
     open_scanner(page, console, name, created["id"])
     dialog = page.locator(ui.DIALOG)
 
-    ui.main(page).get_by_role("button", name="Delete", exact=True).click()
+    ui.main(page).get_by_role("button", name="Delete…", exact=True).click()
     expect(dialog).to_be_visible()
     expect(dialog.get_by_text(name, exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Cancel").click()
@@ -134,13 +136,15 @@ def test_delete_asks_in_a_dialog_and_cancel_keeps_the_scanner(
     expect(dialog).to_have_count(0)
     assert api.scanner_named(name) is not None
 
-    ui.main(page).get_by_role("button", name="Delete", exact=True).click()
+    ui.main(page).get_by_role("button", name="Delete…", exact=True).click()
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Delete", exact=True).click()
     ui.settle(page)
     expect(page.locator(ui.TOAST).filter(has_text=f"Deleted {name}")).to_be_visible()
     assert api.scanner_named(name) is None
-    expect(ui.main(page).get_by_text("No scanners match your filters.")).to_be_visible()
+    expect(
+        ui.main(page).get_by_role("heading", name="Scanners")
+    ).to_be_visible()  # back to the list
     ui.assert_no_exception(page)
 
 
@@ -168,4 +172,22 @@ def test_scanning_one_session_follows_it_to_its_result(
     shown = verdict.locator(ui.METRIC_VALUE).inner_text().strip()
     assert shown == stored[0]["scanner_result"]["model_output"]["verdict"].upper()
     assert e2e_sandbox.requests.count(method="POST", path_contains="/observe") == observe_posts + 1
+    ui.assert_no_exception(page)
+
+
+def test_the_scanner_page_actions_show_their_whole_labels(
+    console: ConsoleServer, viewer: Viewer, api: SandboxAPI, unique: Callable[[str], str]
+) -> None:
+    """Issue 15 item 14: the Enabled switch read "Enab…" in its narrow column."""
+    page = viewer.page
+    name = unique("e2e labels")
+    created = make_monitor(api, name)
+    open_scanner(page, console, name, created["id"])
+    for label in ("Edit", "Disable…", "Duplicate", "Delete…"):
+        button = ui.main(page).get_by_role("button", name=label, exact=True)
+        expect(button).to_be_visible()
+        cut = button.evaluate(
+            "b => [...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)"
+        )
+        assert not cut, f"{label!r} is truncated"
     ui.assert_no_exception(page)
