@@ -71,6 +71,40 @@ _OPERATORS = {
     "is_cleaned_path_exact",
     "flag_evaluates_to",
 }
+# RecordingsQuery.order (RecordingOrder) and the property filter schema's keys and types.
+_ORDERS = {
+    "duration",
+    "recording_duration",
+    "inactive_seconds",
+    "active_seconds",
+    "start_time",
+    "console_error_count",
+    "click_count",
+    "keypress_count",
+    "mouse_activity_count",
+    "activity_score",
+    "recording_ttl",
+}
+_PROPERTY_KEYS = {"key", "value", "operator", "type", "label", "group_type_index", "cohort_name"}
+_PROPERTY_TYPES = {
+    "event",
+    "event_metadata",
+    "person",
+    "element",
+    "session",
+    "cohort",
+    "recording",
+    "log_entry",
+    "group",
+    "feature",
+    "flag",
+    "hogql",
+    "data_warehouse",
+    "data_warehouse_person_property",
+    "error_tracking_issue",
+    "log",
+    "revenue_analytics",
+}
 _RECORDING_COLUMNS = {
     "duration": "r.duration",
     "active_seconds": "r.active_seconds",
@@ -125,6 +159,8 @@ def _value_ok(key: str, value: Any) -> bool:
         return value in ("AND", "OR")
     if key == "order_direction":
         return value in ("ASC", "DESC")
+    if key == "order":
+        return isinstance(value, str) and value in _ORDERS
     if key == "filter_test_accounts":
         return isinstance(value, bool)
     if key in _LIST_OF_OBJECTS:
@@ -139,6 +175,8 @@ def _value_ok(key: str, value: Any) -> bool:
 
 
 def _check_property(item: dict[str, Any]) -> None:
+    if set(item) - _PROPERTY_KEYS:
+        raise _invalid()
     key = item.get("key")
     if not isinstance(key, str | int) or isinstance(key, bool):
         raise _invalid()
@@ -146,7 +184,7 @@ def _check_property(item: dict[str, Any]) -> None:
     if operator is not None and operator not in _OPERATORS:
         raise _invalid()
     kind = item.get("type")
-    if kind is not None and not isinstance(kind, str):
+    if kind is not None and (not isinstance(kind, str) or kind not in _PROPERTY_TYPES):
         raise _invalid()
 
 

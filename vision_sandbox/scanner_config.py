@@ -68,9 +68,9 @@ def validate_config(scanner_type: str, config: Any) -> dict[str, Any]:
 
 
 def _check_prompt(prompt: Any) -> None:
-    if prompt is not None and not isinstance(prompt, str):
-        raise _invalid()
-    if prompt is None or not prompt.strip():
+    # The seed code tests ``isinstance(prompt, str) and prompt.strip()``: any non-string
+    # prompt reads as a missing one.
+    if not isinstance(prompt, str) or not prompt.strip():
         raise _fail("Prompt is required.")
     if len(prompt) > MAX_PROMPT:
         raise _fail("Prompt can be at most 20,000 characters.")

@@ -24,8 +24,8 @@ HISTOGRAM_TARGET_BUCKETS = 21
 def success_rate(succeeded: int, failed: int) -> int | None:
     """round(succeeded / (succeeded + failed) * 100), half to even; None without terminal runs.
 
-    The order of operations is PostHog's: dividing first can land a float just above .5
-    (1/40 * 100 is 2.5000000000000004, so 3), where 100 * 1 / 40 rounds to 2.
+    The order of operations is PostHog's: dividing first can land a float just off .5
+    (23/40 * 100 is 57.49999999999999, so 57), where 100 * 23 / 40 is 57.5 and rounds to 58.
     """
     denominator = succeeded + failed
     return None if denominator == 0 else round(succeeded / denominator * 100)

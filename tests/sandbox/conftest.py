@@ -119,15 +119,21 @@ def assert_error(
     return body
 
 
-def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]) -> None:
+def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]) -> list[str]:
     """Hand-build observations for ``scanner_id`` straight into the sandbox's database.
 
-    Each row may set status, score, verdict, tags, freeform, created_at, session_id, triggered_by.
+    Each row may set status, score, verdict, tags, freeform, created_at, session_id, triggered_by,
+    version, model (snapshot), email, confidence, started_at, backfill_id, output (extra
+    model_output keys) and label (``(is_correct, feedback, rated_at)``). Returns the new ids.
     """
+    ids: list[str] = []
     with sb.db.write() as conn:
         scanner = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner_id,)).fetchone()
-        snap = snapshot_id(conn, {"name": scanner["name"], "scanner_version": 1})
         for index, row in enumerate(rows):
+            snapshot = {"name": scanner["name"], "scanner_version": row.get("version", 1)}
+            if "model" in row:
+                snapshot["model"] = row["model"]
+            snap = snapshot_id(conn, snapshot)
             status = row.get("status", "succeeded")
             output: dict[str, Any] = {"scanner_type": scanner["scanner_type"], "confidence": 0.9}
             if "score" in row:
@@ -136,13 +142,20 @@ def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]
                 output["verdict"] = row["verdict"]
             output["tags"] = row.get("tags", [])
             output["tags_freeform"] = row.get("freeform", [])
+            output.update(row.get("output", {}))
+            label = row.get("label")
+            obs_id = str(uuid.uuid4())
+            ids.append(obs_id)
+            in_flight = status in ("pending", "running")
             cursor = conn.execute(
                 "INSERT INTO observations (id, project_id, scanner_id, session_id, status, "
                 "snapshot_id, scanner_result, triggered_by, created_at, result_verdict, "
-                "result_score, scanner_version, completed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "result_score, scanner_version, completed_at, recording_subject_email, "
+                "result_confidence, started_at, backfill_id, label_is_correct, label_feedback, "
+                "label_updated_at, workflow_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    str(uuid.uuid4()),
+                    obs_id,
                     scanner["project_id"],
                     scanner_id,
                     row.get("session_id", f"hand-{index}-{uuid.uuid4().hex[:8]}"),
@@ -154,7 +167,15 @@ def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]
                     row.get("verdict"),
                     row["score"] if isinstance(row.get("score"), int | float) else None,
                     row.get("version", 1),
-                    None if status in ("pending", "running") else "2030-01-01T00:01:00.000000Z",
+                    None if in_flight else "2030-01-01T00:01:00.000000Z",
+                    row.get("email"),
+                    row.get("confidence"),
+                    row.get("started_at"),
+                    row.get("backfill_id"),
+                    None if label is None else int(label[0]),
+                    None if label is None else label[1],
+                    None if label is None else label[2],
+                    row.get("workflow_id", ""),
                 ),
             )
             for tag in row.get("tags", []):
@@ -167,6 +188,12 @@ def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]
                     "INSERT INTO observation_tags VALUES (?, ?, ?, 1)",
                     (scanner_id, tag, cursor.lastrowid),
                 )
+    return ids
+
+
+def now_iso(**ago: float) -> str:
+    """A timestamp ``ago`` (``days=``, ``hours=`` ...) before now, in the API's format."""
+    return (datetime.now(UTC) - timedelta(**ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def add_recording(sb: Sandbox, days_ago: float, **features: Any) -> str:
