@@ -36,7 +36,7 @@ if scanner is not None:
     # failed, so they keep their values)
     stats = panels.stats(scanner)
     view = state.view()
-    current_era = reads.current_era(scanner)
+    current_era = reads.current_era()
     filters.bar(scanner, view, stats.stats if stats else None, current_era)
 
     # -- metrics, charts, the table with the open observation, the whole set ----------------

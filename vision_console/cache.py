@@ -229,10 +229,14 @@ def era() -> Era:
     current era has (labels, retry, bulk scans, sampling modes, tags, credit limits)."""
     conn = connection.current()
     detected = _fail_fast(lambda: _cached_era(conn.fingerprint, _client=connection.client()))
+    _remember_era(conn.fingerprint, detected)
+    return detected
+
+
+def _remember_era(fingerprint: str, era: Era) -> None:
     if len(_known_eras) >= MAX_CACHED_READS:
         _known_eras.clear()  # bounded like the reads: many viewers' keys cannot grow it forever
-    _known_eras[conn.fingerprint] = detected
-    return detected
+    _known_eras[fingerprint] = era
 
 
 _known_eras: dict[str, Era] = {}
@@ -246,8 +250,12 @@ def known_era() -> Era | None:
 
 
 def quota() -> Quota:
-    """The organisation's quota for this period, in the era's unit."""
+    """The organisation's quota for this period, in the era's unit (which names the era too:
+    the client tells the eras apart by these very keys)."""
     result: Quota = _read("quota", "retrieve")
+    _remember_era(
+        connection.current().fingerprint, "current" if result.unit == "credits" else "seed"
+    )
     return result
 
 

@@ -39,6 +39,17 @@ def fresh_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleS
             stop_console(server.process)
 
 
+@pytest.fixture(scope="module")
+def seed_era_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+    """The console against a server of the seed era (observation quota, preview models)."""
+    with Sandbox.start(seed="demo", scan_delay=0.3, era="seed") as sandbox:
+        server = start_console(tmp_path_factory.mktemp("seed-console"), env_for(sandbox))
+        try:
+            yield server
+        finally:
+            stop_console(server.process)
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_a_deep_link_works_as_the_first_request_after_a_restart(
     viewer: Viewer, tmp_path: Path, name: str
@@ -78,6 +89,23 @@ def test_page_opens_without_errors_and_is_screenshotted(
     assert viewer.log.console_errors == []
     ui.wait_for_charts(page)
     page.screenshot(path=str(screenshot_dir / f"{name.lower()}.png"))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_works_on_a_seed_era_server(
+    seed_era_console: ConsoleServer, viewer: Viewer, name: str
+) -> None:
+    """Issue 13: the console adapts to what the server speaks. On a seed-era server every page
+    opens without errors and counts its quota in observations, never credits it cannot know."""
+    page = viewer.page
+    ui.open_page(page, seed_era_console.url, name)
+    expect(ui.main(page).get_by_role("heading", name=name, exact=True).first).to_be_visible()
+    ui.assert_no_exception(page)
+    ui.wait_for_charts(page)
+    assert viewer.log.page_errors == []
+    assert viewer.log.console_errors == []
+    page.reload()
+    expect(ui.sidebar(page).get_by_text("API: seed era · quota in observations")).to_be_visible()
 
 
 def test_sidebar_navigation_reaches_every_page(

@@ -119,7 +119,7 @@ def scanner_picker() -> Scanner | None:
     if not scanner_types.is_known(scanner.scanner_type):
         st.info(scanner_types.unknown_type_notice(scanner.scanner_type), icon=":material/help:")
     state.restrict_to_type(scanner.scanner_type)
-    state.restrict_to_era(reads.current_era(scanner))
+    state.restrict_to_era(reads.current_era())
     return scanner
 
 

@@ -85,13 +85,10 @@ def narrowed(view: View, answer: StatsView, rows: pd.DataFrame | None) -> StatsV
     return cache.remember(f"{SLOT}narrowed", key, build)
 
 
-def current_era(scanner: Scanner) -> bool:
-    """Whether the server speaks today's API (labels, retries, the newer filters).
-
-    Read from the scanner object already in hand (no request): only today's servers send
-    ``credit_limit`` on a scanner (``vision-api-current-era.md`` section 1).
-    """
-    return "credit_limit" in scanner.raw
+def current_era() -> bool:
+    """Whether the server speaks today's API (labels, retries, the newer filters): the era
+    detected once per connection (``cache.era``), as every page reads it."""
+    return cache.era() == "current"
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     pagination(view.page, pages, first + 1, first + len(ids), size)
     if rated and selected is not None and not connection.current().read_only:
         label_panel.quick_rate(rows.items[request.start + selected])
-    actions = partial(_actions, scanner, rated, reads.current_era(scanner))
+    actions = partial(_actions, scanner, rated, reads.current_era())
     shown = _detail(scanner, view, rows, request, selected, target, size, key, actions)
     state.show_observation(shown.id if shown is not None else None)
 
