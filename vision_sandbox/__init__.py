@@ -1,14 +1,19 @@
 """A faithful local implementation of the PostHog Replay Vision scanners API over SQLite.
 
 ``Sandbox.start()`` serves it in-process on a free port (tests, the console's demo mode);
-``python -m vision_sandbox`` runs it standalone. It follows ``vision-api-contract.md`` (Era S
-plus the credit fields); ``recordings_query`` documents the supported RecordingsQuery subset.
+``python -m vision_sandbox`` runs it standalone. It speaks one era exactly (``era=``/``--era``,
+see :mod:`.eras`): ``current``, today's credit-era API (``vision-api-current-era.md``, the
+default), or ``seed``, the API of ``vision-api-contract.md``. ``recordings_query`` documents the
+supported RecordingsQuery subset.
 
 Choices where the contract is silent or unconfirmed:
 
 * Each project is its own organisation: the monthly quota and "other enabled scanners" are
   counted per project.
-* ``started_at``/``completed_at`` sort NULLs last in both directions, like the result keys.
+* Current era: ``started_at``/``completed_at`` sort NULLs last in both directions, like the
+  result keys; the seed era puts them first when descending (plain Postgres ordering).
+* Current era: the billing period is the UTC calendar month, the default credit limit is 15,000
+  credits a month, and the per-scanner 402's wording is ours (PostHog's was not found).
 * Observation neighbours (previous/next) are filled on retrieve and honour filters and
   ``order_by`` given on the retrieve URL; list rows carry nulls.
 * Request bodies are capped at 1,000,000 bytes (400 ``parse_error``); a non-JSON content type
