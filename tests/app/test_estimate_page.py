@@ -441,8 +441,10 @@ def test_invalid_filters_keep_the_estimate_and_say_why(
     assert era_sandbox.requests.count() == 0
 
 
-def test_a_draft_is_handed_to_the_create_form(app: AppFactory, lite: str) -> None:
+def test_a_draft_is_handed_to_the_create_form(app: AppFactory, lite: str, era: Era) -> None:
     at = open_filters(set_rate(open_page(app), DRAFT, 7.5), DRAFT)
+    if era == "current":
+        at.selectbox(key=f"{DRAFT}:sampling_mode").set_value("focused").run()
     at.toggle(key=f"{DRAFT}:tests").set_value(True)
     submit_filters(at, DRAFT)
     at.selectbox(key=f"{DRAFT}:model").set_value(lite).run()
@@ -453,6 +455,8 @@ def test_a_draft_is_handed_to_the_create_form(app: AppFactory, lite: str) -> Non
     assert at.number_input(key=session.key("rate_pct")).value == pytest.approx(7.5)
     assert at.checkbox(key=session.key("q_test_accounts")).value is True
     assert at.selectbox(key=session.key("model")).value == lite
+    if era == "current":
+        assert at.radio(key=session.key("sampling_mode")).value == "focused"
 
 
 def test_read_only_console_estimates_but_offers_no_save(

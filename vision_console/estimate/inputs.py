@@ -153,7 +153,8 @@ def model_picker(prefix: str, current: str, era: Era) -> str:
 
 
 def mode_picker(prefix: str, current: str) -> str:
-    """The session coverage (``sampling_mode``) in PostHog's words; an unknown mode is kept."""
+    """The sampling mode (PostHog's "session coverage"), named as in the scanner form, its
+    options in PostHog's words; an unknown mode is kept."""
     options = list(sampling_modes.MODES)
     if current not in options:
         options.append(current)
@@ -161,7 +162,7 @@ def mode_picker(prefix: str, current: str) -> str:
     if mode_key not in st.session_state or st.session_state[mode_key] not in options:
         st.session_state[mode_key] = current
     picked: str = st.selectbox(
-        "Session coverage",
+        forms.FIELD_LABELS["sampling_mode"],
         options,
         key=mode_key,
         format_func=sampling_modes.label,

@@ -36,7 +36,7 @@ def section(chosen: Inputs, shown: Shown) -> None:
     elif chosen.scanner is not None:
         save_section(chosen.scanner, shown.basis, shown.month, chosen)
     else:
-        draft_section(chosen.query, chosen.rate, chosen.model, shown.month)
+        draft_section(chosen, shown.month)
 
 
 def save_changes(
@@ -107,20 +107,23 @@ def before_after(
     return pd.DataFrame(rows, columns=["", "Before", "After"]).set_index("")
 
 
-def draft_form(query: Mapping[str, Any], rate: float, model: str) -> forms.ScannerForm:
-    """A blank create form carrying the draft's filters, sampling rate and model.
+def draft_form(
+    query: Mapping[str, Any], rate: float, model: str, sampling_mode: str | None = None
+) -> forms.ScannerForm:
+    """A blank create form carrying the draft's filters, sampling rate, model and coverage.
 
     The filters are split by the shared builder, so the Scanners form shows them in its own
     widgets, with anything the builder cannot show in its JSON box.
     """
     state, remainder = query_builder.split_query(query)
-    return replace(
+    form = replace(
         templates.blank_form(),
         query=state,
         query_extra=query_builder.remainder_to_text(remainder),
         sampling_rate=rate,
         model=model,
     )
+    return form if sampling_mode is None else replace(form, sampling_mode=sampling_mode)
 
 
 def save_section(
@@ -139,7 +142,7 @@ def save_section(
         "query": "filters",
         "sampling_rate": "sampling rate",
         "model": "model",
-        "sampling_mode": "session coverage",
+        "sampling_mode": "sampling mode",
     }
     st.caption("Changed: " + ", ".join(labels[name] for name in changes) + ".")
     if not st.session_state.get(review_key):
@@ -179,10 +182,9 @@ def save_section(
             st.rerun()
 
 
-def draft_section(
-    query: Mapping[str, Any], rate: float, model: str, month: cost.MonthlyCost
-) -> None:
-    """Hand the draft's filters, rate and model to the Scanners page's create form."""
+def draft_section(chosen: Inputs, month: cost.MonthlyCost) -> None:
+    """Hand the draft's filters, rate, model and coverage to the Scanners page's create form."""
+    query, rate, model = chosen.query, chosen.rate, chosen.model
     st.subheader("Create a scanner from this draft")
     st.caption(
         f"Opens the create form with these filters, a {fmt.sampling_rate(rate)} sampling rate and "
@@ -190,7 +192,7 @@ def draft_section(
         f"(≈ {fmt.credits(month.credits)} a month); you add the name, type and prompt."
     )
     if st.button("Create a scanner with these settings", type="primary", icon=":material/add:"):
-        open_create_form(draft_form(query, rate, model))
+        open_create_form(draft_form(query, rate, model, chosen.sampling_mode))
 
 
 def open_create_form(seed: ScannerForm) -> None:

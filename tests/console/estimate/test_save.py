@@ -73,3 +73,9 @@ def test_save_changes_sends_the_coverage_only_in_the_current_era(
     assert save.save_changes(scanner, query, rate, model, "focused") == {"sampling_mode": "focused"}
     assert save.save_changes(scanner, query, rate, model, "comprehensive") == {}
     assert save.save_changes(scanner, query, rate, model, None) == {}
+
+
+def test_draft_form_carries_the_coverage_when_the_era_has_one() -> None:
+    assert save.draft_form({}, 0.2, "gemini-3.5-flash-lite", "focused").sampling_mode == "focused"
+    blank = save.draft_form({}, 0.2, "gemini-3.5-flash-lite")
+    assert blank.sampling_mode == save.templates.blank_form().sampling_mode
