@@ -58,7 +58,7 @@ def test_moving_the_slider_rescales_the_cost_without_a_new_estimate(
 
 
 def filters_section(page: Page) -> Locator:
-    return ui.main(page).locator(ui.EXPANDER).filter(has_text="Recordings to scan")
+    return ui.main(page).locator(ui.EXPANDER).filter(has_text="Recordings filter")
 
 
 def click_section(section: Locator, page: Page) -> None:
@@ -73,13 +73,14 @@ def test_the_filters_open_apply_and_keep_their_inputs_across_collapse(
     ui.open_page(page, console.url, "Estimate")
     section = filters_section(page)
     summary = section.locator("summary")
-    expect(summary).to_contain_text("Recordings to scan · all recordings · with test accounts")
-    tests_switch = ui.main(page).get_by_role("switch", name="No test accounts")
+    expect(summary).to_contain_text("Recordings filter · all recordings · with test accounts")
+    tests_switch = ui.main(page).get_by_role("switch", name="Filter out internal and test users")
     expect(tests_switch).to_have_count(0)  # collapsed: the form is not drawn
     sessions = metric_number(page, "Matching sessions")
 
     click_section(section, page)
-    section.get_by_text("No test accounts", exact=True).click()  # the switch sits under its label
+    # The switch sits under its label.
+    section.get_by_text("Filter out internal and test users", exact=True).click()
     ui.field(section, "Min duration (s)").fill("60")
     estimates = e2e_sandbox.requests.count(path_contains="/estimate")
     section.get_by_role("button", name="Update estimate").click()
