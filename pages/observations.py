@@ -38,6 +38,7 @@ if scanner is not None:
     view = state.view()
     current_era = reads.current_era()
     filters.bar(scanner, view, stats.stats if stats else None, current_era)
+    retry_panel.last_outcome()
 
     # -- metrics, charts, the table with the open observation, the whole set ----------------
     if stats is not None and panels.metric_strip(view, stats):

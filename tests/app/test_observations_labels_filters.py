@@ -1,6 +1,7 @@
 """Observations on today's API (issue 13) and the score bucket applied everywhere (issue 15
-item 7), in AppTest against the sandbox over real HTTP: ratings, retries, the current era's
-filters, trends; and on a seed-era server those controls are absent, not broken."""
+item 7), in AppTest against the sandbox over real HTTP: ratings, the current era's filters,
+trends; and on a seed-era server those controls are absent, not broken. Retries are tested in
+test_observations_retry.py."""
 
 from __future__ import annotations
 
@@ -152,21 +153,6 @@ def test_the_ratings_section_charts_by_day_and_agreement(
     assert any("Ratings by day" in spec for spec in titles), keys
     assert any("Agreement by scanner version" in spec for spec in titles)
     assert any("Agreement by verdict" in spec for spec in titles)
-
-
-# --- retry -----------------------------------------------------------------------------------
-
-
-def test_retry_a_failed_observation_from_its_detail(app: AppFactory, client: VisionClient) -> None:
-    scanner = demo_scanner(client, "classifier")
-    failed = client.observations.list(scanner.id, status="failed", limit=1).items[0]
-    at = open_page(app, scanner=scanner.id, obs=failed.id)
-    clicked(at, "observations.retry_one")
-    assert not any(
-        o.id == failed.id
-        for o in client.observations.list(scanner.id, session_id=failed.session_id).items
-    )
-    assert any("Retry started" in str(t.proto) for t in at.get("toast"))
 
 
 # --- trends ----------------------------------------------------------------------------------

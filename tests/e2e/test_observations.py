@@ -174,3 +174,79 @@ def test_export_downloads_the_whole_filtered_set(
         assert secret.encode() not in csv_bytes
         assert secret.encode() not in parquet_bytes
     ui.assert_no_exception(page)
+
+
+# --- issue 13: rating and retrying from an observation's detail (current era) ------------------
+
+
+def scanned(api: SandboxAPI, sandbox: Sandbox, name: str, kind: str, n: int) -> dict[str, Any]:
+    """A new monitor that has scanned ``n`` sessions of ``kind`` (eligible, failing), settled."""
+    created = api.create_scanner(
+        name=name,
+        scanner_type="monitor",
+        scanner_config={"prompt": "Did the visitor hit an error?"},
+        model="gemini-3-flash-preview",
+    )
+    for session_id in sandbox.sample_sessions(kind, n=n):
+        api.observe(created["id"], session_id)
+    api.wait_settled(created["id"], expected=n)
+    return created
+
+
+def test_rating_from_the_detail_updates_the_rating_column_and_the_ratings_charts(
+    console: ConsoleServer,
+    viewer: Viewer,
+    api: SandboxAPI,
+    e2e_sandbox: Sandbox,
+    unique: Callable[[str], str],
+) -> None:
+    page = viewer.page
+    created = scanned(api, e2e_sandbox, unique("e2e rate"), "eligible", 2)
+    target = api.list_observations(created["id"])[0]
+    ui.open_fresh(page, console.url, "Observations", f"?scanner={created['id']}&obs={target['id']}")
+    body = ui.main(page)
+    expect(body.get_by_text("No observation of this set is rated yet", exact=False)).to_be_visible()
+
+    ui.field(body, "Feedback (optional)").fill("Right: the <b>error</b> was the checkout")
+    body.get_by_role("button", name="👍 Right").click()
+    ui.settle(page)
+
+    expect(body.get_by_text("Rated 👍 right")).to_be_visible()
+    expect(body.get_by_text("1 rated observation: 1 👍, 0 👎 (100% rated right)")).to_be_visible()
+    by_day = page.locator(ui.CHART).filter(has_text="Ratings by day")
+    expect(by_day.locator('path[aria-label*="Rating: 👍 right"]')).to_have_count(1)
+    by_version = page.locator(ui.CHART).filter(has_text="Agreement by scanner version")
+    expect(by_version.locator('path[aria-label^="Version: v1"]')).to_have_count(1)
+    rows = {row["Session"]: row for row in ui.grid_records(history_table(page))}
+    assert rows[target["session_id"]]["Rating"] == "👍"
+    assert {row["Rating"] for s, row in rows.items() if s != target["session_id"]} == {""}
+    stored = api.list_observations(created["id"], labeled="true")
+    assert [(o["id"], o["label"]["feedback"]) for o in stored] == [
+        (target["id"], "Right: the <b>error</b> was the checkout")
+    ]
+    ui.assert_no_exception(page)
+
+
+def test_retrying_a_failed_observation_opens_its_replacement(
+    console: ConsoleServer,
+    viewer: Viewer,
+    api: SandboxAPI,
+    e2e_sandbox: Sandbox,
+    unique: Callable[[str], str],
+) -> None:
+    page = viewer.page
+    created = scanned(api, e2e_sandbox, unique("e2e retry"), "failing", 1)
+    (failed,) = api.list_observations(created["id"], status="failed")
+    ui.open_fresh(page, console.url, "Observations", f"?scanner={created['id']}&obs={failed['id']}")
+    body = ui.main(page)
+    expect(body.get_by_text(f"Session {failed['session_id']}", exact=False)).to_be_visible()
+
+    body.get_by_role("button", name="Retry", exact=True).click()
+    ui.settle(page)
+
+    (replacement,) = api.list_observations(created["id"], session_id=failed["session_id"])
+    assert replacement["id"] != failed["id"] and replacement["triggered_by"] == "retry"
+    expect(page).to_have_url(re.compile(rf"[?&]obs={replacement['id']}(&|$)"))
+    expect(body.get_by_text(f"Session {failed['session_id']}", exact=False)).to_be_visible()
+    expect(page.locator(ui.TOAST).filter(has_text="new observation is open")).to_be_visible()
+    ui.assert_no_exception(page)

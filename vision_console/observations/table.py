@@ -62,6 +62,7 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
         state.STATE.set(page=pages)
         view = replace(view, page=pages)
     key = state.table_key(view)
+    retry_panel.after_retry(key, view.page)
     target = state.pending()
     ids = page_rows.ids
     position = {paging.FIRST: 0, paging.LAST: len(ids) - 1}.get(target or "")
@@ -202,6 +203,16 @@ def _column_config(scanner: Scanner) -> dict[str, Any]:
     }
 
 
+def column_order(names: list[str]) -> list[str]:
+    """The grid's columns in order: a rating sits beside the result it judges (the grid is
+    wide, so a last column would start out of view)."""
+    if "Rating" not in names or "Result" not in names:
+        return names
+    rest = [name for name in names if name != "Rating"]
+    at = rest.index("Result") + 1
+    return [*rest[:at], "Rating", *rest[at:]]
+
+
 def observation_table(table: pa.Table, scanner: Scanner, key: str) -> int | None:
     """The page's rows (an Arrow table, converted once per page, not on every rerun); returns
     the position of the selected row, if any."""
@@ -211,6 +222,7 @@ def observation_table(table: pa.Table, scanner: Scanner, key: str) -> int | None
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
+        column_order=column_order(table.column_names),
         column_config=_column_config(scanner),
         width="stretch",
         placeholder="—",
