@@ -82,8 +82,16 @@ def meter_chart(projection: quota.Projection) -> alt.LayerChart:
             ],
         )
     )
-    limit = alt.Chart(pd.DataFrame({"share": [1.0]})).mark_rule(color="#212529").encode(x="share:Q")
-    return alt.LayerChart(layer=[bars, limit], height=METER_HEIGHT)
+    limit = (
+        alt.Chart(pd.DataFrame({"share": [1.0]}))
+        .mark_rule(color="#212529", strokeWidth=2)
+        .encode(x="share:Q", tooltip=[alt.Tooltip("share:Q", title="Limit", format=".0%")])
+    )
+    return alt.LayerChart(
+        layer=[bars, limit],
+        height=METER_HEIGHT,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
 
 
 def _spec(projection: quota.Projection) -> dict[str, Any]:

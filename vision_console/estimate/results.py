@@ -142,7 +142,7 @@ def show_numbers(estimate: Estimate, month: cost.MonthlyCost, view: QuotaView) -
         _metric(
             "Other scanners",
             fmt.count(month.others),
-            f"{month.unit} a month",
+            month.unit,
             help=f"What the organisation's other enabled scanners are expected to "
             f"{'spend, in credits' if spend else 'make, in observations'} a month.",
         )
