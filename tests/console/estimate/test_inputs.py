@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from tests.console.overview.builders import make_scanner
+from vision_console import models_catalog
 from vision_console.estimate.inputs import DRAFT_SOURCE, source_labels
 
 
@@ -21,3 +22,24 @@ def test_two_scanners_of_one_name_get_distinct_labels() -> None:
     assert labels[a.id] != labels[b.id]
     assert labels[a.id].startswith("Same · ") and labels[b.id].startswith("Same · ")
     assert len(set(labels.values())) == len(labels)
+
+
+def test_a_retired_model_is_never_offered() -> None:
+    """A scanner on a retired model is estimated with the era's default, with a note why."""
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import streamlit as st
+
+        from vision_console.estimate import inputs
+
+        st.session_state["picked"] = inputs.model_picker(
+            "estimate:x", "gemini-3.1-flash-lite-preview", "current"
+        )
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception, at.exception
+    assert at.session_state["picked"] == "gemini-3-flash-preview"
+    retired = models_catalog.model_option_label("gemini-3.1-flash-lite-preview")
+    assert at.selectbox[0].options and retired not in at.selectbox[0].options
+    assert any("no longer accepts" in c.value for c in at.caption)
