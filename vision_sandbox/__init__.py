@@ -18,7 +18,8 @@ Choices where the contract is silent or unconfirmed:
   ``order_by`` given on the retrieve URL; list rows carry nulls.
 * Request bodies are capped at 1,000,000 bytes (400 ``parse_error``); a non-JSON content type
   with a body answers 415; NaN/Infinity in JSON are parse errors.
-* A 503 injected on ``POST .../observe/`` answers Era S's ``{"error": ...}`` body.
+* A 503 injected on ``POST .../observe/`` answers the era's hand-built body: the seed's
+  ``{"error": ...}``, today's ``{"detail": ...}``.
 """
 
 from __future__ import annotations

@@ -138,4 +138,4 @@ def create_app(
         _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(server_error(500))
 
-    return SandboxMiddleware(api, faults, log)
+    return SandboxMiddleware(api, faults, log, rules.observe_failed_body)

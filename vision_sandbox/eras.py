@@ -60,6 +60,9 @@ class EraRules:
     nulls_first_descending: frozenset[str]
     # PostHog's estimate throttles (20/min, 200/h per project) replace the per-key defaults.
     estimate_project_throttles: bool
+    # The hand-built body of a 503 when observe cannot start its workflow: the seed's
+    # ``{"error": ...}``, today's ``{"detail": ...}`` (current-era notes §8 and §10.13).
+    observe_failed_body: dict[str, str]
 
 
 SEED = EraRules(
@@ -73,6 +76,7 @@ SEED = EraRules(
     scanner_order_keys=_SCANNER_ORDER,
     nulls_first_descending=frozenset({"started_at", "completed_at"}),
     estimate_project_throttles=False,
+    observe_failed_body={"error": "Failed to start observation workflow"},
 )
 
 CURRENT = EraRules(
@@ -90,6 +94,7 @@ CURRENT = EraRules(
     scanner_order_keys=(*_SCANNER_ORDER, "credits_this_month"),
     nulls_first_descending=frozenset(),
     estimate_project_throttles=True,
+    observe_failed_body={"detail": "Failed to start the observation. Try again in a moment."},
 )
 
 

@@ -227,10 +227,17 @@ class SandboxMiddleware:
     Outside ``/api/``, a recording link answers :mod:`.replay_page`'s HTML page.
     """
 
-    def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        faults: Faults,
+        log: RequestLog,
+        observe_failed_body: dict[str, str] | None = None,
+    ) -> None:
         self.app = app
         self.faults = faults
         self.log = log
+        self.observe_failed_body = observe_failed_body or {"error": OBSERVE_FAILED}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -264,8 +271,8 @@ class SandboxMiddleware:
             if fault.latency_s:
                 await asyncio.sleep(fault.latency_s)
             if fault.status == 503 and method == "POST" and scope["path"].endswith("/observe"):
-                # Era S answers a failed workflow start with a hand-built body (contract §1.6).
-                body = {"error": OBSERVE_FAILED}
+                # A failed workflow start has a hand-built body, shaped by the era.
+                body = self.observe_failed_body
                 await JSONResponse(body, status_code=503)(scope, receive, capture)
             elif fault.status is not None:
                 error = injected_error(fault.status, method, fault.retry_after)

@@ -143,12 +143,26 @@ def test_bulk_observations_for_scale(tmp_path: object) -> None:
         assert stats["scorer"]["summary"]["count"] > 4000
 
 
-def test_observe_start_failure_uses_the_era_s_body(api: Api) -> None:
+@pytest.mark.parametrize(
+    ("era_api", "body"),
+    [
+        ("seed_api", {"error": "Failed to start observation workflow"}),
+        ("api", {"detail": "Failed to start the observation. Try again in a moment."}),
+    ],
+)
+def test_observe_start_failure_uses_the_era_s_body(
+    request: pytest.FixtureRequest, era_api: str, body: dict[str, str]
+) -> None:
+    """The seed hand-built ``{"error": ...}``; today's server answers ``{"detail": ...}``."""
+    api: Api = request.getfixturevalue(era_api)
     scanner = api.create()
     api.sb.faults.fail_next(1, status=503, path_contains="/observe")
-    response = api.post(f"{scanner['id']}/observe/", {"session_id": "s"})
+    try:
+        response = api.post(f"{scanner['id']}/observe/", {"session_id": "s"})
+    finally:
+        api.sb.faults.reset()
     assert response.status_code == 503
-    assert response.json() == {"error": "Failed to start observation workflow"}
+    assert response.json() == body
     assert api.get(f"{scanner['id']}/observations/", session_id="s").json()["count"] == 0
 
 
