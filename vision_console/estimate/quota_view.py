@@ -69,11 +69,16 @@ def build(
 
 
 def current(scanner: Scanner | None, month: cost.MonthlyCost) -> QuotaView:
-    """The quota view for the page's inputs (the quota is a cached read)."""
+    """The quota view for the page's inputs (the quota is a cached read).
+
+    Projected from the start of the current minute, so reruns within it give an equal
+    projection and the meter's kept chart is drawn again rather than rebuilt.
+    """
     found, error = read()
     if error is not None:
         return QuotaView(None, error=error)
-    return build(found, scanner, month)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    return build(found, scanner, month, now)
 
 
 def describe_change(view: QuotaView, scanner: Scanner | None) -> str:
