@@ -1,8 +1,9 @@
 """Estimate: what a scanner will cost before it is saved, and the rate that fits a budget.
 
-One estimate request per (filters, scanner, model): observations scale linearly with the
-sampling rate, so every rate, the budget calculator and the curve are computed from that one
-answer. A 429 keeps the last good estimate on screen, marked stale, until Retry-After passes.
+One estimate request per (filters, scanner, model, sampling mode): observations scale linearly
+with the sampling rate, so every rate, the budget calculator and the curve are computed from that
+one answer. The organisation's quota is read from the API and projected with this scanner's
+change on it. A 429 keeps the last good estimate on screen, marked stale, until Retry-After passes.
 """
 
 from __future__ import annotations
