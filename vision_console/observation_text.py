@@ -152,9 +152,9 @@ def confidence_label(observation: Observation) -> str:
     """High (≥ 0.8), Medium (≥ 0.5) or Low, with the percentage; "—" when unknown."""
     confidence = observation.confidence
     if confidence is None or math.isnan(confidence):
-        return "—"
+        return fmt.MISSING
     level = "High" if confidence >= 0.8 else "Medium" if confidence >= 0.5 else "Low"
-    return f"{level} ({confidence:.0%})"
+    return f"{level} ({fmt.percent(confidence)})"
 
 
 _NO_RESULT: Mapping[str, str] = {

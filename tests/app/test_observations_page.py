@@ -259,7 +259,7 @@ def test_view_options_are_summarised_and_drawn_only_when_open(
 ) -> None:
     scanner = demo_scanner(client, "monitor")
     at = open_page(app, scanner=scanner.id, size="25", days="30")
-    assert popover_labels(at) == ["25 rows · 30 days"]
+    assert popover_labels(at) == ["25 rows · last 30 days"]
     drawn = {widget.key for widget in [*at.selectbox, *at.number_input]}
     assert not {key("size"), key("days")} & drawn
     sent.clear()
@@ -269,14 +269,14 @@ def test_view_options_are_summarised_and_drawn_only_when_open(
     assert at.number_input(key=key("days")).value == 30
     at.number_input(key=key("days")).set_value(7).run()
     assert [q["recent_days"] for q in sent.stats()] == ["7"]
-    assert popover_labels(at) == ["25 rows · 7 days"]
+    assert popover_labels(at) == ["25 rows · last 7 days"]
     assert at.number_input(key=key("days")).value == 7  # still open under its new label
     assert "Sessions, last 7 days" in metrics(at)
     sent.clear()
     open_view_options(at, False).run()
     assert sent.requests == []
     assert (at.query_params["size"], at.query_params["days"]) == ("25", "7")
-    assert popover_labels(at) == ["25 rows · 7 days"]
+    assert popover_labels(at) == ["25 rows · last 7 days"]
     assert len(table(at)) == 25
 
 
@@ -457,7 +457,7 @@ def test_invalid_url_values_fall_back_with_a_notice(app: AppFactory, client: Vis
     warnings = messages(at)
     for param in ("days", "sort", "status", "verdict", "page"):
         assert f"parameter {param}=" in warnings, param
-    assert popover_labels(at) == ["50 rows · 14 days"]
+    assert popover_labels(at) == ["50 rows · last 14 days"]
     assert open_view_options(at).number_input(key=key("days")).value == 14
     assert at.selectbox(key=key("sort")).value == "-created_at"
     assert at.multiselect(key=key("status")).value == []

@@ -186,6 +186,17 @@ def test_retry_from_the_detail_opens_the_sessions_new_observation(
     assert any("new observation is open" in str(t.proto) for t in at.get("toast"))
 
 
+def test_a_failed_observation_offers_a_retry_and_no_rating(
+    app: AppFactory, failing: MakeFailing
+) -> None:
+    made = failing(1)
+    at = open_page(app, scanner=made.scanner.id, obs=made.ids[0])
+    buttons = {b.key for b in at.button}
+    assert "observations.retry_one" in buttons
+    assert not buttons & {"observations.rate_up", "observations.quick_up"}  # no result to judge
+    assert not any(c.value == "Did the scanner get this right?" for c in at.caption)
+
+
 def test_a_refused_retry_from_the_detail_is_explained_and_keeps_it_open(
     app: AppFactory, client: VisionClient, sandbox: Sandbox, failing: MakeFailing
 ) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from vision_api import Observation
+from vision_console import format as fmt
 from vision_console import observation_text as obs_text
 from vision_console.render import escape_markdown, safe_url
 
@@ -107,7 +108,7 @@ def _details(observation: Observation) -> list[tuple[str, str]]:
     if subject:
         rows.append(("Recording subject", subject))
     if observation.scanner_result is not None:
-        rows.append(("Signals emitted", str(observation.scanner_result.signals_count)))
+        rows.append(("Signals emitted", fmt.count(observation.scanner_result.signals_count)))
     rows.append(("Observation id", observation.id))
     return rows
 
@@ -127,7 +128,11 @@ def render(
     ``actions`` draws what the server lets a person do with it (rate, retry) under its result."""
     with st.container(border=True, key="observations.detail"):
         st.subheader("Observation")
-        where = "not in this view" if position is None else f"{position + 1:,} of {total:,}"
+        where = (
+            "not in this view"
+            if position is None
+            else f"{fmt.count(position + 1)} of {fmt.count(total)}"
+        )
         st.caption(f"Session {escape_markdown(observation.session_id or '—')} · {where}")
         nav = st.columns([1, 1, 1, 4], vertical_alignment="center")
         nav[0].button(

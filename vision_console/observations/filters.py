@@ -15,6 +15,7 @@ from typing import assert_never
 import streamlit as st
 
 from vision_api import ObservationStats, Scanner
+from vision_console import format as fmt
 from vision_console import scanner_types
 from vision_console.observations import state, stats_charts
 from vision_console.scanner_types import FilterKind
@@ -213,7 +214,7 @@ def type_filter(kind: FilterKind, stats: ObservationStats | None) -> None:
 
 def view_options_label(view: state.View) -> str:
     """The view options popover's label: the values inside it, so nothing is hidden."""
-    return f"{view.size} rows · {view.days} days"
+    return f"{fmt.count(view.size, 'row')} · {fmt.last_days(view.days)}"
 
 
 def view_options(view: state.View) -> None:

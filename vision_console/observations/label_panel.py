@@ -31,6 +31,12 @@ def enabled(answer: StatsView) -> bool:
     return answer.stats.labels is not None
 
 
+def rateable(observation: Observation) -> bool:
+    """Whether "did the scanner get this right?" has an answer: only a finished result can be
+    right or wrong (a failed, skipped or running scan has none to judge)."""
+    return observation.status == "succeeded"
+
+
 def _save(observation: Observation, is_correct: bool | None, feedback: str = "") -> bool:
     """Rate (or with None, un-rate) one observation; the error explained when it fails."""
     try:

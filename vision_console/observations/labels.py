@@ -63,7 +63,7 @@ def by_day_chart(labels: LabelStats) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X(
-                "date:T", timeUnit="yearmonthdate", title="Scanned", axis=alt.Axis(format="%b %d")
+                "date:T", timeUnit="yearmonthdate", title="Scanned", axis=alt.Axis(format="%b %-d")
             ),
             y=alt.Y("count:Q", title="Ratings", stack="zero", axis=COUNT_AXIS),
             color=alt.Color(
@@ -72,7 +72,7 @@ def by_day_chart(labels: LabelStats) -> alt.Chart:
                 title=None,
             ),
             tooltip=[
-                alt.Tooltip("date:T", title="Day", format="%b %d, %Y"),
+                alt.Tooltip("date:T", title="Day", format="%b %-d, %Y"),
                 alt.Tooltip("rating:N", title="Rating"),
                 alt.Tooltip("count:Q", title="Observations", format=","),
             ],
@@ -148,7 +148,7 @@ def agreement_chart(frame: pd.DataFrame, title: str, axis: str) -> alt.LayerChar
     return alt.LayerChart(
         layer=[bars, text],
         title=alt.TitleParams(
-            title, subtitle="Share of rated observations rated 👍", anchor="start"
+            title, subtitle="Share of rated observations rated 👍 right", anchor="start"
         ),
         height=PLOT_HEIGHT,
         autosize=AUTOSIZE,

@@ -21,6 +21,7 @@ import streamlit as st
 
 from vision_api import Observation, ObservationStats, Scanner, VisionAPIError
 from vision_console import cache, connection
+from vision_console import format as fmt
 from vision_console.chart_spec import chart_spec
 from vision_console.observations import in_view, labels, records, stats_charts
 from vision_console.observations.paging import PageRequest
@@ -167,11 +168,12 @@ def whole_set(view: View, plan: PageRequest, total: int, load: bool) -> pd.DataF
 def _fetch_all(view: View, plan: PageRequest, total: int) -> pd.DataFrame | None:
     """Fetch every row of the filtered set (within the cap), with a progress bar."""
     wanted = min(total, MAX_WHOLE_SET_ROWS)
-    bar = st.progress(0.0, text=f"Fetching {wanted:,} observations…")
+    bar = st.progress(0.0, text=f"Fetching {fmt.count(wanted, 'observation')}…")
 
     def progress(done: int, expected: int) -> None:
         bar.progress(
-            min(done / max(expected, 1), 1.0), text=f"Fetched {done:,} of {expected:,} observations"
+            min(done / max(expected, 1), 1.0),
+            text=f"Fetched {fmt.count(done)} of {fmt.count(expected, 'observation')}",
         )
 
     try:

@@ -47,13 +47,19 @@ class Outcome:
     refused: dict[str, int] = field(default_factory=dict)
 
     def sentence(self) -> str:
-        text = f"Retried {fmt.count(self.started)} of {fmt.count(self.asked, 'failed observation')}"
+        parts = [
+            f"Retried {fmt.count(self.started)} of {fmt.count(self.asked, 'failed observation')}"
+        ]
         if self.refused:
-            reasons = "; ".join(f"{fmt.count(n)} × {reason}" for reason, n in self.refused.items())
-            text += f". Not retried: {reasons}"
+            parts.append(
+                "Not retried: "
+                + "; ".join(
+                    f"{fmt.count(n)} × {reason.rstrip('.')}" for reason, n in self.refused.items()
+                )
+            )
         if self.started:
-            text += ". Their new observations appear as the scans start"
-        return text + "."
+            parts.append("Their new observations appear as the scans start")
+        return ". ".join(parts) + "."
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def over_time_chart(records: pd.DataFrame, by: str, title: str) -> alt.Chart:
     """Stacked bars of observations per period and category (outcome or verdict)."""
     frame, time_unit = over_time_frame(records, by)
     colors, order = PALETTES[by]
-    time_format = "%b %d %H:00" if "hours" in time_unit else "%b %d, %Y"
+    time_format = "%b %-d %H:00" if "hours" in time_unit else "%b %-d, %Y"
     chart: alt.Chart = (
         alt.Chart(
             frame,

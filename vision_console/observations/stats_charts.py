@@ -281,7 +281,9 @@ def verdict_chart(monitor: MonitorStats) -> alt.LayerChart:
         text=alt.Text("share:Q", format=SHARE_FORMAT)
     )
     title = alt.TitleParams(
-        "Verdicts", subtitle=f"{total:,} verdicts · click a bar to filter", anchor="start"
+        "Verdicts",
+        subtitle=f"{fmt.count(total, 'verdict')} · click a bar to filter",
+        anchor="start",
     )
     return alt.LayerChart(layer=[bars, labels], title=title, height=PLOT_HEIGHT, autosize=AUTOSIZE)
 
@@ -412,7 +414,7 @@ def score_histogram(
     )
     title = alt.TitleParams(
         "Score distribution",
-        subtitle=f"{scored:,} scored · click a bucket to filter",
+        subtitle=f"{fmt.count(scored)} scored · click a bucket to filter",
         anchor="start",
     )
     return alt.LayerChart(layer=[bars, rules], title=title, height=PLOT_HEIGHT, autosize=AUTOSIZE)
@@ -499,7 +501,9 @@ def tag_ranking_chart(classifier: ClassifierStats) -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
     title = alt.TitleParams(
         "Tags",
-        subtitle=f"{classifier.total_with_tags:,} tagged observations · click a tag to filter",
+        subtitle=(
+            f"{fmt.count(classifier.total_with_tags, 'tagged observation')} · click a tag to filter"
+        ),
         anchor="start",
     )
     return alt.LayerChart(

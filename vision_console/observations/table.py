@@ -19,6 +19,7 @@ import streamlit as st
 
 from vision_api import NotFoundError, Observation, Scanner, VisionAPIError
 from vision_console import connection, scanner_types
+from vision_console import format as fmt
 from vision_console.observations import (
     detail,
     label_panel,
@@ -75,7 +76,9 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     first = (view.page - 1) * view.size
     pagination(view.page, pages, first + 1, first + len(ids), size)
     if rated and selected is not None and not connection.current().read_only:
-        label_panel.quick_rate(rows.items[request.start + selected])
+        chosen = rows.items[request.start + selected]
+        if label_panel.rateable(chosen):
+            label_panel.quick_rate(chosen)
     actions = partial(_actions, scanner, rated, reads.current_era())
     shown = _detail(scanner, view, rows, request, selected, target, size, key, actions)
     state.show_observation(shown.id if shown is not None else None)
@@ -145,15 +148,15 @@ def _detail(
 
 
 def _actions(scanner: Scanner, rated: bool, current_era: bool, shown: Observation) -> None:
-    """What the server lets a person do with one observation: rate it, retry it if failed."""
-    if connection.current().read_only:
-        if rated:
-            label_panel.current_rating(shown)
-        return
-    if current_era:
-        retry_panel.retry_one(shown, scanner)
-    if rated:
+    """What the server lets a person do with one observation: rate its result, or retry it
+    if it failed (a rating it already has is shown either way)."""
+    read_only = connection.current().read_only
+    if rated and label_panel.rateable(shown) and not read_only:
         label_panel.detail_rating(shown)
+    elif rated and (read_only or shown.label is not None):
+        label_panel.current_rating(shown)
+    if current_era and not read_only:
+        retry_panel.retry_one(shown, scanner)
 
 
 def _column_config(scanner: Scanner) -> dict[str, Any]:
@@ -234,7 +237,10 @@ def observation_table(table: pa.Table, scanner: Scanner, key: str) -> int | None
 def pagination(page: int, pages: int, first_row: int, last_row: int, total: int) -> None:
     """Rows shown, previous/next page buttons and a page number box, in one row."""
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption(f"Rows {first_row:,}–{last_row:,} of {total:,} · page {page} of {pages}")
+        st.caption(
+            f"Rows {fmt.count(first_row)}–{fmt.count(last_row)} of {fmt.count(total)} · "
+            f"page {fmt.count(page)} of {fmt.count(pages)}"
+        )
         st.button(
             "Previous page",
             icon=":material/chevron_left:",

@@ -199,7 +199,7 @@ def trend_chart(frame: pd.DataFrame, kind: VersionChartKind, period: Period) -> 
     is_share = kind != "score_by_version"
     value_axis = alt.Axis(format="%") if is_share else alt.Axis()
     value_format = ".0%" if is_share else ",.2f"
-    time_format = "%b %d" if period == "day" else "week of %b %d"
+    time_format = "%b %-d" if period == "day" else "week of %b %-d"
     chart: alt.Chart = (
         alt.Chart(
             frame,

@@ -132,6 +132,7 @@ def test_summarizer_summary_is_its_reasoning(observation: Factory) -> None:
     ("confidence", "text"),
     [
         (0.91, "High (91%)"),
+        (0.996, "High (>99%)"),  # the house style: 100% only when it is
         (0.5, "Medium (50%)"),
         (0.2, "Low (20%)"),
         (None, "—"),
