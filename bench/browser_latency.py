@@ -1,0 +1,265 @@
+"""Interaction latency in a real browser: click → updated chart and table, on Observations.
+
+Three apps are served at once by ``streamlit run`` over one sandbox process (the demo data):
+the console's Observations page on the demo monitor with the most "no" verdicts, the naive
+baseline's (``bench/naive``), and the **floor**: a trivial Streamlit app (written to a temp
+file) whose widgets make the same round trip (a bar chart with a click selection, a status
+multiselect, a "Next" button, a 50-row table) over data it holds in memory, so its time is
+Streamlit's own widget → rerun → redraw cost with no API and no real work.
+
+Each round opens a new session and does three interactions in turn, timing each from just
+before the click to the end of the rerun it triggers (the frontend's script state, watched by
+a MutationObserver in the page, so a fast rerun is never missed):
+
+- **next page**: the next-page button;
+- **verdict bar**: click the "no" bar of the verdict chart (the naive app has no clickable
+  chart: n/a);
+- **filter**: type "succ" in the Status multiselect and press Enter (picks Succeeded).
+
+The first round of each app is cold (empty caches); the table shows the median of the others.
+Target: the console within 1.5x the floor.
+
+    .venv/bin/python bench/browser_latency.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchkit import apptest as kit
+from benchkit import browser as chromium
+from benchkit.servers import ROOT, SandboxProcess, StreamlitServer
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from vision_api import VisionClient
+
+TIMEOUT_MS = 120_000
+TARGET_RATIO = 1.5
+INTERACTIONS = ("next page", "verdict bar", "filter")
+
+FLOOR_APP = textwrap.dedent(
+    '''
+    """The floor: the same widget round trips as the Observations page, no API, no work."""
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    ROWS = pd.DataFrame(
+        {
+            "Status": ["succeeded", "failed", "ineligible"] * 400,
+            "Verdict": ["yes", "no", "no", "yes"] * 300,
+            "Session": [f"session-{i}" for i in range(1200)],
+        }
+    )
+    verdict = st.session_state.get("floor_verdict")
+    status = st.multiselect("Status", ["succeeded", "failed", "ineligible"], key="floor_status",
+                            format_func=str.capitalize)
+    rows = ROWS[ROWS["Status"].isin(status)] if status else ROWS
+    if verdict:
+        rows = rows[rows["Verdict"] == verdict]
+    counts = ROWS.groupby("Verdict", as_index=False).size().rename(columns={"size": "count"})
+    pick = alt.selection_point(fields=["Verdict"], name="pick")
+    chart = (
+        alt.Chart(counts).mark_bar()
+        .transform_calculate(label='"Verdict: " + datum.Verdict + "; count: " + datum.count')
+        .encode(x="count:Q", y="Verdict:N", description="label:N",
+                tooltip=[alt.Tooltip("Verdict:N", title="Verdict"), "count:Q"])
+        .add_params(pick)
+    )
+    event = st.altair_chart(chart, on_select="rerun", key="floor_chart")
+    picked = (event.selection.get("pick") or [{}]) if event else [{}]
+    if picked and picked[0].get("Verdict") != verdict:
+        st.session_state["floor_verdict"] = picked[0].get("Verdict")
+        st.rerun()
+    page = st.session_state.setdefault("floor_page", 0)
+    st.dataframe(rows.iloc[page * 50 : (page + 1) * 50], hide_index=True)
+    st.button("Next", key="floor_next", on_click=st.session_state.update,
+              args=({"floor_page": page + 1},))
+    '''
+)
+
+WATCH = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__bench = {t0: 0, started: 0, ended: 0};
+  if (window.__benchObserver) window.__benchObserver.disconnect();
+  window.__benchObserver = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    const b = window.__bench;
+    if (!b.t0) return;
+    if (state !== 'notRunning' && !b.started) b.started = performance.now();
+    if (state === 'notRunning' && b.started && !b.ended) b.ended = performance.now();
+  });
+  window.__benchObserver.observe(app, {attributes: true,
+                                      attributeFilter: ['data-test-script-state']});
+}
+"""
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    script: Path
+    path: str
+    next_label: str
+    bar_label: str | None
+
+
+def timed(page: Page, act: object) -> float:
+    """Seconds from just before ``act()`` to the end of the rerun it triggered."""
+    page.evaluate(WATCH)
+    page.evaluate("() => { window.__bench.t0 = performance.now(); }")
+    act()  # type: ignore[operator]
+    page.wait_for_function("() => window.__bench.ended > 0", timeout=TIMEOUT_MS, polling="raf")
+    chromium.wait_idle(page, TIMEOUT_MS)
+    elapsed = page.evaluate("() => window.__bench.ended - window.__bench.t0")
+    problems = chromium.exceptions(page)
+    if problems:
+        raise RuntimeError(f"the page shows an exception: {problems}")
+    return float(elapsed) / 1000
+
+
+def round_trip(browser: Browser, url: str, app: App) -> dict[str, float | None]:
+    """One new session: open the page, then the three interactions in turn."""
+    context = browser.new_context(viewport=chromium.VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        chromium.wait_idle(page, TIMEOUT_MS)
+        page.wait_for_selector(chromium.FIRST_MARK, timeout=TIMEOUT_MS)
+        found: dict[str, float | None] = {}
+        main = page.locator('[data-testid="stMain"]')
+        button = main.get_by_role("button", name=app.next_label)
+        found["next page"] = timed(page, lambda: button.first.click())
+        if app.bar_label is None:
+            found["verdict bar"] = None
+        else:
+            bar = main.locator(chromium.CHART).locator(f'path[aria-label^="{app.bar_label}"]')
+            bar.first.wait_for(timeout=TIMEOUT_MS)
+            found["verdict bar"] = timed(page, lambda: bar.first.click())
+        box = main.get_by_role("combobox", name="Status")
+        box.click()
+        box.fill("succ")
+        page.get_by_role("option").first.wait_for(timeout=TIMEOUT_MS)
+        found["filter"] = timed(page, lambda: box.press("Enter"))
+        page.keyboard.press("Escape")
+        return found
+    finally:
+        context.close()
+
+
+def monitor_with_most_no(sandbox: SandboxProcess) -> str:
+    with VisionClient(
+        base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
+    ) as client:
+        monitors = [s for s in client.scanners.iter() if s.scanner_type == "monitor"]
+
+        def no_count(scanner_id: str) -> int:
+            stats = client.observations.stats(scanner_id)
+            return stats.monitor.no_total if stats.monitor else 0
+
+        return max((s.id for s in monitors), key=no_count)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    kit.clean_environment()
+    results: dict[str, list[dict[str, float | None]]] = {}
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
+        floor_script = work / "floor_app.py"
+        floor_script.write_text(FLOOR_APP)
+        sandbox = SandboxProcess.start(work / "sandbox.sqlite3")
+        try:
+            scanner = monitor_with_most_no(sandbox)
+            apps = [
+                App("console", ROOT / "app.py", f"observations?scanner={scanner}",
+                    "Next page", "Verdict: no;"),
+                App("naive", ROOT / "bench" / "naive" / "naive_app.py",
+                    f"naive_observations?scanner={scanner}", "Next",
+                    None),
+                App("floor", floor_script, "", "Next", "Verdict: no;"),
+            ]  # fmt: skip
+            servers = {
+                app.name: StreamlitServer.start(app.script, sandbox.env(), work / app.name)
+                for app in apps
+            }
+            try:
+                with sync_playwright() as playwright:
+                    browser = chromium.launch(playwright)
+                    try:
+                        for server in servers.values():
+                            chromium.open_home(browser, server.url, TIMEOUT_MS)
+                        for round_number in range(args.rounds):
+                            for app in apps:
+                                url = f"{servers[app.name].url}/{app.path}"
+                                results.setdefault(app.name, []).append(
+                                    round_trip(browser, url, app)
+                                )
+                            print(f"  round {round_number + 1}: done", file=sys.stderr)
+                    finally:
+                        browser.close()
+            finally:
+                for server in servers.values():
+                    server.stop()
+        finally:
+            sandbox.stop()
+    print(report(results, args.rounds))
+    return 0
+
+
+def median_of(rounds: list[dict[str, float | None]], name: str) -> float | None:
+    warm = rounds[1:] or rounds
+    values = [r[name] for r in warm if r[name] is not None]
+    return kit.median(v for v in values if v is not None) if values else None
+
+
+def report(results: dict[str, list[dict[str, float | None]]], rounds: int) -> str:
+    floor = {name: median_of(results["floor"], name) for name in INTERACTIONS}
+    rows = []
+    for app, measured in results.items():
+        cold = measured[0]
+        row: list[object] = [app]
+        for name in INTERACTIONS:
+            warm = median_of(measured, name)
+            if warm is None:
+                row.append("n/a")
+                continue
+            base = floor[name]
+            ratio = f" ({warm / base:.2f}x)" if base else ""
+            cold_value = cold[name]
+            cold_text = f"{cold_value * 1000:.0f}" if cold_value is not None else "n/a"
+            row.append(f"{warm * 1000:.0f}{ratio}, cold {cold_text}")
+        rows.append(row)
+    lines = [
+        f"Click → rerun finished, ms: median of {max(1, rounds - 1)} warm sessions "
+        "(x the floor), and the cold first session",
+        "",
+        kit.markdown_table(["app", *INTERACTIONS], rows),
+        "",
+    ]
+    console = {name: median_of(results["console"], name) for name in INTERACTIONS}
+    ratios = [
+        value / base
+        for name in INTERACTIONS
+        if (value := console[name]) is not None and (base := floor[name])
+    ]
+    worst = max(ratios, default=0.0)
+    lines.append(f"Console at worst {worst:.2f}x the floor (target {TARGET_RATIO}x).")
+    if worst <= TARGET_RATIO:
+        lines.append("Target met: every interaction within 1.5x the floor.")
+    lines.append(kit.machine_note())
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
