@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -70,6 +71,9 @@ _CODE_VERSION_KEY = "_vision_code_version"
 _MEMO_KEY = "_vision_memo"
 _SOURCE_ROOTS = (Path(vision_console.__file__).parent, Path(vision_api.__file__).parent)
 _UNREACHABLE_RUN_KEY = "_vision_unreachable_in_run"
+_WAIT_TOLD_RUN_KEY = "_vision_budget_wait_told_in_run"
+BUDGET_NOTICE_AFTER_S = 0.5
+"""Waits for the request budget shorter than this pass unremarked, like ordinary latency."""
 
 
 class ReadOnlyError(PermissionError):
@@ -187,7 +191,27 @@ def _code() -> str:
     return version if isinstance(version, str) else code_version()
 
 
-def _fail_fast(read: Callable[[], T]) -> T:
+def _tell_of_budget_wait(*, estimate: bool = False) -> None:
+    """Say so before a read that will wait for the shared request budget (once a run).
+
+    The wait itself happens inside the client, within a cached function, where Streamlit
+    cannot draw; so the pacer's state is read here, outside it, just before the call.
+    """
+    status = connection.client().pacer.status()
+    wait = status.estimate_wait_seconds if estimate else status.wait_seconds
+    run = st.session_state.get(_RUN_KEY)
+    if wait < BUDGET_NOTICE_AFTER_S or st.session_state.get(_WAIT_TOLD_RUN_KEY) == run:
+        return
+    st.session_state[_WAIT_TOLD_RUN_KEY] = run
+    what = "estimate budget (20 a minute per project)" if estimate else "request budget"
+    st.toast(
+        f"Waiting about {math.ceil(wait)} s for PostHog's {what}, shared by everyone "
+        "using this key.",
+        icon=":material/hourglass_top:",
+    )
+
+
+def _fail_fast(read: Callable[[], T], *, estimate: bool = False) -> T:
     """Run one read, unless an earlier read of this same run found the API unreachable.
 
     A page makes several reads per run and the client retries each connection failure for
@@ -200,6 +224,7 @@ def _fail_fast(read: Callable[[], T]) -> T:
             "Skipped: the API was unreachable earlier in this run.",
             may_have_reached_server=False,
         )
+    _tell_of_budget_wait(estimate=estimate)
     try:
         return read()
     except APIConnectionError:
@@ -327,7 +352,8 @@ def estimate(
             model,
             _client=connection.client(),
             sampling_mode=sampling_mode,
-        )
+        ),
+        estimate=True,
     )
 
 

@@ -9,7 +9,6 @@ embedded demo sandbox. The API key never leaves this module except inside the vi
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -20,7 +19,6 @@ from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from vision_api import (
     APIConnectionError,
@@ -262,7 +260,7 @@ def new_client(credentials: Credentials, settings: Settings) -> VisionClient:
 
     Every client is paced: all viewers of one key in this server process share PostHog's
     request budget (480 a minute, 4,800 an hour; estimates 20 a minute per project), so a
-    busy dashboard waits its turn instead of bursting into 429s, and says so.
+    busy dashboard waits its turn instead of bursting into 429s (``cache`` tells the viewer).
     """
     return VisionClient(
         base_url=credentials.host,
@@ -270,27 +268,6 @@ def new_client(credentials: Credentials, settings: Settings) -> VisionClient:
         api_key=credentials.api_key,
         host_policy=viewer_policy(settings) if credentials.source == "sidebar" else None,
         pacer=True,
-        on_pacer_wait=tell_viewer_of_wait,
-    )
-
-
-PACER_NOTICE_AFTER_S = 0.5
-"""Waits shorter than this pass unremarked: they look like ordinary latency."""
-
-
-def tell_viewer_of_wait(seconds: float) -> None:
-    """Tell the viewer a request is waiting for the shared request budget, and for how long.
-
-    Called by the client's pacer before it sleeps. Only a script thread can draw (the
-    concurrent fetchers' threads have no script context), so those waits stay silent here;
-    the sidebar's budget line reports them on the next run.
-    """
-    if seconds < PACER_NOTICE_AFTER_S or get_script_run_ctx(suppress_warning=True) is None:
-        return
-    st.toast(
-        f"Waiting {math.ceil(seconds)} s for PostHog's request budget "
-        "(shared by everyone using this key).",
-        icon=":material/hourglass_top:",
     )
 
 

@@ -38,17 +38,6 @@ SOURCE = inputs.STATE.key("scanner")
 FILTER_SECTION = "Recordings filter"
 
 
-@pytest.fixture(autouse=True)
-def _own_request_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's clients share a fresh request budget, not the whole run's.
-
-    Every client in the process shares PostHog's 20-estimates-a-minute budget per project, so
-    this file's estimates (about a hundred a minute) would make later tests wait on earlier
-    ones; the pacer itself is tested in tests/client/test_pacer.py.
-    """
-    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())
-
-
 @pytest.fixture
 def era_sandbox(any_era_sandbox: Sandbox) -> Iterator[Sandbox]:
     """The sandbox of the era under test (each test runs once per era)."""

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import vision_api._client
 from tests.app.conftest import APP, APP_TIMEOUT_SECONDS, AppFactory, make_app
 
 
@@ -258,3 +259,45 @@ def test_the_connect_form_is_built_only_while_its_expander_is_open(sandbox: Any)
     at.run()
     labels = [t.label for t in at.sidebar.text_input]
     assert labels == ["Host", "Project id", "Personal API key"]
+
+
+BUDGET_SCRIPT = """
+import streamlit as st
+import vision_api._client
+from vision_console import cache, connection
+from vision_console.frame import render_frame
+
+render_frame()
+client = connection.client()
+budget = vision_api._client.SHARED_BUDGETS.key_budget(client._settings.base.origin, "{key}")
+while client.pacer.status().wait_seconds == 0:
+    budget.record()  # other viewers of this key have spent the minute's budget
+cache._tell_of_budget_wait()  # what every read does before it calls the API
+cache._tell_of_budget_wait()  # a second read of the same run
+st.text("drawn")
+"""
+
+
+def test_a_read_that_must_wait_for_the_shared_budget_says_so_once_a_run(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the pacer keeps every viewer of a key under PostHog's 480 a minute; a viewer
+    whose read has to wait is told why, and not once per read."""
+    from vision_api import PacerLimits, RequestBudgets
+
+    budgets = RequestBudgets(PacerLimits(per_minute=1000, per_hour=10_000))
+    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", budgets)
+    at = AppTest.from_string(
+        BUDGET_SCRIPT.replace("{key}", sandbox.api_key), default_timeout=APP_TIMEOUT_SECONDS
+    )
+    at.secrets["posthog"] = {
+        "host": sandbox.base_url,
+        "project_id": sandbox.project_id,
+        "personal_api_key": sandbox.api_key,
+    }
+    at.run()
+    assert not at.exception
+    toasts = [str(toast.value) for toast in at.toast]
+    assert len(toasts) == 1
+    assert toasts[0].startswith("Waiting about ")
+    assert "request budget, shared by everyone using this key" in toasts[0]
