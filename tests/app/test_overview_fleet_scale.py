@@ -99,3 +99,40 @@ def test_a_second_viewer_of_the_same_key_sends_no_request(big_sandbox: Sandbox) 
     big_sandbox.requests.clear()
     overview(big_sandbox)
     assert big_sandbox.requests.count() == 0
+
+
+@pytest.fixture(scope="module")
+def small_fleet() -> Iterator[Sandbox]:
+    with Sandbox.start(seed="demo", scanners=45, scan_delay=0.05) as sb:
+        yield sb
+
+
+def test_load_the_rest_fetches_every_other_scanner_a_chunk_per_step_then_redraws(
+    small_fleet: Sandbox,
+) -> None:
+    at = overview(small_fleet)
+    assert any("20 of 45 scanners" in c.value for c in at.caption)
+    small_fleet.requests.clear()
+    at.button(key="overview_load_rest").click().run()
+    assert not at.exception, at.exception
+    steps = 1
+    while any(p for p in at.get("progress")) and steps < 10:
+        at.run()  # each fragment run fetches one chunk (the timer does it in a browser)
+        assert not at.exception, at.exception
+        steps += 1
+    fetched = scanner_ids_with_stats(small_fleet)
+    assert len(fetched) == len(set(fetched)) == 25  # each other scanner once, none again
+    assert not at.get("progress")
+    assert not any("of 45 scanners" in c.value for c in at.caption)  # all loaded
+    assert not any(b.key == "overview_load_rest" for b in at.button)
+
+
+def test_stop_ends_loading_the_rest_and_keeps_what_was_loaded(small_fleet: Sandbox) -> None:
+    at = overview(small_fleet)  # a new viewer: its own "loaded so far", the shared cache behind
+    at.button(key="overview_load_rest").click().run()
+    assert any(p for p in at.get("progress"))
+    at.button(key=progressive.STOP_KEY).click().run()
+    assert not at.exception, at.exception
+    assert not at.get("progress")
+    caption = next(c.value for c in at.caption if "of 45 scanners" in c.value)
+    assert "40 of 45 scanners" in caption  # the page, and the one chunk loaded before Stop
