@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, expect
 from tests.e2e import ui
 from tests.e2e.conftest import (
     ConsoleServer,
+    SandboxAPI,
     Viewer,
     env_for,
     new_viewer,
@@ -30,13 +31,21 @@ PAGES = list(ui.PAGE_PATHS)
 
 
 @pytest.fixture(scope="module")
-def fresh_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+def fresh_sandbox() -> Iterator[Sandbox]:
+    """Demo data only: nothing else writes to it, so the screenshots show the demo."""
     with Sandbox.start(seed="demo", scan_delay=0.3) as sandbox:
-        server = start_console(tmp_path_factory.mktemp("fresh-console"), env_for(sandbox))
-        try:
-            yield server
-        finally:
-            stop_console(server.process)
+        yield sandbox
+
+
+@pytest.fixture(scope="module")
+def fresh_console(
+    fresh_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleServer]:
+    server = start_console(tmp_path_factory.mktemp("fresh-console"), env_for(fresh_sandbox))
+    try:
+        yield server
+    finally:
+        stop_console(server.process)
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +156,33 @@ def test_every_page_is_usable_on_a_phone(
         page.screenshot(path=str(screenshot_dir / f"{name.lower()}-phone.png"))
     finally:
         viewer.context.close()
+
+
+def test_the_scanner_page_and_a_form_with_errors_are_screenshotted(
+    fresh_sandbox: Sandbox, fresh_console: ConsoleServer, viewer: Viewer, screenshot_dir: Path
+) -> None:
+    """The README shows a scanner's own page and what a failed submit looks like."""
+    api = SandboxAPI(fresh_sandbox.base_url, fresh_sandbox.project_id, fresh_sandbox.api_key)
+    scanner = api.scanner_named("UX quality")
+    assert scanner is not None
+    page = viewer.page
+    page.goto(f"{fresh_console.url}/scanner?id={scanner['id']}")
+    ui.wait_idle(page)
+    expect(ui.main(page).get_by_role("heading", name="UX quality").first).to_be_visible()
+    ui.assert_no_exception(page)
+    ui.wait_for_charts(page)
+    page.screenshot(path=str(screenshot_dir / "scanner.png"))
+
+    ui.open_page(page, fresh_console.url, "Scanners")
+    body = ui.main(page)
+    body.get_by_role("button", name="New scanner").click()
+    ui.settle(page)
+    body.get_by_role("button", name="Blank form").click()
+    ui.settle(page)
+    body.get_by_role("button", name="Create scanner").click()
+    ui.settle(page)
+    summary = body.get_by_role("button", name="Prompt: Prompt is required.")
+    expect(summary).to_be_visible()
+    summary.scroll_into_view_if_needed()
+    ui.assert_no_exception(page)
+    page.screenshot(path=str(screenshot_dir / "scanner-form-errors.png"))
