@@ -16,11 +16,13 @@ from vision_api import NotFoundError, VisionClient
 from vision_console.render import escape_markdown
 from vision_console.scanners import bulk_panel, page_view
 
-from .test_scanners_page import (  # noqa: F401 - the autouse clean-up fixture, by name
+from .test_scanners_page import (  # noqa: F401 - the autouse fixtures, by name
     _delete_created_scanners,
+    _own_request_budget,
     eligible_session,
     make_scanner,
     shown,
+    stay_on,
     texts,
     unique,
 )
@@ -180,9 +182,11 @@ def test_edit_opens_the_form_and_returns_to_the_page(app: Any, client: VisionCli
     at.button(key="scanner.edit").click().run()
     assert not at.exception, at.exception
     assert [h.value for h in at.subheader][:1] == ["Edit scanner"]
+    stay_on(at, "scanners")  # the form is on the Scanners page; the browser went there
     cancel = next(b for b in at.button if b.label == "Cancel")
     cancel.click().run()
     assert title(at) == escape_markdown(scanner.name)
+    assert at.query_params["id"] == scanner.id
 
 
 def test_read_only_hides_every_action(app: Any, client: VisionClient) -> None:
