@@ -211,3 +211,20 @@ def test_an_idle_rerun_fetches_and_builds_nothing_until_a_write(
     )
     at.run()
     assert {name: c.calls for name, c in counted.items()} == dict.fromkeys(counted, 2)
+
+
+def test_the_quota_meter_shows_this_periods_quota_in_the_eras_unit(
+    fleet_sandbox: Sandbox, client: VisionClient
+) -> None:
+    at = overview(fleet_sandbox)
+    found = client.quota.retrieve()
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{found.used:,} of {found.limit:,} {found.unit} used" in captions
+    assert "Quota this period" in " ".join(m.value for m in at.markdown)
+
+
+def test_without_a_quota_endpoint_the_overview_says_so_and_goes_on(fleet_sandbox: Sandbox) -> None:
+    fleet_sandbox.faults.fail_next(1, status=404, path_contains="/quota/")
+    at = overview(fleet_sandbox)
+    assert any("load the quota" in c.value for c in at.caption)
+    assert fleet_table(at) is not None and not at.exception
