@@ -3,7 +3,9 @@
 The list (filters, sort and page in the URL) comes first; picking a row opens that scanner's
 own page (``pages/scanner.py``), and its Enabled cell asks to switch it on or off. "New scanner"
 opens the template gallery; the create and edit form takes the page while open, and a scanner
-just created (or edited from its page) opens on its page when the form closes. Writes are hidden
+just created (or edited from its page) opens on its page when the form closes. A link naming a
+scanner (``?scanner=``) opens its page, except over a draft with unsaved changes: the draft
+stays, and a notice beside it offers the linked scanner. Writes are hidden
 in read-only mode, and refused by ``vision_console.cache`` anyway.
 """
 
@@ -20,11 +22,14 @@ read_only = connection.current().read_only
 st.title("Scanners")
 st.caption(list_query.INTRO)
 
-# -- what the last run left (a confirmed change, toasts, problems), then the view from the URL
-scanner_panel.after_last_run()
+# -- the view from the URL (which may open a scanner's page: its toasts go with it), then what
+# -- the last run left (a confirmed change, toasts, problems)
 list_panel.sync_from_url()
+scanner_panel.after_last_run()
 
-# -- the create/edit form takes the page while open -------------------------------------------
+# -- the create/edit form takes the page while open (a link to a scanner waits beside it) -----
+if not read_only and form_panel.current() is not None:
+    list_panel.link_waiting_notice()
 if form_panel.section(read_only):
     list_panel.write_url()
     st.stop()

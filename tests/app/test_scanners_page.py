@@ -622,3 +622,38 @@ def test_bad_json_in_other_filters_is_an_error_on_the_query(app: Any) -> None:
         "(line 1, column 11)."
     ]
     assert at.text_area(key=form_key(at, "q_extra")).value == '{"order": }'
+
+
+def test_a_link_to_a_scanner_does_not_hide_a_draft_with_unsaved_changes(
+    app: Any, client: VisionClient
+) -> None:
+    """A ``?scanner=`` link used to open the scanner's page over an open draft, hiding it."""
+    scanner = make_scanner(client)
+    at = open_blank_form(app)
+    at.text_input(key=form_key(at, "name")).set_value("Half typed").run()
+    at.query_params["scanner"] = scanner.id
+    at.run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader][:1] == ["New scanner"]
+    assert at.text_input(key=form_key(at, "name")).value == "Half typed"
+    assert shown(at, f"The link you followed opens {scanner.name}.")
+    link = next(lk for lk in at.main.get("page_link") if "Open" in lk.label)
+    assert link.proto.query_string == f"id={scanner.id}"
+    assert "scanner" not in at.query_params
+
+    at.text_area(key=form_key(at, "prompt")).set_value("Still typing").run()
+    assert shown(at, f"The link you followed opens {scanner.name}.")  # until the form closes
+    at.button(key=form_key(at, "cancel")).click().run()
+    at.button(key=form_key(at, "discard")).click().run()
+    assert not shown(at, "The link you followed")
+
+
+def test_a_link_to_a_scanner_opens_it_over_an_untouched_form(
+    app: Any, client: VisionClient
+) -> None:
+    scanner = make_scanner(client)
+    at = open_blank_form(app)
+    at.query_params["scanner"] = scanner.id
+    at.run()
+    assert at.title[0].value == escape_markdown(scanner.name)
+    assert at.query_params["id"] == scanner.id

@@ -23,20 +23,28 @@ def open_blank_form(page: Page, scanner_type: str) -> None:
     ui.settle(page)
     body.get_by_role("button", name="Blank form").click()
     ui.settle(page)
-    ui.choose_segment(page, "Scanner type", scanner_type.capitalize())
+    ui.choose_radio(page, "Scanner type", scanner_type.capitalize())
+
+
+def type_in(page: Page, label: str, value: str) -> None:
+    """Type into a field of the live form and leave it (Tab): the blur commits the value."""
+    box = ui.field(ui.main(page), label)
+    box.fill(value)
+    box.press("Tab")
+    ui.settle(page)
 
 
 def fill_form(page: Page, scanner_type: str, name: str, prompt: str) -> None:
-    body = ui.main(page)
-    ui.field(body, "Name").fill(name)
+    type_in(page, "Name", name)
     prompt_label = "Additional context" if scanner_type == "summarizer" else "Prompt"
-    ui.field(body, prompt_label).fill(prompt)
+    type_in(page, prompt_label, prompt)
     if scanner_type == "classifier":
-        ui.field(body, "Tags").fill("checkout\nsearch\nsupport")
+        type_in(page, "Tags", "checkout\nsearch\nsupport")
 
 
 def submit_form(page: Page, label: str = "Create scanner") -> None:
-    ui.main(page).locator(ui.FORM_SUBMIT).filter(has_text=label).click()
+    """Click the form's submit button (the scanner form's, or the scan panel's ``st.form``)."""
+    ui.main(page).get_by_role("button", name=label, exact=True).click()
     ui.settle(page)
 
 
@@ -59,6 +67,10 @@ def test_create_one_scanner_of_each_type_through_the_form(
         stored = api.scanner_named(name)
         assert stored is not None, f"{name} was not created"
         assert stored["scanner_type"] == scanner_type
+        # The new scanner opens on its own page; back to the list for the next one.
+        expect(ui.main(page).get_by_role("heading", name=name)).to_be_visible()
+        assert f"id={stored['id']}" in page.url
+        ui.open_page(page, console.url, "Scanners")
 
     search(page, prefix)
     expect(ui.main(page).get_by_text("Showing 1–4 of 4 scanners")).to_be_visible()
@@ -81,8 +93,7 @@ def make_monitor(api: SandboxAPI, name: str) -> dict[str, object]:
 
 def open_scanner(page: Page, console: ConsoleServer, name: str, scanner_id: object) -> None:
     """The scanner's own page, by its URL (as a shared link)."""
-    page.goto(f"{console.url}/scanner?id={scanner_id}")
-    ui.wait_idle(page)
+    ui.open_scanner_page(page, console.url, scanner_id)
     expect(ui.main(page).get_by_role("heading", name=name)).to_be_visible()
 
 
@@ -98,8 +109,8 @@ def test_field_errors_sit_under_their_field_and_keep_what_was_typed(
     open_blank_form(page, "monitor")
 
     # Client side: the prompt is missing.
-    ui.field(body, "Name").fill(name)
-    ui.field(body, "Description").fill(description)
+    type_in(page, "Name", name)
+    type_in(page, "Description", description)
     submit_form(page)
     expect(ui.error_under(page, "Prompt")).to_contain_text("Prompt is required.")
     expect(ui.field(body, "Name")).to_have_value(name)
@@ -107,8 +118,8 @@ def test_field_errors_sit_under_their_field_and_keep_what_was_typed(
     assert api.scanner_named(name) is None
 
     # Server side: the name is taken; the 400's attr puts the message under Name.
-    ui.field(body, "Name").fill(str(taken))
-    ui.field(body, "Prompt").fill(MONITOR_PROMPT)
+    type_in(page, "Name", str(taken))
+    type_in(page, "Prompt", MONITOR_PROMPT)
     submit_form(page)
     expect(ui.error_under(page, "Name")).to_contain_text("A scanner with this name already exists")
     expect(ui.error_under(page, "Prompt")).to_have_count(0)

@@ -50,6 +50,7 @@ PAGE_PATHS = {
     "Scanners": "scanners",
     "Observations": "observations",
     "Estimate": "estimate",
+    "Scanner": "scanner",  # one scanner's page: not in the sidebar, opened as ?id=<uuid>
 }
 
 
@@ -69,6 +70,11 @@ def open_page(page: Page, base_url: str, name: str, query: str = "") -> None:
         url += query if query.startswith("?") else f"?{query}"
     page.goto(url)
     wait_idle(page)
+
+
+def open_scanner_page(page: Page, base_url: str, scanner_id: object) -> None:
+    """Open one scanner's own page by its URL (``/scanner?id=<uuid>``), as a shared link does."""
+    open_page(page, base_url, "Scanner", f"id={scanner_id}")
 
 
 def open_fresh(page: Page, base_url: str, name: str, query: str = "") -> None:
@@ -178,6 +184,16 @@ def choose_segment(page: Page, label: str, option: str) -> None:
     if choice.get_attribute("aria-checked") != "true":
         choice.click()
         settle(page)
+
+
+def choose_radio(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the ``st.radio`` labelled ``label`` (a no-op when already picked)."""
+    group = main(page).get_by_role("radiogroup", name=label)
+    choice = group.get_by_role("radio", name=option, exact=True)
+    if not choice.is_checked():
+        group.locator("label").filter(has_text=re.compile(rf"^{re.escape(option)}$")).click()
+        settle(page)
+    expect(choice).to_be_checked()
 
 
 def combobox_options(page: Page, label: str, typed: str) -> list[str]:

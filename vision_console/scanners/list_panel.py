@@ -21,6 +21,7 @@ import streamlit as st
 from vision_api import Page, Scanner, User, VisionAPIError
 from vision_console import cache, scanner_types, url_state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
+from vision_console.scanner_config import form_session as form_state
 from vision_console.scanner_config.form_session import SELECT_KEY
 from vision_console.scanners import gallery, page_view, scanner_panel
 from vision_console.scanners import list_query as scanner_list
@@ -30,6 +31,8 @@ STATE = url_state.PageState("scanners", PARAMS, arrival="sort")
 """The list's view; the sort box is drawn on every run that shows the list."""
 TABLE_KEY = "scanners.table"
 PICK_KEY = "scanners.table_pick"
+LINK_WAITING_KEY = "scanners.link_waiting"
+"""A scanner a link named while a draft with unsaved changes was open (see ``sync_from_url``)."""
 NARROW_FILTER_WIDTH = 130
 """Pixels for the short-choice filters (status, signals); the others share the rest."""
 SORT_WIDTH = 220
@@ -85,7 +88,8 @@ def sync_from_url() -> None:
 
     A scanner to open goes to its page: one just created (the form's save), one whose page
     opened the edit form that has now closed, or one a list link names (``?scanner=``, the
-    links from before the scanner page).
+    links from before the scanner page). A link does not hide a draft with unsaved changes:
+    the form stays and ``link_waiting_notice`` offers the linked scanner beside it.
     """
     if STATE.sync():
         st.session_state.pop(TABLE_KEY, None)
@@ -96,10 +100,49 @@ def sync_from_url() -> None:
     linked = selected_id()
     if linked:
         STATE.set(scanner="")
-        target = target or linked
+        if _draft_unsaved():
+            st.session_state[LINK_WAITING_KEY] = linked
+        else:
+            target = target or linked
+    if form_state.current() is None:
+        st.session_state.pop(LINK_WAITING_KEY, None)
     if target:
         write_url()
         page_view.open(str(target))
+
+
+def _draft_unsaved() -> bool:
+    """Whether the create/edit form is open with changes that following a link would hide."""
+    session = form_state.current()
+    return session is not None and bool(session.unsaved())
+
+
+def link_waiting_notice() -> None:
+    """While a draft with unsaved changes held off a link's scanner: say so, and offer it.
+
+    The draft is kept either way (it survives other pages); the notice stays until the form
+    closes, so the link is not lost while the draft is finished.
+    """
+    waiting = st.session_state.get(LINK_WAITING_KEY)
+    if not isinstance(waiting, str) or not waiting:
+        return
+    try:
+        name = cache.scanner(waiting).name
+    except VisionAPIError:
+        name = "the linked scanner"
+    with st.container(border=True):
+        st.info(
+            escape_markdown(
+                f"The link you followed opens {name}. Your unsaved draft stays open here: save "
+                "or discard it, or open that scanner now (the draft is kept for when you return)."
+            ),
+            icon=":material/link:",
+        )
+        st.page_link(
+            **page_view.link_args(waiting),
+            label=escape_markdown(f"Open {name}"),
+            icon=":material/open_in_new:",
+        )
 
 
 def current_values() -> dict[str, Any]:
