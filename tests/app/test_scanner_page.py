@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import vision_api
 from vision_api import NotFoundError, VisionClient
 from vision_console.render import escape_markdown
 from vision_console.scanners import bulk_panel, page_view
@@ -284,3 +285,26 @@ def test_bulk_scan_shows_each_outcome_and_follows_the_started(
     frame = at.dataframe[-1].value
     assert list(frame["Session"]) == [session_id, unknown]
     assert frame["Outcome"].iloc[0] == "Started"
+
+
+def test_duplicating_a_scanner_on_a_retired_model_copies_it_onto_the_default_one(
+    app: Any, client: VisionClient, sandbox: Any
+) -> None:
+    """Today's server refuses a retired model on create: Duplicate used to answer with a 400."""
+    retired = "gemini-3.1-flash-lite-preview"
+    scanner = make_scanner(client)
+    with sandbox.db.write() as conn:  # a scanner created before the model was retired
+        conn.execute("UPDATE scanners SET model = ? WHERE id = ?", (retired, scanner.id))
+    assert client.scanners.retrieve(scanner.id).model == retired
+    at = scanner_page(app, scanner.id)
+    at.button(key="scanner.duplicate").click().run()
+    assert not at.exception, at.exception
+    copies = client.scanners.list(search=f"{scanner.name} (Copy)").items
+    assert [(c.name, c.model, c.enabled) for c in copies] == [
+        (f"{scanner.name} (Copy)", vision_api.default_model("current").id, False)
+    ]
+    assert at.query_params["id"] == copies[0].id
+    toasts = texts(at, "toast")
+    assert any("Copied as" in t for t in toasts)
+    assert any("is retired, so the copy uses Gemini 3 Flash" in t for t in toasts), toasts
+    assert not texts(at, "error")

@@ -617,11 +617,14 @@ def form_from_scanner(
     )
 
 
-def duplicate_payload(scanner: Scanner, attempt: int = 1) -> dict[str, Any]:
+def duplicate_payload(
+    scanner: Scanner, attempt: int = 1, model: str | None = None
+) -> dict[str, Any]:
     """A create body copying ``scanner`` as ``"<name> (Copy)"``, saved disabled.
 
     ``attempt`` > 1 gives ``"<name> (Copy 2)"`` and so on, for when a copy already exists. The
-    name is shortened so the suffix always fits the 255-character limit.
+    name is shortened so the suffix always fits the 255-character limit. ``model`` replaces the
+    scanner's own (a retired model the server would refuse).
     """
     suffix = " (Copy)" if attempt <= 1 else f" (Copy {attempt})"
     base = scanner.name.strip()[: MAX_NAME - len(suffix)].rstrip()
@@ -632,7 +635,7 @@ def duplicate_payload(scanner: Scanner, attempt: int = 1) -> dict[str, Any]:
         "scanner_config": copy.deepcopy(scanner.scanner_config),
         "query": copy.deepcopy(scanner.query or {}),
         "sampling_rate": scanner.sampling_rate,
-        "model": scanner.model,
+        "model": model or scanner.model,
         "enabled": False,
         "emits_signals": scanner.emits_signals,
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import vision_api
 from vision_api import BadRequestError, Scanner, VisionAPIError
 from vision_console import cache, models_catalog, navigation, scanner_types
 from vision_console import format as fmt
@@ -227,9 +228,15 @@ def set_enabled(scanner_id: str, name: str, enabled: bool) -> bool:
 
 
 def duplicate(scanner: Scanner) -> Scanner | None:
-    """Create a disabled copy named "<name> (Copy)", or "(Copy 2)"… when that name is taken."""
+    """Create a disabled copy named "<name> (Copy)", or "(Copy 2)"… when that name is taken.
+
+    A scanner on a model the server has retired is copied onto the era's default model (the
+    server refuses the retired id on create), and the toast says so: the copy is disabled, so
+    nothing is spent before its model can be changed.
+    """
+    model = _copy_model(scanner)
     for attempt in range(1, MAX_COPY_ATTEMPTS + 1):
-        payload = forms.duplicate_payload(scanner, attempt)
+        payload = forms.duplicate_payload(scanner, attempt, model=model)
         try:
             copy = cache.create_scanner(**payload)
         except BadRequestError as exc:
@@ -241,8 +248,27 @@ def duplicate(scanner: Scanner) -> Scanner | None:
             record_problem(_explained(exc, "duplicate the scanner"))
             return None
         flash(f"Copied as {escape_markdown(copy.name)} (disabled).")
+        if model is not None:
+            flash(_model_swap_text(scanner.model, model), ":material/history:")
         return copy
     return None
+
+
+def _copy_model(scanner: Scanner) -> str | None:
+    """The model a copy is created with instead of the scanner's own, or None to keep it."""
+    era = form_state.server_era()
+    if not models_catalog.is_retired(scanner.model, era):
+        return None
+    return vision_api.default_model(era).id
+
+
+def _model_swap_text(retired: str | None, replacement: str) -> str:
+    old = models_catalog.model_option_label(retired)
+    new = models_catalog.model_option_label(replacement)
+    return escape_markdown(
+        f"The original's model, {old}, is retired, so the copy uses {new}. Edit the copy to "
+        "pick another before enabling it."
+    )
 
 
 @st.dialog("Delete scanner?")

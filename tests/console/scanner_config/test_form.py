@@ -419,6 +419,11 @@ def test_duplicate_is_a_disabled_copy():
     assert forms.duplicate_payload(stored, attempt=3)["name"] == "Checkout errors (Copy 3)"
 
 
+def test_duplicate_takes_a_replacement_for_a_retired_model():
+    payload = forms.duplicate_payload(scanner(), model="gemini-3-flash-preview")
+    assert payload["model"] == "gemini-3-flash-preview"
+
+
 def test_duplicate_of_a_long_name_still_fits():
     name = forms.duplicate_payload(scanner(name="n" * 255))["name"]
     assert len(name) == 255 and name.endswith(" (Copy)")
