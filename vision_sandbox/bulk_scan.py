@@ -47,12 +47,7 @@ def in_flight(conn: sqlite3.Connection, project_id: int) -> int:
         "WHERE project_id = ? AND status IN ('pending', 'running')",
         (project_id,),
     ).fetchone()[0]
-    queued = conn.execute(
-        "SELECT COUNT(*) FROM jobs j WHERE j.project_id = ? AND NOT EXISTS (SELECT 1 FROM "
-        "observations o WHERE o.scanner_id = j.scanner_id AND o.session_id = j.session_id)",
-        (project_id,),
-    ).fetchone()[0]
-    return int(rows) + int(queued)
+    return int(rows) + observe.queued_scans(conn, project_id)
 
 
 def check_in_flight_cap(conn: sqlite3.Connection, project_id: int) -> None:

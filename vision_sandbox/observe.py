@@ -29,12 +29,18 @@ def observation_usage(conn: sqlite3.Connection, project_id: int, now: datetime) 
         "AND status IN ('succeeded', 'pending', 'running')",
         (project_id, to_iso(start)),
     ).fetchone()[0]
-    queued = conn.execute(
-        "SELECT COUNT(*) FROM jobs j WHERE j.project_id = ? AND NOT EXISTS (SELECT 1 FROM "
-        "observations o WHERE o.scanner_id = j.scanner_id AND o.session_id = j.session_id)",
-        (project_id,),
-    ).fetchone()[0]
-    return int(used) + int(queued)
+    return int(used) + queued_scans(conn, project_id)
+
+
+def queued_scans(conn: sqlite3.Connection, project_id: int) -> int:
+    """Scans accepted but not started yet: jobs whose observation row does not exist."""
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM jobs j WHERE j.project_id = ? AND NOT EXISTS (SELECT 1 FROM "
+            "observations o WHERE o.scanner_id = j.scanner_id AND o.session_id = j.session_id)",
+            (project_id,),
+        ).fetchone()[0]
+    )
 
 
 def check_quota(conn: sqlite3.Connection, project_id: int) -> None:
