@@ -27,7 +27,7 @@ from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
-PAGES = list(ui.PAGE_PATHS)
+PAGES = list(ui.NAV_PAGES)
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +186,10 @@ def test_the_scanner_page_and_a_form_with_errors_are_screenshotted(
     summary.scroll_into_view_if_needed()
     ui.assert_no_exception(page)
     page.screenshot(path=str(screenshot_dir / "scanner-form-errors.png"))
+
+
+def test_the_sidebar_links_are_the_console_s_pages() -> None:
+    """The browser tests visit what the sidebar offers; a new page joins both lists."""
+    from vision_console import navigation
+
+    assert ui.NAV_PAGES == [page.title for page in navigation.PAGES]

@@ -29,7 +29,7 @@ ONE_MATCH = re.compile(r"Showing 1–1 of 1 scanner\b")
 
 
 def visit_every_page_checking(page: Page, key: str) -> None:
-    for name in ui.PAGE_PATHS:
+    for name in ui.NAV_PAGES:
         ui.click_nav(page, name)
         ui.assert_no_exception(page)
         assert leaks(page, key) == [], f"the key leaked on {name}"
@@ -172,7 +172,7 @@ def test_read_only_demo_deployment_shows_no_write_control(
     expect(ui.main(page).locator(ui.ALERT).filter(has_text="Demo sandbox")).to_be_visible()
     expect(ui.sidebar(page).get_by_text("Read-only", exact=True)).to_be_visible()
 
-    for name in ui.PAGE_PATHS:
+    for name in ui.NAV_PAGES:
         ui.click_nav(page, name)
         ui.assert_no_exception(page)
         assert visible_write_controls(page) == [], f"write controls on {name}"
@@ -227,7 +227,7 @@ def test_two_viewers_with_different_keys_never_see_each_others_scanners(
     assert theirs in visible_cells(b) and mine not in visible_cells(b)
 
     # Every page, both viewers alive at once, each page's full HTML.
-    for name in ui.PAGE_PATHS:
+    for name in ui.NAV_PAGES:
         for viewer, other in ((a, theirs), (b, mine)):
             ui.click_nav(viewer.page, name)
             ui.assert_no_exception(viewer.page)

@@ -39,6 +39,7 @@ SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
 FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
 ELEMENT = '[data-testid="stElementContainer"]'
+MULTISELECT_PILL = '[data-testid="stMultiSelect"] [data-baseweb="tag"]'
 
 DEFAULT_TIMEOUT_MS = 30_000
 RERUN_START_GRACE_MS = 1_500
@@ -52,6 +53,8 @@ PAGE_PATHS = {
     "Estimate": "estimate",
     "Scanner": "scanner",  # one scanner's page: not in the sidebar, opened as ?id=<uuid>
 }
+NAV_PAGES = ["Overview", "Scanners", "Observations", "Estimate"]
+"""The pages the sidebar links to (vision_console.navigation.PAGES), in its order."""
 
 
 # --- waiting -----------------------------------------------------------------------------------
@@ -220,6 +223,15 @@ def wait_for_charts(page: Page) -> None:
 _SCROLL_EVERYTHING_TO_TOP = """
 () => document.querySelectorAll('*').forEach((el) => { if (el.scrollTop) el.scrollTop = 0; })
 """
+
+
+def is_cut(element: Locator) -> bool:
+    """Whether any text inside ``element`` is clipped (wider than the box that shows it)."""
+    return bool(
+        element.evaluate(
+            "el => [el, ...el.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)"
+        )
+    )
 
 
 def error_under(page: Page, label: str) -> Locator:
