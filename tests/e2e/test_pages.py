@@ -192,4 +192,4 @@ def test_the_sidebar_links_are_the_console_s_pages() -> None:
     """The browser tests visit what the sidebar offers; a new page joins both lists."""
     from vision_console import navigation
 
-    assert ui.NAV_PAGES == [page.title for page in navigation.PAGES]
+    assert [page.title for page in navigation.PAGES] == ui.NAV_PAGES
