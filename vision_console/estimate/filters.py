@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from vision_console import format as fmt
 from vision_console import render
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import query as query_builder
@@ -33,10 +34,6 @@ QUERY_SECTION = forms.QUERY_LABEL
 _DATE_KEYS = ("date_from", "date_to")
 _NOT_FILTERS = frozenset({"kind", *_DATE_KEYS})
 """Remainder keys that do not narrow the recordings (the estimate and the schedule own time)."""
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _seconds(value: float) -> str:
@@ -65,13 +62,13 @@ def query_label(query: Mapping[str, Any], *, rejected_edit: bool = False) -> str
     filters = [
         _bounds(state.duration_min, state.duration_max, "duration"),
         _bounds(state.active_min, state.active_max, "active"),
-        _plural(len(state.events), "event") if state.events else None,
+        fmt.count(len(state.events), "event") if state.events else None,
         ("console " + "/".join(state.console_levels)) if state.console_levels else None,
-        _plural(len(state.properties), "property filter") if state.properties else None,
+        fmt.count(len(state.properties), "property filter") if state.properties else None,
     ]
     other = [key for key in remainder if key not in _NOT_FILTERS]
     if other:
-        filters.append(_plural(len(other), "other filter"))
+        filters.append(fmt.count(len(other), "other filter"))
     parts = [part for part in filters if part]
     if not parts:
         parts.append("all recordings")
