@@ -62,3 +62,30 @@ def test_a_draft_survives_the_sidebar_and_the_summary_scrolls_to_the_field(
     expect(prompt).to_be_in_viewport()
     assert api.scanner_named(name) is None
     ui.assert_no_exception(page)
+
+
+LONG_EVENTS = ("checkout_payment_method_selected_and_confirmed", "onboarding_step_completed_v2")
+
+
+def test_event_names_picked_in_the_recordings_filter_show_whole(
+    console: ConsoleServer, viewer: Viewer
+) -> None:
+    """Issue 15 item 14: the events picker's pills cut long event names short (the review's
+    1440x900 window; on a 390x844 phone a name wider than the form still ends in an ellipsis)."""
+    page = viewer.page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    ui.open_page(page, console.url, "Scanners")
+    open_blank_form(page)
+    picker = ui.main(page).get_by_role("combobox", name="Sessions with these events")
+    for name in ("$autocapture", *LONG_EVENTS):
+        picker.click()
+        picker.fill(name)
+        picker.press("Enter")
+        ui.settle(page)
+    picker.press("Escape")
+    pills = ui.main(page).locator(ui.MULTISELECT_PILL)
+    expect(pills).to_have_count(3)
+    for pill, name in zip(pills.all(), ("$autocapture", *LONG_EVENTS), strict=True):
+        expect(pill).to_contain_text(name)
+        assert not ui.is_cut(pill), f"the pill of {name!r} is cut short"
+    ui.assert_no_exception(page)

@@ -39,7 +39,7 @@ SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
 FORM_SUBMIT = '[data-testid^="stBaseButton-"][data-testid$="FormSubmit"]'
 ELEMENT = '[data-testid="stElementContainer"]'
-MULTISELECT_PILL = '[data-testid="stMultiSelect"] [data-baseweb="tag"]'
+MULTISELECT_PILL = '[data-testid="stMultiSelect"] [data-tag]:visible'  # one picked option
 
 DEFAULT_TIMEOUT_MS = 30_000
 RERUN_START_GRACE_MS = 1_500
