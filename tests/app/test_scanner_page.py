@@ -75,6 +75,9 @@ def test_the_page_shows_settings_spend_charts_history_and_actions(
     labels = {m.label for m in at.metric}
     assert {"Type", "Sampling", "Price", "Est. per month"} <= labels
     assert {"Credits this period", "Observations this period", "Credit limit"} <= labels
+    every_label = [m.label for m in at.metric]
+    assert every_label.count("Est. per month") == 1, "one figure, said once"
+    assert any("All recordings" in str(c.value) for c in at.caption), "in PostHog's words"
     keys = {b.key for b in at.button}
     assert {"scanner.edit", "scanner.disable", "scanner.duplicate", "scanner.delete"} <= keys
     links = {link.value: link.proto.query_string for link in at.main.get("page_link")}

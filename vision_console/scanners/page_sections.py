@@ -72,9 +72,9 @@ def _actions(scanner: Scanner) -> None:
 
 
 def spend_section(scanner: Scanner) -> None:
-    """Spend this billing period (when the era reports it) and the monthly estimate."""
+    """Spend this billing period, when the era reports it (the monthly estimate is in the
+    settings below, beside the price it multiplies)."""
     period = spend.period_spend(scanner)
-    monthly = spend.monthly(scanner)
     with st.container(horizontal=True):
         if period.reported:
             st.metric(
@@ -92,12 +92,6 @@ def spend_section(scanner: Scanner) -> None:
                 "until the period resets.",
                 width="content",
             )
-        st.metric(
-            "Est. per month",
-            spend.credits_text(monthly),
-            help="A disabled scanner spends 0 a month; what it would spend enabled is beside it.",
-            width="content",
-        )
     if period.limit_reached:
         st.warning(
             "This scanner has reached its credit limit: it scans nothing more until the period "
@@ -105,7 +99,7 @@ def spend_section(scanner: Scanner) -> None:
             icon=":material/block:",
         )
     if not period.reported:
-        st.caption("This server reports no spend per scanner; the estimate is the server's.")
+        st.caption("This server reports no spend per scanner; the monthly estimate is below.")
 
 
 def _stats(scanner: Scanner) -> ObservationStats | None:

@@ -15,7 +15,7 @@ import streamlit as st
 
 import vision_api
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import cache, models_catalog, navigation, scanner_types
+from vision_console import cache, models_catalog, navigation, sampling_modes, scanner_types
 from vision_console import format as fmt
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
@@ -96,7 +96,7 @@ def render_details(scanner: Scanner) -> None:
         "enabled" if scanner.enabled else "disabled",
     ]
     if scanner.sampling_mode:
-        parts.append(f"sampling mode {scanner.sampling_mode}")
+        parts.append(f"sampling mode: {sampling_modes.label(scanner.sampling_mode)}")
     if scanner.emits_signals:
         parts.append("emits signals")
     st.caption(escape_markdown(" · ".join(parts)))
