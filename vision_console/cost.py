@@ -42,8 +42,11 @@ ERA_S_MONTHLY_QUOTA = 3_000
 """Default monthly observation quota per organisation in the seed era (contract §7); the Estimate
 page reads the real quota from the API instead."""
 
-SAMPLING_FLOOR_MESSAGE = "Sampling rate must be 0 (paused) or at least 0.0001 (0.01%)."
-"""The server's wording for a rate below the floor, so the page can say it before saving."""
+RATE_BELOW_ZERO_TEXT = "Sampling rate can't be below 0%."
+RATE_ABOVE_FULL_TEXT = "Sampling rate can be at most 100%."
+RATE_FLOOR_TEXT = "Sampling rate must be 0% (paused) or at least 0.01%."
+"""What is wrong with a rate, said in percent as every rate input reads (the server says it
+as a fraction; the scanner form rewords the server's messages to these)."""
 
 Unit = Literal["credits", "observations"]
 """What the fleet and the quota count: credits (current era) or observations (seed era)."""
@@ -99,10 +102,12 @@ class VolumeBasis:
 
 def check_sampling_rate(rate: float) -> str | None:
     """Say why ``rate`` cannot be saved on a scanner, or ``None`` when it can."""
-    if math.isnan(rate) or rate < 0 or rate > 1:
-        return "Sampling rate must be between 0 and 1 (0 % to 100 %)."
+    if math.isnan(rate) or rate > 1:
+        return RATE_ABOVE_FULL_TEXT
+    if rate < 0:
+        return RATE_BELOW_ZERO_TEXT
     if 0 < rate < MIN_SAMPLING_RATE:
-        return SAMPLING_FLOOR_MESSAGE
+        return RATE_FLOOR_TEXT
     return None
 
 

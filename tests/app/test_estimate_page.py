@@ -222,12 +222,23 @@ def test_moving_the_rate_sends_no_request(app: AppFactory, era_sandbox: Sandbox)
     at = open_page(app)
     before = number(at, "Observations / month")
     era_sandbox.requests.clear()
-    at.slider(key=f"{DRAFT}:rate_slider").set_value(55.0).run()
+    at.slider(key=f"{DRAFT}:rate_slider").set_value(55).run()
     assert at.number_input(key=f"{DRAFT}:rate_exact").value == 55.0
     set_rate(at, DRAFT, 3.25)
-    assert at.slider(key=f"{DRAFT}:rate_slider").value == 3.25
+    assert at.slider(key=f"{DRAFT}:rate_slider").value == 3, "the nearest whole percent"
     assert number(at, "Observations / month") != before
     assert era_sandbox.requests.count() == 0
+
+
+def test_the_rate_slider_steps_in_whole_percents_and_the_exact_rate_is_checked(
+    app: AppFactory,
+) -> None:
+    """Issue 15 item 15: arrow keys moved the rate by 0.01%; and, like the form, a typed 150%
+    is explained instead of silently clamped."""
+    at = open_page(app)
+    assert at.slider(key=f"{DRAFT}:rate_slider").step == 1
+    set_rate(at, DRAFT, 150.0)
+    assert any(str(e.value) == "Sampling rate can be at most 100%." for e in at.error)
 
 
 def test_a_new_query_or_model_is_estimated_once(
@@ -413,7 +424,7 @@ def test_the_sampling_floor_is_explained_and_blocks_saving(
     app: AppFactory, own_scanner: Scanner
 ) -> None:
     at = set_rate(open_page(app, own_scanner), f"estimate:{own_scanner.id}", 0.005)
-    assert any("at least 0.0001 (0.01%)" in e.value for e in at.error)
+    assert any("at least 0.01%" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == f"estimate:save:{own_scanner.id}"]
 
 

@@ -99,10 +99,10 @@ def test_basis_keeps_the_newer_credit_weighted_others_total() -> None:
         (0.0, None),
         (0.0001, None),
         (1.0, None),
-        (0.00005, cost.SAMPLING_FLOOR_MESSAGE),
-        (1.5, "between 0 and 1"),
-        (-0.1, "between 0 and 1"),
-        (float("nan"), "between 0 and 1"),
+        (0.00005, "must be 0% (paused) or at least 0.01%"),
+        (1.5, "at most 100%"),
+        (-0.1, "below 0%"),
+        (float("nan"), "at most 100%"),
     ],
 )
 def test_check_sampling_rate_explains_the_floor(rate: float, message: str | None) -> None:

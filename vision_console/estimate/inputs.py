@@ -21,7 +21,15 @@ from typing import Any
 import streamlit as st
 
 from vision_api import Era, Scanner, VisionAPIError
-from vision_console import cache, cost, models_catalog, render, sampling_modes, url_state
+from vision_console import (
+    cache,
+    cost,
+    models_catalog,
+    rate_input,
+    render,
+    sampling_modes,
+    url_state,
+)
 from vision_console.estimate import filters
 from vision_console.scanner_config import form as forms
 
@@ -32,8 +40,6 @@ DRAFT_MODEL = models_catalog.DEFAULT_MODEL
 DRAFT_RATE = forms.DEFAULT_SAMPLING_RATE
 """A new draft starts where the scanner form's create mode starts."""
 
-RATE_STEP_PERCENT = 0.01
-"""The inputs work in percent; 0.01 % is the API's smallest non-zero rate (0.0001)."""
 
 PARAMS = (url_state.Param("scanner", DRAFT_SOURCE, url_state.uuid_text),)
 STATE = url_state.PageState("estimate", PARAMS, arrival="scanner")
@@ -178,44 +184,24 @@ def rate_keys(prefix: str) -> tuple[str, str]:
 
 def set_rate(prefix: str, rate: float) -> None:
     """Move both rate inputs to ``rate`` (a fraction); for callbacks such as "Use this rate"."""
-    for rate_key in rate_keys(prefix):
-        st.session_state[rate_key] = round(rate * 100, 4)
+    rate_input.set_rate(*rate_keys(prefix), rate)
 
 
 def rate_inputs(prefix: str, initial: float) -> float:
-    """A slider for quick moves and an exact input, kept in step; returns the rate (0..1)."""
+    """The shared slider and exact input (``rate_input``); returns the rate (0..1)."""
     slider_key, exact_key = rate_keys(prefix)
     if slider_key not in st.session_state or exact_key not in st.session_state:
         set_rate(prefix, initial)
-
-    def copy(source_key: str, target_key: str) -> None:
-        st.session_state[target_key] = st.session_state[source_key]
-
-    st.slider(
-        "Sampling rate",
-        0.0,
-        100.0,
-        step=RATE_STEP_PERCENT,
-        format="%.2f%%",
-        key=slider_key,
-        on_change=copy,
-        args=(slider_key, exact_key),
-        help="Share of matching recordings the scanner observes. Moving it sends no request.",
+    typed = rate_input.draw(
+        slider_key,
+        exact_key,
+        label="Sampling rate",
+        help="Share of matching recordings the scanner observes. Moving it sends no request; "
+        "arrow keys move it by 1%, and the exact rate beside it takes down to 0.01%.",
     )
-    st.number_input(
-        "Exact sampling rate (%)",
-        0.0,
-        100.0,
-        step=RATE_STEP_PERCENT,
-        format="%.4f",
-        key=exact_key,
-        on_change=copy,
-        args=(exact_key, slider_key),
-        help="0 pauses the scanner. The smallest non-zero rate is 0.01 % (0.0001): sessions "
-        "are sampled in 1/10,000 buckets.",
-    )
-    rate = round(float(st.session_state[exact_key]) / 100, 8)
+    rate = initial if typed is None else typed
     problem = cost.check_sampling_rate(rate)
     if problem:
         st.error(problem, icon=":material/error:")
+        return min(1.0, max(0.0, rate))
     return rate

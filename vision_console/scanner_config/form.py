@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard, assert_never
 
 from vision_api import Scanner
-from vision_console import models_catalog, sampling_modes, scanner_types
+from vision_console import cost, models_catalog, sampling_modes, scanner_types
 from vision_console.scanner_config import query as query_builder
 from vision_console.scanner_config.query import BuilderState, QueryInputError
 from vision_console.scanner_types import ConfigField
@@ -751,9 +751,9 @@ def changed_slots(before: ScannerForm, after: ScannerForm) -> list[str]:
 
 
 _PERCENT_WORDING = {
-    RATE_BELOW_ZERO: "Sampling rate can't be below 0%.",
-    RATE_ABOVE_ONE: "Sampling rate can be at most 100%.",
-    RATE_FLOOR: "Sampling rate must be 0% (paused) or at least 0.01%.",
+    RATE_BELOW_ZERO: cost.RATE_BELOW_ZERO_TEXT,
+    RATE_ABOVE_ONE: cost.RATE_ABOVE_FULL_TEXT,
+    RATE_FLOOR: cost.RATE_FLOOR_TEXT,
 }
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import re
 from collections.abc import Mapping
 from typing import Any, assert_never
@@ -29,7 +28,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from vision_console import format as fmt
-from vision_console import models_catalog, sampling_modes, scanner_types
+from vision_console import models_catalog, rate_input, sampling_modes, scanner_types
 from vision_console.render import ErrorMessage, escape_markdown
 from vision_console.scanner_config import cost_panel
 from vision_console.scanner_config import form as forms
@@ -319,31 +318,17 @@ def _scheduling(session: FormSession, errors: Mapping[str, str]) -> None:
     seed = session.seed
     st.markdown("**Sampling and model**")
     exact_key = _seed(session, "rate_pct", _percent(seed.sampling_rate))
-    slider_key = _seed(session, "rate_slider", _slider_percent(st.session_state[exact_key]))
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.slider(
-        forms.FIELD_LABELS["sampling_rate"],
-        min_value=0,
-        max_value=100,
-        step=RATE_SLIDER_STEP,
-        format="%d%%",
-        key=slider_key,
-        on_change=_copy_rate,
-        args=(slider_key, exact_key),
+    slider_key = _seed(
+        session, "rate_slider", rate_input.slider_percent(st.session_state[exact_key])
+    )
+    rate = rate_input.draw(
+        slider_key,
+        exact_key,
+        label=forms.FIELD_LABELS["sampling_rate"],
         help="Share of matching recordings scanned on schedule, the main cost lever. Arrow "
         "keys move it by 1%; type an exact rate beside it (at least 0.01%, or 0 to pause).",
-        persist_state="session",
+        persist=True,
     )
-    right.number_input(
-        "Exact rate (%)",
-        step=1.0,
-        format="%g",
-        key=exact_key,
-        on_change=_copy_rate,
-        args=(exact_key, slider_key),
-        persist_state="session",
-    )
-    rate = _fraction(st.session_state.get(exact_key))
     if rate is not None and 0 <= rate <= 1:
         st.caption(f"Scans {fmt.sampling_rate(rate)} of the matching recordings.")
     _field_error(errors, "sampling_rate")
@@ -551,32 +536,6 @@ def collect(session: FormSession, scanner_type: str) -> tuple[ScannerForm, str |
 def _show_problem(problem: ErrorMessage) -> None:
     show = st.warning if problem.level == "warning" else st.error
     show(escape_markdown(problem.as_text()), icon=":material/error:")
-
-
-RATE_SLIDER_STEP = 1
-"""The slider moves in whole percents (arrow keys included); the exact input takes 0.01%."""
-
-
-def _copy_rate(source_key: str, target_key: str) -> None:
-    """Keep the slider and the exact input in step (the slider clamped to its whole percents)."""
-    value = st.session_state.get(source_key)
-    if target_key.endswith("rate_slider"):
-        st.session_state[target_key] = _slider_percent(value)
-    elif isinstance(value, int | float):
-        st.session_state[target_key] = float(value)
-
-
-def _slider_percent(value: Any) -> int:
-    """Where the whole-percent slider stands for an exact percentage (clamped to 0..100)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        return 0
-    return int(min(100, max(0, round(value))))
-
-
-def _fraction(percent: Any) -> float | None:
-    if isinstance(percent, bool) or not isinstance(percent, int | float):
-        return None
-    return float(percent) / 100
 
 
 def _percent(rate: Any) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from vision_api import Scanner
@@ -119,7 +118,10 @@ def test_page_count():
 
 def test_table_rows_carry_the_official_columns():
     frame = scanner_list.table_frame(
-        [scanner(enabled=True), scanner(enabled=True, estimated_monthly_observations=None, created_by=None)]
+        [
+            scanner(enabled=True),
+            scanner(enabled=True, estimated_monthly_observations=None, created_by=None),
+        ]
     )
     assert list(frame.columns) == list(scanner_list.COLUMNS)
     first = frame.iloc[0].to_dict()
