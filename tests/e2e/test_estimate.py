@@ -47,11 +47,13 @@ def test_moving_the_slider_rescales_the_cost_without_a_new_estimate(
     assert full_credits * start_observations == pytest.approx(
         start_credits * full_observations, rel=0.01
     )
-    expect(ui.field(ui.main(page), "Exact sampling rate (%)")).to_have_value("100.0000")
+    expect(ui.field(ui.main(page), "Exact rate (%)")).to_have_value("100")
 
     assert slide(page, "Home") == 0
     assert metric_number(page, "Credits / month") == 0
     expect(ui.main(page).get_by_text("the scanner is paused")).to_be_visible()
+    assert slide(page, "ArrowRight") == 1, "arrow keys step a whole percent (issue 15 item 15)"
+    expect(ui.field(ui.main(page), "Exact rate (%)")).to_have_value("1")
 
     assert e2e_sandbox.requests.count(path_contains="/estimate") == estimates
     ui.assert_no_exception(page)
