@@ -12,6 +12,15 @@ import streamlit as st
 from vision_console import cache, connection, navigation, sidebar
 from vision_console.connection import Connection
 
+STYLE = """<style>
+[data-testid="stMultiSelect"] [data-tag] { max-width: 100%; height: auto; }
+[data-testid="stMultiSelect"] [data-tag] span {
+  max-width: none; white-space: normal; overflow-wrap: anywhere; text-overflow: clip;
+}
+</style>"""
+"""The console's only style rule: a picked option (an event name, a tag) wraps inside its pill
+instead of ending in an ellipsis, down to a 390 px phone (issue 15 item 14)."""
+
 
 def draw(page: navigation.PageRef) -> Connection:
     """Configure the page, resolve and activate the connection, draw the sidebar.
@@ -25,6 +34,7 @@ def draw(page: navigation.PageRef) -> Connection:
         layout="wide",
         initial_sidebar_state="auto",  # collapsed on phones, open on desktops
     )
+    st.html(STYLE)
     with st.sidebar:
         navigation.render_links()
     return render_frame()

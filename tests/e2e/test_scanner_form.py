@@ -67,13 +67,14 @@ def test_a_draft_survives_the_sidebar_and_the_summary_scrolls_to_the_field(
 LONG_EVENTS = ("checkout_payment_method_selected_and_confirmed", "onboarding_step_completed_v2")
 
 
+@pytest.mark.parametrize("width", [1440, 390])
 def test_event_names_picked_in_the_recordings_filter_show_whole(
-    console: ConsoleServer, viewer: Viewer
+    console: ConsoleServer, viewer: Viewer, width: int
 ) -> None:
-    """Issue 15 item 14: the events picker's pills cut long event names short (the review's
-    1440x900 window; on a 390x844 phone a name wider than the form still ends in an ellipsis)."""
+    """Issue 15 item 14: the events picker's pills cut long event names short; now a name
+    wider than the form wraps inside its pill, on a desktop and on a 390 px phone."""
     page = viewer.page
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size({"width": width, "height": 900 if width > 640 else 844})
     ui.open_page(page, console.url, "Scanners")
     open_blank_form(page)
     picker = ui.main(page).get_by_role("combobox", name="Sessions with these events")
