@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import vision_api
-import vision_api._client
 from vision_api import NotFoundError, VisionClient
 from vision_console import navigation
 from vision_console.scanner_config import cost_panel, cost_preview
@@ -33,13 +31,6 @@ def client_for(sandbox: Any) -> VisionClient:
     return VisionClient(
         base_url=sandbox.base_url, project_id=sandbox.project_id, api_key=sandbox.api_key
     )
-
-
-@pytest.fixture(autouse=True)
-def _own_request_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's clients share a fresh request budget, not the whole run's (see
-    tests/app/test_scanners_page.py: the run's earlier requests made later tests wait or fail)."""
-    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import vision_api
-import vision_api._client
 from vision_api import NotFoundError, Scanner, VisionClient
 from vision_console import cache, navigation
 from vision_console.render import escape_markdown
@@ -37,19 +35,6 @@ RUN_TAG = f"sp{uuid.uuid4().hex[:6]}"
 
 def unique(name: str) -> str:
     return f"{name} {RUN_TAG}-{uuid.uuid4().hex[:6]}"
-
-
-@pytest.fixture(autouse=True)
-def _own_request_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's clients share a fresh request budget, not the whole run's.
-
-    Every client in the process records its requests in one budget per API key (PostHog's 480
-    a minute), and the console's clients wait for room or give up with "PostHog is throttling
-    requests". The run's earlier tests (fixtures creating 50 scanners, many page runs) used to
-    leave later ones waiting or failing at random; the pacer itself is tested in
-    tests/client/test_pacer.py.
-    """
-    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())
 
 
 @pytest.fixture(autouse=True)
