@@ -20,14 +20,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from vision_api import Scanner, ScannerStats, User, VisionAPIError
-from vision_console import cache, chart_spec, navigation, render
+from vision_api import Page, Scanner, ScannerStats, User, VisionAPIError, pagination
+from vision_console import cache, chart_spec, connection, navigation, render
 from vision_console.overview import activity, charts, frames
 from vision_console.overview.activity import RECENT_DAYS, FleetActivity
 from vision_console.overview.progressive import Loaded
 
 LIST_PAGE_SIZE = 1000
 """Scanners per list request: 5,000 scanners in five requests (the API sets no page maximum)."""
+
+LIST_WORKERS = 4
+"""List pages in flight at once after the first."""
 
 MAX_SCANNERS = 20_000
 """The most scanners the Overview lists (far above any fleet seen; bounds a hostile count)."""
@@ -79,12 +82,38 @@ def project() -> Project | None:
             lambda: Project(
                 cache.scanner_stats(),
                 cache.creators(),
-                cache.all_scanners(max_items=MAX_SCANNERS, page_size=LIST_PAGE_SIZE),
+                all_scanners(),
             ),
         )
     except VisionAPIError as error:
         render.show_api_error(error, "load the scanners")
         return None
+
+
+def all_scanners() -> list[Scanner]:
+    """Every scanner, shared by every viewer of the same credentials (``cache.shared``).
+
+    The first page of ``LIST_PAGE_SIZE`` gives the count; the other pages are fetched
+    ``LIST_WORKERS`` at a time (5,000 scanners: one round trip, then four at once), each
+    worker thread on its own client, repeats dropped by id.
+    """
+    client = connection.client()
+
+    def load() -> list[Scanner]:
+        with connection.per_thread(client) as own:
+
+            def fetch(offset: int, limit: int) -> Page[Scanner]:
+                return own().scanners.list(limit=limit, offset=offset)
+
+            return pagination.fetch_all(
+                fetch,
+                page_size=LIST_PAGE_SIZE,
+                max_workers=LIST_WORKERS,
+                max_items=MAX_SCANNERS,
+                key=lambda scanner: scanner.id,
+            )
+
+    return cache.shared("overview:scanners", (), load)
 
 
 def no_scanners_yet() -> None:
