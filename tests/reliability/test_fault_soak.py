@@ -10,6 +10,7 @@ and one update succeed. The client's retries that absorbed faults are counted fr
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ import pytest
 from tests.reliability.conftest import RetryLog
 from tests.reliability.walk import SCANNERS_PATH, Viewer, form_key, metric
 from vision_api import VisionClient
-from vision_console import models_catalog
+from vision_console import models_catalog, sampling_modes
 from vision_sandbox import Sandbox
+from vision_sandbox.faults import InjectedFault
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -30,7 +32,7 @@ EXPLORED = "Checkout friction"
 
 @pytest.fixture(scope="module")
 def soak_sandbox() -> Iterator[Sandbox]:
-    with Sandbox.start(seed="demo", scan_delay=0.05) as sb:
+    with Sandbox.start(seed="demo", scan_delay=0.05, era="current") as sb:
         yield sb
 
 
@@ -55,7 +57,12 @@ def read_truth(sandbox: Sandbox) -> Truth:
         scanners = list(client.scanners.iter())
         stats = client.scanners.stats()
         explored = next(s for s in scanners if s.name == EXPLORED)
-        estimate = client.scanners.estimate(query={}, model=models_catalog.DEFAULT_MODEL)
+        # A new draft is estimated with the current era's default coverage, as the page does.
+        estimate = client.scanners.estimate(
+            query={},
+            model=models_catalog.DEFAULT_MODEL,
+            sampling_mode=sampling_modes.DEFAULT_FOR_NEW,
+        )
         return Truth(
             enabled=stats.enabled,
             total=stats.total,
@@ -69,6 +76,25 @@ def read_truth(sandbox: Sandbox) -> Truth:
             ],
             matched_sessions=estimate.matched_sessions_in_window,
         )
+
+
+def fail_the_first_create(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answer the first create (``POST .../scanners/``) with a 503, whatever else is sent.
+
+    ``fail_next`` matches paths by substring, and the live form's cost box POSTs to
+    ``.../scanners/estimate/`` before any save, which would take the fault instead.
+    """
+    faults = sandbox.faults
+    decide, left = faults.decide, [1]
+
+    def deciding(method: str, path: str) -> InjectedFault:
+        fault = decide(method, path)
+        if left[0] and method == "POST" and path.split("?", 1)[0].endswith(SCANNERS_PATH):
+            left[0] -= 1
+            return dataclasses.replace(fault, status=503, retry_after=None)
+        return fault
+
+    monkeypatch.setattr(faults, "decide", deciding)
 
 
 def successes(sandbox: Sandbox, method: str, path_end: str) -> int:
@@ -86,7 +112,10 @@ def sent(sandbox: Sandbox, method: str, path_end: str) -> int:
 
 
 def test_every_page_shows_the_right_data_and_writes_once_under_faults(
-    soak_sandbox: Sandbox, retry_log: RetryLog, record_property: pytest.RecordProperty
+    soak_sandbox: Sandbox,
+    retry_log: RetryLog,
+    record_property: pytest.RecordProperty,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     truth = read_truth(soak_sandbox)
     name = f"Soak {uuid.uuid4().hex[:8]}"
@@ -96,7 +125,7 @@ def test_every_page_shows_the_right_data_and_writes_once_under_faults(
     )
     # Whatever the dice say, the first create and the first update fail: writes are never
     # retried by the client, so the viewer must see why and press save again.
-    soak_sandbox.faults.fail_next(1, status=503, method="POST", path_contains=SCANNERS_PATH)
+    fail_the_first_create(soak_sandbox, monkeypatch)
     soak_sandbox.faults.fail_next(1, status=429, method="PATCH", retry_after=RETRY_AFTER_S)
     try:
         viewer = Viewer(soak_sandbox)
@@ -114,11 +143,12 @@ def test_every_page_shows_the_right_data_and_writes_once_under_faults(
         create_presses = viewer.submit_until_saved(
             "create", lambda at: "scanners.form" not in at.session_state
         )
-        at = viewer.settle("after create")
-        created_id = at.session_state["scanners.scanner"]
+        created_id = at.query_params["id"]  # a new scanner opens on its own page
+        at = viewer.follow("scanner")
+        assert at.query_params["id"] == created_id
 
-        at.button(key="scanners.edit").click().run()
-        at = viewer.settle("edit form")
+        at.button(key="scanner.edit").click().run()
+        at = viewer.follow("scanners")  # the form is on the Scanners page
         at.text_area(key=form_key(at, "description")).set_value("Edited under faults")
         edit_presses = viewer.submit_until_saved(
             "edit", lambda at: "scanners.form" not in at.session_state

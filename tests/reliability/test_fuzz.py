@@ -21,11 +21,13 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import make_app
-from tests.reliability.walk import assert_no_exception, form_key, plain
+from tests.reliability.walk import alerts, assert_no_exception, form_key, plain
 from vision_api import NotFoundError, VisionClient
 from vision_console import url_state
 from vision_console.estimate import inputs as estimate_inputs
 from vision_console.observations import state as observations_state
+from vision_console.render import escape_markdown
+from vision_console.scanner_config import form as scanner_form
 from vision_console.scanners import list_query as scanner_list
 from vision_sandbox import Sandbox
 
@@ -90,7 +92,7 @@ def load_with_url(at: AppTest, params: dict[str, str]) -> AppTest:
 
 @pytest.fixture(scope="module")
 def fuzz_sandbox() -> Iterator[Sandbox]:
-    with Sandbox.start(seed="demo", scan_delay=0.05) as sb:
+    with Sandbox.start(seed="demo", scan_delay=0.05, era="current") as sb:
         yield sb
 
 
@@ -127,12 +129,24 @@ def test_scanners_url_parameters(fuzz_sandbox: Sandbox, client: VisionClient) ->
     }
     at = page_session(fuzz_sandbox, "scanners")
 
+    known = {s.id: s.name for s in client.scanners.iter()}
+
     @FUZZ
     @given(url_values(options))
     def check(params: dict[str, str]) -> None:
         load_with_url(at, params)
+        values, notices = url_state.parse_params(params, scanner_list.PARAMS)
+        linked = str(values.get("scanner") or "")
+        if linked:  # a list link naming a scanner (from before the scanner page) opens its page
+            name = known.get(linked.lower())
+            if name is not None:
+                assert at.title and at.title[0].value == escape_markdown(name), params
+                assert at.query_params["id"] == linked.lower()
+            else:  # no scanner of this project: the scanner page says why (none, or the last)
+                assert alerts(at), params
+                assert not (at.title and at.title[0].value == "Scanners"), params
+            return
         assert at.title and at.title[0].value == "Scanners"
-        _values, notices = url_state.parse_params(params, scanner_list.PARAMS)
         if notices:
             assert warnings(at), (params, notices)
 
@@ -155,6 +169,13 @@ def test_observations_url_parameters(fuzz_sandbox: Sandbox, client: VisionClient
         "page": ["1", "2", "999999"],
         "size": [str(size) for size in observations_state.PAGE_SIZES],
         "bucket": ["1-2", "5–5"],
+        "min_score": ["0", "2.5", "7", "-3", "1e7"],
+        "max_score": ["10", "4", "0.5", "nan"],
+        "date_from": ["2026-11-01", "2026-12-31", "01/11/2026"],
+        "date_to": ["2026-12-01", "2026-10-01", "2026-02-30"],
+        "subject": ["example.com", "ALICE", "@"],
+        "labeled": list(observations_state.LABELED),
+        "per": ["day", "week", "month"],
         "obs": [first.id],
     }
     assert set(options) == {param.name for param in observations_state.PARAMS}
@@ -225,6 +246,9 @@ def test_scanner_form_fields(
     rate: float,
     extra: str,
 ) -> None:
+    # A field keeps at most its max_chars (a browser stops the typing there, Streamlit cuts
+    # what arrives longer), so that is what the form holds and saves.
+    name = name[: scanner_form.MAX_NAME]
     at = page_session(fuzz_sandbox, "scanners")
     open_blank_form(at)
     at.text_input(key=form_key(at, "name")).set_value(name)
@@ -232,7 +256,7 @@ def test_scanner_form_fields(
     at.text_area(key=form_key(at, "prompt")).set_value(prompt)
     at.number_input(key=form_key(at, "rate_pct")).set_value(rate)
     at.text_area(key=form_key(at, "q_extra")).set_value(extra)
-    at.get("form_submit_button")[0].click().run()
+    at.button(key=form_key(at, "submit")).click().run()
     assert_no_exception(at, "save")
     if "scanners.form" in at.session_state:  # not saved: the form says why, values kept
         assert at.error, "the form stayed open without saying why"

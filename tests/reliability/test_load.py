@@ -20,6 +20,7 @@ import pytest
 from tests.e2e.conftest import ConsoleServer, env_for, start_console, stop_console
 from tests.reliability.stream_viewer import PageRun, StreamViewer
 from vision_api import VisionClient
+from vision_console import models_catalog, sampling_modes
 from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(240)
@@ -63,7 +64,7 @@ class Round:
 
 @pytest.fixture(scope="module")
 def load_sandbox() -> Iterator[Sandbox]:
-    with Sandbox.start(seed="demo", scan_delay=0.05) as sb:
+    with Sandbox.start(seed="demo", scan_delay=0.05, era="current") as sb:
         yield sb
 
 
@@ -85,7 +86,12 @@ def expected_numbers(sandbox: Sandbox) -> Expected:
         stats = client.scanners.stats()
         explored = next(s for s in client.scanners.iter() if s.name == EXPLORED)
         total = client.observations.stats(explored.id).status_counts.total
-        estimate = client.scanners.estimate(query={})
+        # A new draft is estimated with the default model and the era's default coverage.
+        estimate = client.scanners.estimate(
+            query={},
+            model=models_catalog.DEFAULT_MODEL,
+            sampling_mode=sampling_modes.DEFAULT_FOR_NEW,
+        )
     return Expected(
         f"{stats.enabled} / {stats.total}",
         f"scanner={explored.id}",

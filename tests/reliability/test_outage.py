@@ -26,6 +26,7 @@ from tests.reliability.walk import (
 from vision_api import VisionClient
 from vision_api import _client as vision_client
 from vision_console import cache, connection
+from vision_console.scanners import form_panel as form_view
 from vision_sandbox import Sandbox
 
 pytestmark = pytest.mark.timeout(240)
@@ -116,7 +117,7 @@ def test_a_form_keeps_its_values_through_the_outage_and_saves_once(outage: Outag
     at.text_area(key=form_key(at, "description")).set_value(typed["description"])
 
     outage.stop()
-    at.get("form_submit_button")[0].click().run()
+    at.button(key=form_key(at, "submit")).click().run()
     assert_no_exception(at, "save during the outage")
     assert says(at, UNREACHABLE), problems(at)
     assert at.text_input(key=form_key(at, "name")).value == typed["name"]
@@ -124,7 +125,10 @@ def test_a_form_keeps_its_values_through_the_outage_and_saves_once(outage: Outag
     assert at.text_area(key=form_key(at, "description")).value == typed["description"]
 
     sandbox = outage.restart()
-    presses = viewer.submit_until_saved("save after the outage", lambda at: not problems(at))
+    presses = viewer.submit_until_saved(
+        "save after the outage",
+        lambda at: form_view.SESSION_KEY not in at.session_state and not problems(at),
+    )
     created = [
         e
         for e in sandbox.requests.entries

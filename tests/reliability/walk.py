@@ -89,6 +89,15 @@ class Viewer:
         self.at.switch_page(page_path(page)).run()
         return self.settle(page)
 
+    def follow(self, page: str) -> AppTest:
+        """Stay on the page the app's own ``st.switch_page`` opened (with the query it set).
+
+        A browser stays where the app sent it; AppTest keeps requesting the page it last
+        switched to itself, so the viewer names the page the app moved to.
+        """
+        self.at.switch_page(page_path(page)).run()
+        return self.settle(page)
+
     def submit_until_saved(
         self, where: str, saved: Callable[[AppTest], bool], attempts: int = 8
     ) -> int:
@@ -97,7 +106,7 @@ class Viewer:
         Returns how many times it was pressed (each press may send one write, never more).
         """
         for pressed in range(1, attempts + 1):
-            self.at.get("form_submit_button")[0].click().run()
+            self.at.button(key=form_key(self.at, "submit")).click().run()
             assert_no_exception(self.at, where)
             if saved(self.at):
                 return pressed
