@@ -55,9 +55,22 @@ def open_console(sandbox: Any) -> AppTest:
 
 
 def open_naive(sandbox: Any) -> AppTest:
+    """A naive-app session on an API key of its own: the console's clients keep PostHog's
+    request budget per key for the whole process, so the naive's hundreds of calls on the
+    console's key would throttle the console (and draw its budget meter) in the same run."""
     at = AppTest.from_file(str(NAIVE_APP), default_timeout=TIMEOUT_S)
-    at.secrets["posthog"] = secrets_for(sandbox)
+    at.secrets["posthog"] = {**secrets_for(sandbox), "personal_api_key": naive_key(sandbox)}
     return at
+
+
+_NAIVE_KEYS: dict[str, str] = {}
+
+
+def naive_key(sandbox: Any) -> str:
+    """The naive app's own key on ``sandbox`` (made once per sandbox)."""
+    if sandbox.base_url not in _NAIVE_KEYS:
+        _NAIVE_KEYS[sandbox.base_url] = sandbox.add_api_key()
+    return _NAIVE_KEYS[sandbox.base_url]
 
 
 def console_page(page: str) -> str:
