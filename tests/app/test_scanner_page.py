@@ -19,7 +19,6 @@ from vision_console.scanners import bulk_panel, page_view
 
 from .test_scanners_page import (  # noqa: F401 - the autouse fixtures, by name
     _delete_created_scanners,
-    _own_request_budget,
     eligible_session,
     make_scanner,
     shown,
