@@ -8,8 +8,11 @@ takes the slower of the two: the rate measured so far, and the rate the budget a
 
 from __future__ import annotations
 
-PER_MINUTE = 480
-PER_HOUR = 4_800
+from vision_api import PacerLimits
+
+PER_MINUTE = PacerLimits().per_minute
+PER_HOUR = PacerLimits().per_hour
+"""The limits the client's pacer keeps to (one source: ``vision_api.PacerLimits``)."""
 
 
 def budget_seconds(requests: int) -> float:

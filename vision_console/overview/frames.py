@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vision_console import models_catalog, scanner_types
+from vision_console import models_catalog, scanner_types, spend
 from vision_console.overview.activity import RECENT_DAYS
 
 if TYPE_CHECKING:
@@ -28,13 +28,11 @@ if TYPE_CHECKING:
 
 
 def scanner_monthly_estimate(scanner: Scanner) -> tuple[int | None, int | None]:
-    """(observations, credits) per month the server expects from ``scanner``'s schedule.
-
-    ``(None, None)`` while the server has not estimated it yet; ``(0, 0)`` when it is disabled.
-    """
-    if not scanner.enabled:
-        return 0, 0
-    return scanner.estimated_monthly_observations, models_catalog.scanner_monthly_credits(scanner)
+    """(observations, credits) per month the server expects from ``scanner``'s schedule, by the
+    console's one rule (``spend.monthly``): ``(0, 0)`` when it is disabled, ``(None, None)``
+    while the server has not estimated it yet."""
+    estimate = spend.monthly(scanner)
+    return estimate.observations, estimate.credits
 
 
 FLEET_COLUMNS: tuple[str, ...] = (

@@ -15,8 +15,7 @@ import pandas as pd
 
 from vision_api import Scanner, User
 from vision_console import format as fmt
-from vision_console import models_catalog, scanner_types
-from vision_console.scanners import spend
+from vision_console import models_catalog, scanner_types, spend
 from vision_console.url_state import (
     Param,
     ParamError,

@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from vision_api import Observation, ObservationStats, Scanner, VisionAPIError
-from vision_console import cache, chart_spec, navigation
+from vision_console import cache, chart_spec, navigation, spend
 from vision_console import format as fmt
 from vision_console.observations import stats_charts
 from vision_console.render import escape_markdown, show_api_error
-from vision_console.scanners import bulk_panel, history, page_view, scan_panel, scanner_panel, spend
+from vision_console.scanners import bulk_panel, history, page_view, scan_panel, scanner_panel
 
 RECENT_ROWS = 10
 MINI_CHART_HEIGHT = 160

@@ -15,14 +15,13 @@ import streamlit as st
 
 import vision_api
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import cache, models_catalog, navigation, sampling_modes, scanner_types
+from vision_console import cache, models_catalog, navigation, sampling_modes, scanner_types, spend
 from vision_console import format as fmt
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import form_session as form_state
 from vision_console.scanner_config import query as query_builder
 from vision_console.scanner_config.form_session import flash
-from vision_console.scanners import spend
 from vision_console.scanners.list_query import creator_label
 
 PENDING_DELETE_KEY = "scanners.pending_delete"

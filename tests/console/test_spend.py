@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vision_api import Scanner
-from vision_console.scanners import spend
+from vision_console import spend
 
 
 def scanner(**overrides: Any) -> Scanner:
