@@ -86,11 +86,15 @@ def _scanner(client: VisionClient, kind: str) -> Scanner:
 def _settle(
     client: VisionClient, scanner_id: str, session_ids: list[str], timeout: float = 10.0
 ) -> list[Observation]:
-    """The scanner's observations of these sessions once none of them is in flight."""
+    """The scanner's observations of these sessions once each has one and none is in flight
+    (a scan accepted but not yet started has no row, so rows alone are not enough)."""
     deadline = time.monotonic() + timeout
     while True:
         rows = client.observations.list(scanner_id, session_id=session_ids).items
-        if (rows and not any(row.in_flight for row in rows)) or time.monotonic() > deadline:
+        settled = {row.session_id for row in rows} >= set(session_ids) and not any(
+            row.in_flight for row in rows
+        )
+        if settled or time.monotonic() > deadline:
             return rows
         time.sleep(0.05)
 
