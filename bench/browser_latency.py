@@ -109,7 +109,7 @@ class App:
     script: Path
     path: str
     next_label: str
-    bar_label: str | None
+    bar_label: str | None  # CSS attribute selectors picking the bar to click
 
 
 def timed(page: Page, act: object) -> float:
@@ -141,7 +141,7 @@ def round_trip(browser: Browser, url: str, app: App) -> dict[str, float | None]:
         if app.bar_label is None:
             found["verdict bar"] = None
         else:
-            bar = main.locator(chromium.CHART).locator(f'path[aria-label^="{app.bar_label}"]')
+            bar = main.locator(chromium.CHART).locator(f"path{app.bar_label}")
             bar.first.wait_for(timeout=TIMEOUT_MS)
             found["verdict bar"] = timed(page, lambda: bar.first.click())
         box = main.get_by_role("combobox", name="Status")
@@ -183,11 +183,13 @@ def main() -> int:
             scanner = monitor_with_most_no(sandbox)
             apps = [
                 App("console", ROOT / "app.py", f"observations?scanner={scanner}",
-                    "Next page", "Verdict: no;"),
+                    "Next page",
+                    # the Verdicts chart's bar, not the Ratings' agreement-by-verdict one
+                    '[aria-label^="Verdict: no;"][aria-label*="Share of verdicts"]'),
                 App("naive", ROOT / "bench" / "naive" / "naive_app.py",
                     f"naive_observations?scanner={scanner}", "Next",
                     None),
-                App("floor", floor_script, "", "Next", "Verdict: no;"),
+                App("floor", floor_script, "", "Next", '[aria-label^="Verdict: no;"]'),
             ]  # fmt: skip
             servers = {
                 app.name: StreamlitServer.start(app.script, sandbox.env(), work / app.name)

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+import vision_api
+import vision_api._client
 from vision_sandbox import Sandbox
 
 
@@ -48,3 +50,15 @@ def _sandbox_faults_off(request: pytest.FixtureRequest) -> Iterator[None]:
     for name in ("sandbox", "seed_sandbox"):
         if name in request.fixturenames:
             request.getfixturevalue(name).faults.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with PostHog's request budget unused.
+
+    The client's pacer keeps one registry per process, as a console server does, and every
+    client counts its requests there (paced or not). Over a whole run the sandbox's key would
+    use up the minute's 480 and later tests would wait or be refused; the pacer itself is
+    tested with its own registries and fake clocks (tests/client/test_pacer.py).
+    """
+    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())

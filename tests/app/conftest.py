@@ -10,8 +10,6 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import vision_api
-import vision_api._client
 from vision_console import navigation
 from vision_console.sidebar import CONNECT_EXPANDER_KEY
 
@@ -24,11 +22,8 @@ AppFactory = Callable[..., AppTest]
 
 @pytest.fixture(autouse=True)
 def _isolated_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No developer environment leaks in, no cached read outlives its test, and each test's
-    clients share a fresh request budget: the pacer's registry is process-wide, as in
-    production, so otherwise one test's requests would make the next one wait (the pacer
-    itself is tested in tests/client/test_pacer.py)."""
-    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())
+    """No developer environment leaks in and no cached read outlives its test (the fresh
+    request budget is tests/conftest.py's)."""
     for name in (
         "POSTHOG_HOST",
         "POSTHOG_PROJECT_ID",

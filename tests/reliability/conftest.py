@@ -8,9 +8,6 @@ from collections.abc import Iterator
 import pytest
 import streamlit as st
 
-import vision_api
-import vision_api._client
-
 CONSOLE_ENV = (
     "POSTHOG_HOST",
     "POSTHOG_PROJECT_ID",
@@ -22,10 +19,8 @@ CONSOLE_ENV = (
 
 @pytest.fixture(autouse=True)
 def _isolated_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No developer setting leaks in, no cached read outlives its test, and each test's
-    clients share a fresh request budget: the pacer's registry is process-wide, as in
-    production, so otherwise the run's earlier requests would make this test wait."""
-    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())
+    """No developer setting leaks in and no cached read outlives its test (the fresh request
+    budget is tests/conftest.py's)."""
     for name in CONSOLE_ENV:
         monkeypatch.delenv(name, raising=False)
     st.cache_data.clear()

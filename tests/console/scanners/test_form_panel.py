@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import vision_api
-import vision_api._client
 from vision_api import Scanner
 from vision_console import scanner_types
 from vision_console.render import escape_markdown
@@ -64,10 +62,7 @@ _SERVER: dict[str, Any] = {}
 
 @pytest.fixture(autouse=True)
 def _server(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The shared sandbox's credentials, and a fresh request budget for this test: the pacer's
-    registry is process-wide and counts every client's requests on the sandbox key, so the
-    run's earlier tests would otherwise use up the minute and the era read would be refused."""
-    monkeypatch.setattr(vision_api._client, "SHARED_BUDGETS", vision_api.RequestBudgets())
+    """The shared sandbox's credentials (the fresh request budget is tests/conftest.py's)."""
     _SERVER.update(
         host=sandbox.base_url, project_id=sandbox.project_id, personal_api_key=sandbox.api_key
     )
