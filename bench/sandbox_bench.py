@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from vision_sandbox import Sandbox, demo, observations, stats
 from vision_sandbox.bulk import add_bulk_observations
 from vision_sandbox.db import Database
+from vision_sandbox.eras import CURRENT
 from vision_sandbox.schema import INDEXES
 
 LIST_PARAMS = {"status": "succeeded", "order_by": "-result_score", "limit": "100"}
@@ -82,7 +83,7 @@ def naive_list(db: Database, scanner_id: str) -> None:
         "ORDER BY o.result_score IS NULL, o.result_score DESC, o.id LIMIT 100",
         (scanner_id,),
     ).fetchall()
-    observations.serialize_rows(conn, rows)
+    observations.serialize_rows(conn, rows, CURRENT)
 
 
 def naive_stats(db: Database, scanner_id: str) -> dict[str, Any]:
@@ -119,16 +120,16 @@ def naive_stats(db: Database, scanner_id: str) -> dict[str, Any]:
 def indexed_list(db: Database, scanner_id: str) -> None:
     """The sandbox's own list path."""
     conn = db.conn()
-    flt = observations.build_filter(scanner_id, LIST_PARAMS)
-    key, descending = observations.order_of(LIST_PARAMS)
+    flt = observations.build_filter(scanner_id, LIST_PARAMS, CURRENT)
+    key, descending = observations.order_of(LIST_PARAMS, CURRENT)
     observations.count(conn, flt)
-    rows = observations.page_rows(conn, flt, key, descending, 100, 0)
-    observations.serialize_rows(conn, rows)
+    rows = observations.page_rows(conn, flt, key, descending, 100, 0, CURRENT)
+    observations.serialize_rows(conn, rows, CURRENT)
 
 
 def indexed_stats(db: Database, scanner_id: str) -> None:
     """The sandbox's own stats path."""
-    flt = observations.build_filter(scanner_id, {})
+    flt = observations.build_filter(scanner_id, {}, CURRENT)
     scale = {"scale": {"min": 1, "max": 10}}
     stats.compute(db.conn(), flt, "scorer", scale, 14)
 
