@@ -28,6 +28,7 @@ from vision_console import (
     rate_input,
     render,
     sampling_modes,
+    server_era,
     url_state,
 )
 from vision_console.estimate import filters
@@ -107,19 +108,10 @@ def source() -> Scanner | None:
     return scanners.get(STATE.get("scanner"))
 
 
-def connected_era() -> Era:
-    """The server's era; the current one when it cannot be told (the error is shown)."""
-    try:
-        return cache.era()
-    except VisionAPIError as error:
-        render.show_api_error(error, "tell which version of the API the server speaks")
-        return "current"
-
-
 def section(scanner: Scanner | None) -> Inputs:
     """The model, coverage, sampling rate and recordings filters of ``scanner`` (or the draft)."""
     prefix = f"estimate:{scanner.id if scanner else DRAFT_SOURCE}"
-    era = connected_era()
+    era = server_era.connected()
     model = model_picker(prefix, scanner.model if scanner else DRAFT_MODEL, era)
     mode = None
     if era == "current":

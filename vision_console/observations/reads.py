@@ -20,7 +20,7 @@ import pyarrow as pa
 import streamlit as st
 
 from vision_api import Observation, ObservationStats, Scanner, VisionAPIError
-from vision_console import cache, connection
+from vision_console import cache, connection, server_era
 from vision_console import format as fmt
 from vision_console.chart_spec import chart_spec
 from vision_console.observations import in_view, labels, records, stats_charts
@@ -88,8 +88,8 @@ def narrowed(view: View, answer: StatsView, rows: pd.DataFrame | None) -> StatsV
 
 def current_era() -> bool:
     """Whether the server speaks today's API (labels, retries, the newer filters): the era
-    detected once per connection (``cache.era``), as every page reads it."""
-    return cache.era() == "current"
+    detected once per connection, as every page reads it (``server_era.is_current``)."""
+    return server_era.is_current()
 
 
 @dataclass(frozen=True)

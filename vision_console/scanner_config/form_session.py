@@ -25,7 +25,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from vision_api import Era, Scanner, VisionAPIError
-from vision_console import cache, models_catalog, scanner_types
+from vision_console import cache, models_catalog, scanner_types, server_era
 from vision_console.render import ErrorMessage, explain
 from vision_console.scanner_config import form as forms
 from vision_console.scanner_config import templates
@@ -89,14 +89,6 @@ class FormSession:
         return forms.changed_slots(self.seed, self.draft)
 
 
-def server_era() -> Era:
-    """The connected server's era, or "seed" (the smaller form) while it cannot be told."""
-    try:
-        return cache.era()
-    except VisionAPIError:
-        return "seed"
-
-
 def era_features(era: Era) -> frozenset[str]:
     """The optional write fields a server of ``era`` takes."""
     return frozenset(forms.ERA_FIELDS) if era == "current" else frozenset()
@@ -121,7 +113,7 @@ def open_create(
     """Open the create form, from a template or from scratch."""
     chosen = templates.template(template_key) if template_key else None
     seed = chosen.form() if chosen else templates.blank_form(scanner_type)
-    era = server_era()
+    era = server_era.connected()
     _open(
         FormSession(
             form_id=f"new{next(_ids)}",
@@ -136,7 +128,7 @@ def open_create(
 def open_seeded(seed: ScannerForm, origin: str) -> None:
     """Open the create form seeded with a form built elsewhere (Estimate's draft); ``origin``
     prefixes its widget keys so they never meet another opening's."""
-    era = server_era()
+    era = server_era.connected()
     _open(
         FormSession(
             form_id=f"{origin}{next(_ids)}", mode="create", seed=_for_server(seed, era), era=era
@@ -146,7 +138,7 @@ def open_seeded(seed: ScannerForm, origin: str) -> None:
 
 def open_edit(scanner: Scanner) -> None:
     """Open the edit form on a stored scanner, remembering it and its version."""
-    era = server_era()
+    era = server_era.connected()
     retired = models_catalog.is_retired(scanner.model, era)
     _open(
         FormSession(

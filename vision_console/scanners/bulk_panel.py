@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from vision_api import Observation, Scanner, VisionAPIError
-from vision_console import cache, models_catalog, navigation
+from vision_console import cache, models_catalog, navigation, server_era
 from vision_console import format as fmt
 from vision_console.render import escape_markdown, explain
 from vision_console.scanners import bulk_run, session_input
@@ -24,10 +24,7 @@ TRACK_KEY = "scanner.bulk"
 
 
 def _era_has_bulk() -> bool:
-    try:
-        return cache.era() == "current"
-    except VisionAPIError:
-        return True  # unknown: let the server answer
+    return server_era.is_current()
 
 
 def render(scanner: Scanner) -> None:

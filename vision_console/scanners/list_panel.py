@@ -19,7 +19,7 @@ import pyarrow as pa
 import streamlit as st
 
 from vision_api import Page, Scanner, User, VisionAPIError
-from vision_console import cache, scanner_types, url_state
+from vision_console import cache, scanner_types, server_era, url_state
 from vision_console.render import ErrorMessage, escape_markdown, explain, show_api_error
 from vision_console.scanner_config import form_session as form_state
 from vision_console.scanner_config.form_session import SELECT_KEY
@@ -283,10 +283,7 @@ def tags_filter_shown() -> bool:
     """Scanner tags are a current-era field: the filter is offered there, or when a link set it."""
     if STATE.get("tags"):
         return True
-    try:
-        return cache.era() == "current"
-    except VisionAPIError:
-        return False
+    return server_era.is_current()
 
 
 def load_page() -> ListView | None:

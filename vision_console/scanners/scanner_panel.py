@@ -15,7 +15,15 @@ import streamlit as st
 
 import vision_api
 from vision_api import BadRequestError, Scanner, VisionAPIError
-from vision_console import cache, models_catalog, navigation, sampling_modes, scanner_types, spend
+from vision_console import (
+    cache,
+    models_catalog,
+    navigation,
+    sampling_modes,
+    scanner_types,
+    server_era,
+    spend,
+)
 from vision_console import format as fmt
 from vision_console.render import ErrorMessage, escape_markdown, explain
 from vision_console.scanner_config import form as forms
@@ -255,7 +263,7 @@ def duplicate(scanner: Scanner) -> Scanner | None:
 
 def _copy_model(scanner: Scanner) -> str | None:
     """The model a copy is created with instead of the scanner's own, or None to keep it."""
-    era = form_state.server_era()
+    era = server_era.connected()
     if not models_catalog.is_retired(scanner.model, era):
         return None
     return vision_api.default_model(era).id
