@@ -7,6 +7,7 @@ Markdown-rendering element (``st.error``, captions, labels). Links are http(s) o
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from vision_api import (
     ServerError,
     VisionAPIError,
 )
+from vision_console import format as fmt
 from vision_console.cache import ReadOnlyError
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'&%@;/?])")
@@ -151,7 +153,11 @@ def explain(error: Exception, action: str) -> ErrorMessage:
         )
     if isinstance(error, RateLimitError):
         wait = getattr(error, "retry_after", None)
-        when = f"in {wait:g} seconds" if isinstance(wait, int | float) else "in a moment"
+        when = (
+            f"in {fmt.count(math.ceil(wait), 'second')}"
+            if isinstance(wait, int | float)
+            else "in a moment"
+        )
         return ErrorMessage(
             what, "PostHog is throttling requests.", f"Try again {when}.", "warning"
         )

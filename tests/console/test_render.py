@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from vision_api import RateLimitError
 from vision_console.cache import ReadOnlyError
 from vision_console.render import escape_markdown, explain, safe_url, strip_invisible, truncate
 
@@ -87,3 +88,18 @@ def test_read_only_refusal_is_explained() -> None:
 def test_unknown_exceptions_do_not_leak_their_text() -> None:
     message = explain(RuntimeError("secret phx_abc"), "load scanners")
     assert "phx_abc" not in message.as_text()
+
+
+@pytest.mark.parametrize(
+    ("wait", "when"),
+    [
+        (57.2627, "Try again in 58 seconds."),
+        (0.4, "Try again in 1 second."),
+        (None, "Try again in a moment."),
+    ],
+)
+def test_a_throttled_request_says_when_to_try_again_in_whole_seconds(
+    wait: float | None, when: str
+) -> None:
+    error = RateLimitError(429, retry_after=wait, detail="Request was throttled.")
+    assert explain(error, "load the scanners").todo == when
