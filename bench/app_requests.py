@@ -10,11 +10,12 @@ A Scanners row opens that scanner's own page, whose first load reads its data: t
 counted and marked, outside the target. Each session starts on cold caches and a fresh request
 budget (the naive app's hundreds of calls on the same key must not throttle the console).
 
-    python bench/app_requests.py
+    python bench/app_requests.py [--era current|seed]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import dataclass, field
@@ -189,9 +190,17 @@ def cell(measured: Measured, step: str, script: PageScript, naive: bool) -> obje
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--era",
+        choices=("current", "seed"),
+        default="current",
+        help="which era of the API the sandbox speaks (the console adapts to each)",
+    )
+    era = parser.parse_args().era
     kit.clean_environment()
-    print(f"Starting a demo sandbox and growing it to {FLEET_SIZE} scanners…", flush=True)
-    with Sandbox.start(seed="demo", scan_delay=0.05) as sandbox:
+    print(f"Starting a {era}-era demo sandbox, grown to {FLEET_SIZE} scanners…", flush=True)
+    with Sandbox.start(seed="demo", scan_delay=0.05, era=era) as sandbox:
         kit.grow_fleet(sandbox, FLEET_SIZE)
         explored = kit.scanner_id_named(sandbox, EXPLORED_SCANNER)
         rows: list[list[object]] = []
@@ -223,7 +232,7 @@ def main() -> int:
                     ]
     header = ["page", "app", *STEPS, "total", "session s"]
     print()
-    print("HTTP requests per interaction (counted at the sandbox)")
+    print(f"HTTP requests per interaction (counted at the sandbox, {era} era)")
     print(kit.markdown_table(header, rows))
     print()
     print(f"{OPENS_PAGE_MARK} the step opens another page, which loads that page's data.")
