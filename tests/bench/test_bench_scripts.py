@@ -33,7 +33,7 @@ def run_bench(script: str, *args: str) -> str:
 @pytest.mark.parametrize("era", ["current", "seed"])
 def test_request_bench_finds_no_request_on_steps_that_change_no_query_input(era: str) -> None:
     out = run_bench("app_requests.py", "--era", era)
-    assert f"({era} era)" in out
+    assert f"counted at the sandbox, {era} era)" in out
     assert "Target met: no request on any step that changes no query input." in out
     assert "Whole script: console" in out
 

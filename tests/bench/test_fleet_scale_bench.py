@@ -23,7 +23,8 @@ def test_fleet_scale_quick_run_reports_requests_and_export_memory() -> None:
     out = done.stdout
     rows = [line for line in out.splitlines() if line.startswith("| 100 ")]
     apps = {(cells[2].strip(), cells[3].strip()) for cells in (r.split("|") for r in rows)}
-    assert ("150", "console") in apps and ("150", "naive") in apps
+    assert ("150", "console") in apps and ("0", "naive") in apps
+    assert ("150", "naive (not run: floor)") in apps  # its latency floor is printed, not waited
     assert "Target met: first load within 60 requests" in out
     assert "| parquet |" in out and "| csv " in out
     assert "Peak RSS of any export" in out
