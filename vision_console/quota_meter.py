@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vision_console import cache, quota
+from vision_console import cache, quota, render
 from vision_console import format as fmt
 from vision_console.chart_spec import chart_spec
 
@@ -113,9 +113,22 @@ def draw_meter(projection: quota.Projection, *, title: str = "Quota this period"
     spec = cache.remember(f"quota_meter:{title}", (projection,), lambda: _spec(projection))
     st.vega_lite_chart(spec, width="stretch")
     line = projection.status_line
-    if line is None:
-        return
-    if projection.status == "danger":
-        st.error(line, icon=":material/block:")
+    if line is not None:
+        status_note(line, projection.status)
+
+
+_NOTE_STYLES = {
+    "danger": ":red[:material/block: {}]",
+    "warning": ":orange[:material/warning: {}]",
+}
+
+
+def status_note(text: str, status: str) -> None:
+    """A projection's line in its status colour: red for danger, amber for warning, a plain
+    caption when safe. Coloured text rather than an alert box: a projection informs a choice,
+    while alerts are kept for what failed or must be fixed (a refused save, an outage)."""
+    style = _NOTE_STYLES.get(status)
+    if style is None:
+        st.caption(text)
     else:
-        st.warning(line, icon=":material/warning:")
+        st.markdown(style.format(render.escape_markdown(text)))

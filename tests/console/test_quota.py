@@ -203,3 +203,23 @@ def test_monthly_room_is_zero_when_used_and_backfills_fill_the_limit() -> None:
 def test_monthly_room_needs_a_meter() -> None:
     assert quota.monthly_room(credits_quota(limit=None), now=MID) is None
     assert quota.monthly_room(seed_quota(), now=MID) == pytest.approx(3_800)
+
+
+def test_a_projection_line_is_coloured_text_not_an_alert() -> None:
+    """Issue 15 item 16 (142% with no warning) is answered in the status colour, while alert
+    boxes stay for what failed: a field error is never confused with a projection."""
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        from vision_console import quota_meter
+
+        quota_meter.status_note("Over limit by Dec 20 [142%]", "danger")
+        quota_meter.status_note("Nearing limit", "warning")
+        quota_meter.status_note("On track", "safe")
+
+    at = AppTest.from_function(page).run()
+    assert not at.error and not at.warning
+    marks = [str(m.value) for m in at.markdown]
+    assert marks[0].startswith(":red[:material/block: ") and "\\[142" in marks[0]  # escaped
+    assert marks[1].startswith(":orange[:material/warning: ")
+    assert [str(c.value) for c in at.caption] == ["On track"]

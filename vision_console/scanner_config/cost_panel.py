@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from vision_api import Estimate, Quota, VisionAPIError
-from vision_console import cache, quota
+from vision_console import cache, quota, quota_meter
 from vision_console import format as fmt
 from vision_console.render import escape_markdown, explain
 from vision_console.scanner_config import cost_preview
@@ -115,12 +115,7 @@ def _quota_line(found: Quota, figures: cost_preview.MonthFigures) -> None:
         return
     end = f" by {fmt.day(projection.period_end)}" if projection.period_end else ""
     text = f"{change} Projected: {projection.percent_label} of the limit{end} · {projection.pill}."
-    if projection.status == "danger":
-        st.error(text, icon=":material/block:")
-    elif projection.status == "warning":
-        st.warning(text, icon=":material/warning:")
-    else:
-        st.caption(text)
+    quota_meter.status_note(text, projection.status)
 
 
 def _countdown(wait_until: float) -> None:
