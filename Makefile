@@ -19,16 +19,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless false
 
-## test: lint, types and the whole suite, browser tests included
+## test: lint, types and the whole suite, browser tests included, one worker per core
+## (a test file stays on one worker: module fixtures such as a fresh console are started once)
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy vision_api vision_sandbox vision_console pages app.py bench
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 ## test-fast: everything but the browser tests
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -n auto --dist loadfile -m "not e2e"
 
 ## chromium: Debian's chromium for the browser tests (Playwright cannot download browsers here)
 chromium:
