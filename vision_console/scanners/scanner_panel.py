@@ -117,23 +117,6 @@ def render_details(scanner: Scanner) -> None:
         st.json(scanner.query or {}, expanded=False)
 
 
-def render_links(scanner: Scanner) -> None:
-    """Jump to this scanner's observations or its cost estimate, pre-filtered by id."""
-    with st.container(horizontal=True):
-        st.page_link(
-            navigation.OBSERVATIONS.path,
-            label="Observations",
-            icon=":material/visibility:",
-            query_params={"scanner": scanner.id},
-        )
-        st.page_link(
-            navigation.ESTIMATE.path,
-            label="Cost estimate",
-            icon=":material/calculate:",
-            query_params={"scanner": scanner.id},
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # edit
 
