@@ -25,7 +25,7 @@ import copy
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard
 
 Operand = Literal["AND", "OR"]
@@ -465,11 +465,6 @@ def describe(state: BuilderState) -> list[str]:
     if state.filter_test_accounts:
         parts.append("no test accounts")
     return parts
-
-
-def with_properties(state: BuilderState, rows: list[PropertyRow]) -> BuilderState:
-    """A copy of ``state`` with its property rows replaced (convenience for forms)."""
-    return replace(state, properties=tuple(rows))
 
 
 PROPERTY_COLUMNS = ("Property", "Operator", "Value")

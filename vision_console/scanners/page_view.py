@@ -32,11 +32,6 @@ def link_args(scanner_id: str) -> dict[str, Any]:
     return {"page": navigation.SCANNER.path, "query_params": {"id": scanner_id}}
 
 
-def url_for(scanner_id: str) -> str:
-    """The scanner page's relative URL (the list's link cells)."""
-    return f"/scanner?id={scanner_id}"
-
-
 def sync() -> None:
     """Seed the page's id from the URL; a missing or malformed one falls back (see module)."""
     STATE.sync()
