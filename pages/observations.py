@@ -46,7 +46,7 @@ if scanner is not None:
         trend_panel.section(scanner, view, stats)
         label_panel.section(scanner, view, stats)
         retry_panel.section(scanner, view, stats, current_era)
-        table.section(scanner, view, stats)
+        table.section(scanner, stats)
         whole_set.section(scanner, view, stats)
 
     # -- what fell back, then the view into the URL ---------------------------------------

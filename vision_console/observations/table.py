@@ -46,9 +46,20 @@ def plan(view: View, answer: StatsView, page: int) -> paging.PageRequest:
     )
 
 
-def section(scanner: Scanner, view: View, answer: StatsView) -> None:
+def section(scanner: Scanner, answer: StatsView) -> None:
     """The paginated table and, below it, the open observation."""
     st.subheader("Observation history")
+    _history(scanner, answer)
+
+
+@st.fragment
+def _history(scanner: Scanner, answer: StatsView) -> None:
+    """The table, its pager and the open observation, as a fragment: turning a page or opening
+    a row reruns only this part, not the charts and metrics above it, which a page change
+    leaves as they are (issue 14: click latency). The view is read here, not passed in, so a
+    fragment rerun sees the page it was asked for; a filter or sort change outside reruns the
+    whole page, and this with it."""
+    view = state.view()
     request = plan(view, answer, view.page)
     try:
         rows = reads.window(view, request)
@@ -82,6 +93,7 @@ def section(scanner: Scanner, view: View, answer: StatsView) -> None:
     actions = partial(_actions, scanner, rated, reads.current_era())
     shown = _detail(scanner, view, rows, request, selected, target, size, key, actions)
     state.show_observation(shown.id if shown is not None else None)
+    state.write_url()  # a fragment rerun ends here, not at the page's own write
 
 
 def _detail(
