@@ -71,13 +71,15 @@ def build(
 def current(scanner: Scanner | None, month: cost.MonthlyCost) -> QuotaView:
     """The quota view for the page's inputs (the quota is a cached read).
 
-    Projected from the start of the current minute, so reruns within it give an equal
-    projection and the meter's kept chart is drawn again rather than rebuilt.
+    Projected from the start of the current hour, so reruns within it give an equal
+    projection and the meter's kept chart (and the curve bounded by its room) is drawn again
+    rather than rebuilt. A month's projection moves by well under a percent in an hour; by
+    the minute, a rerun across a minute's turn rebuilt three charts for nothing.
     """
     found, error = read()
     if error is not None:
         return QuotaView(None, error=error)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     return build(found, scanner, month, now)
 
 
