@@ -8,7 +8,6 @@ other tests count stays as seeded.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.client.fake_clock import FakeClock
 from vision_api import (
     BadRequestError,
     NotFoundError,
@@ -354,26 +354,9 @@ def test_retry_of_an_observation_that_did_not_fail_is_refused(mine: VisionClient
 # The pacer against PostHog's throttles -------------------------------------------------------
 
 
-class SharedClock:
-    """One fake clock for the sandbox's throttles and the client's pacer."""
-
-    def __init__(self) -> None:
-        self.now = 5000.0
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-
 @pytest.fixture
-def throttled() -> Iterator[tuple[Sandbox, SharedClock]]:
-    clock = SharedClock()
+def throttled() -> Iterator[tuple[Sandbox, FakeClock]]:
+    clock = FakeClock(start=5000.0)  # one clock for the sandbox's throttles and the pacer
     with Sandbox.start(
         seed="empty", scan_delay=0.05, era="current", rate_limits="posthog", clock=clock
     ) as sb:
@@ -381,7 +364,7 @@ def throttled() -> Iterator[tuple[Sandbox, SharedClock]]:
 
 
 def test_without_the_pacer_the_21st_estimate_in_a_minute_is_throttled(
-    throttled: tuple[Sandbox, SharedClock],
+    throttled: tuple[Sandbox, FakeClock],
 ) -> None:
     sb, clock = throttled
     client = _client(sb, max_retries=0, sleep=clock.sleep)
@@ -394,7 +377,7 @@ def test_without_the_pacer_the_21st_estimate_in_a_minute_is_throttled(
 
 
 def test_with_the_pacer_estimates_wait_instead_of_being_throttled(
-    throttled: tuple[Sandbox, SharedClock],
+    throttled: tuple[Sandbox, FakeClock],
 ) -> None:
     sb, clock = throttled
     waits: list[float] = []
@@ -414,7 +397,7 @@ def test_with_the_pacer_estimates_wait_instead_of_being_throttled(
 
 
 def test_a_server_429_holds_the_budget_for_the_next_client(
-    throttled: tuple[Sandbox, SharedClock],
+    throttled: tuple[Sandbox, FakeClock],
 ) -> None:
     sb, clock = throttled
     budgets = RequestBudgets(PacerLimits(estimate_per_minute=100), clock=clock)

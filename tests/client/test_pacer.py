@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 import vision_api._client
+from tests.client.fake_clock import FakeClock
 from vision_api import (
     ConfigurationError,
     Pacer,
@@ -36,23 +37,6 @@ ESTIMATE = {
     "active_backfill_credits": 0,
     "sampling_rate": 1.0,
 }
-
-
-class FakeClock:
-    """A monotonic clock that only moves when something sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
 
 
 @pytest.fixture
