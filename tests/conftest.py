@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 import vision_api
 import vision_api._client
+from vision_console import chart_spec
 from vision_sandbox import Sandbox
+
+# Every chart a test builds is checked against the Vega-Lite schema (viewers skip the check: it
+# costs as much as building the chart). Browser-test servers get the same setting.
+os.environ[chart_spec.VALIDATE_ENV] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,9 @@ def test_a_large_set_is_exported_page_by_page_to_a_file_and_offered_for_download
 ) -> None:
     scanner_id, total = scorer(bulk_sandbox)
     assert total > BULK
-    at = make_app(bulk_sandbox, "observations", query_params={"scanner": scanner_id})
+    at = make_app(
+        bulk_sandbox, "observations", query_params={"scanner": scanner_id, "whole_set": "true"}
+    )
     assert not at.exception
     bulk_sandbox.requests.clear()
     at.session_state["observations.export_format"] = form

@@ -146,7 +146,7 @@ def test_the_ratings_section_charts_by_day_and_agreement(
     rated = client.observations.list(scanner.id, status="succeeded", limit=3).items
     for item, right in zip(rated, (True, True, False), strict=True):
         client.observations.label(scanner.id, item.id, is_correct=right)
-    at = open_page(app, scanner=scanner.id)
+    at = open_page(app, scanner=scanner.id, ratings="true")
     keys = {chart.proto.id for chart in at.get("vega_lite_chart")}
     assert at.get("vega_lite_chart")
     titles = [c.proto.spec for c in at.get("vega_lite_chart")]
@@ -162,7 +162,7 @@ def test_trends_call_out_the_change_against_last_week(
     app: AppFactory, client: VisionClient, sent: Sent
 ) -> None:
     scanner = demo_scanner(client, "monitor")
-    at = open_page(app, scanner=scanner.id)
+    at = open_page(app, scanner=scanner.id, trends="true")
     assert any("vs last week" in i.value or "to compare" in i.value for i in at.info)
     sent.clear()
     at.radio(key=key("per")).set_value("week").run()

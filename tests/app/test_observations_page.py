@@ -597,7 +597,7 @@ def test_export_holds_every_row_of_the_filtered_set(
     app: AppFactory, client: VisionClient, sent: Sent
 ) -> None:
     scanner = demo_scanner(client, "monitor")
-    at = app("observations", query_params={"scanner": scanner.id}, run=True)
+    at = app("observations", query_params={"scanner": scanner.id, "whole_set": "true"}, run=True)
     at.session_state["observations.whole_set_tab"] = "Export"
     at.run()
     total = client.observations.stats(scanner.id).status_counts.total
@@ -612,7 +612,7 @@ def test_export_holds_every_row_of_the_filtered_set(
 
 def test_versions_are_compared_from_the_rows(app: AppFactory, client: VisionClient) -> None:
     scanner = demo_scanner(client, "monitor")
-    at = app("observations", query_params={"scanner": scanner.id})
+    at = app("observations", query_params={"scanner": scanner.id, "whole_set": "true"})
     at.session_state["observations.whole_set_tab"] = "Versions"
     at.run()
     rows = list(client.observations.iter(scanner.id, page_size=1000))
@@ -752,7 +752,11 @@ def test_large_sets_fetch_one_page_per_request_and_load_all_on_demand(
         total = bulk.observations.stats(scanner.id).status_counts.total
         expected = bulk.observations.list(scanner.id, limit=50, offset=50).items
     assert total > 1000
-    at = make_app(bulk_sandbox, "observations", query_params={"scanner": scanner.id, "page": "2"})
+    at = make_app(
+        bulk_sandbox,
+        "observations",
+        query_params={"scanner": scanner.id, "page": "2", "whole_set": "true"},
+    )
     assert not at.exception
     assert sent.lists()[-1]["limit"] == "50" and sent.lists()[-1]["offset"] == "50"
     assert list(table(at)["Session"]) == [o.session_id for o in expected]
@@ -765,3 +769,47 @@ def test_large_sets_fetch_one_page_per_request_and_load_all_on_demand(
     assert sent.stats() == []
     assert sum(int(q["limit"]) for q in sent.lists()) >= total
     assert chart(at, "Observations over time by outcome")
+
+
+def test_trends_ratings_and_the_whole_set_stay_closed_and_build_nothing_until_opened(
+    app: AppFactory, client: VisionClient
+) -> None:
+    """A filter click reruns the page; the sections nobody opened must cost it nothing."""
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id)
+    sections = ("trends", "ratings", "whole_set")
+    assert {e.label for e in at.expander} >= {
+        "Trends",
+        "Ratings",
+        "The whole filtered set: over time, versions, export",
+    }
+    memo = at.session_state["_vision_memo"]
+    built = ("observations:trend", "observations:ratings", "observations:trends")
+    assert not any(slot in memo for slot in built)
+    assert not any(name in at.query_params for name in sections)
+
+    at.session_state[obs_state.STATE.key("trends")] = True
+    at.run()
+    assert not at.exception, at.exception
+    trends_box = next(e for e in at.expander if e.label == "Trends")
+    assert trends_box.get("vega_lite_chart") or trends_box.caption
+    assert "observations:trend" in at.session_state["_vision_memo"]
+    assert at.query_params["trends"] in ("true", ["true"])
+
+
+def test_a_closed_trends_section_keeps_its_period_and_a_link_reopens_it(
+    app: AppFactory, client: VisionClient
+) -> None:
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id, trends="true")
+    at.radio(key=obs_state.STATE.key("per")).set_value("week").run()
+    at.session_state[obs_state.STATE.key("trends")] = False
+    at.run()
+    at.run()  # a second run without the radio: Streamlit would have dropped its value
+    assert not at.exception, at.exception
+    assert at.query_params["per"] in ("week", ["week"])
+    assert "trends" not in at.query_params
+
+    at.session_state[obs_state.STATE.key("trends")] = True
+    at.run()
+    assert at.radio(key=obs_state.STATE.key("per")).value == "week"

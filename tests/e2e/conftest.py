@@ -36,6 +36,7 @@ from playwright.sync_api import (
 
 from tests.e2e import chromium
 from tests.e2e.chromium import VIEWPORT
+from vision_console import chart_spec
 from vision_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +94,7 @@ def start_console(directory: Path, env: Mapping[str, str]) -> ConsoleServer:
     port = _free_port()
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / "streamlit.log"
-    full_env = {**_clean_environment(), **env}
+    full_env = {**_clean_environment(), chart_spec.VALIDATE_ENV: "1", **env}
     command = [
         sys.executable,
         "-m",

@@ -165,6 +165,8 @@ def test_export_downloads_the_whole_filtered_set(
     api.wait_settled(created["id"], expected=len(sessions))
 
     ui.open_fresh(page, console.url, "Observations", f"?scanner={created['id']}")
+    ui.main(page).get_by_text("The whole filtered set", exact=False).click()  # built on opening
+    ui.settle(page)
     ui.main(page).get_by_role("tab", name="Export").click()
     ui.settle(page)
     buttons = ui.main(page).locator(ui.DOWNLOAD_BUTTON)
@@ -211,7 +213,12 @@ def test_rating_from_the_detail_updates_the_rating_column_and_the_ratings_charts
     page = viewer.page
     created = scanned(api, e2e_sandbox, unique("e2e rate"), "eligible", 2)
     target = api.list_observations(created["id"])[0]
-    ui.open_fresh(page, console.url, "Observations", f"?scanner={created['id']}&obs={target['id']}")
+    ui.open_fresh(
+        page,
+        console.url,
+        "Observations",
+        f"?scanner={created['id']}&obs={target['id']}&ratings=true",
+    )
     body = ui.main(page)
     expect(body.get_by_text("No observation of this set is rated yet", exact=False)).to_be_visible()
 

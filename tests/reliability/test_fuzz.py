@@ -177,6 +177,9 @@ def test_observations_url_parameters(fuzz_sandbox: Sandbox, client: VisionClient
         "labeled": list(observations_state.LABELED),
         "per": ["day", "week", "month"],
         "obs": [first.id],
+        "trends": ["true", "false", "maybe"],
+        "ratings": ["1", "no"],
+        "whole_set": ["yes", "0", "2"],
     }
     assert set(options) == {param.name for param in observations_state.PARAMS}
     at = page_session(fuzz_sandbox, "observations")

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from vision_api import Observation, Scanner, VisionAPIError
+from vision_api import LabelStats, Observation, Scanner, VisionAPIError
 from vision_console import cache
 from vision_console import format as fmt
 from vision_console.observations import labels, reads, state, stats_charts, table
-from vision_console.observations.panels import draw_chart
+from vision_console.observations.panels import draw_chart, lazy_section
 from vision_console.observations.reads import StatsView
 from vision_console.render import show_api_error
 
@@ -127,11 +127,17 @@ def _rated_items(view: state.View, answer: StatsView) -> Sequence[Observation] |
 
 
 def section(scanner: Scanner, view: state.View, answer: StatsView) -> None:
-    """Ratings of the filtered set: totals, by day, agreement by version and by result."""
-    block = answer.stats.labels
-    if block is None:
+    """Ratings of the filtered set: totals, by day, agreement by version and by result, in a
+    collapsed section that costs nothing until opened."""
+    if answer.stats.labels is None:
         return
-    st.subheader("Ratings")
+    body = lazy_section("Ratings", "ratings", ":material/thumbs_up_down:")
+    if body is not None:
+        with body:
+            _ratings(scanner, view, answer, answer.stats.labels)
+
+
+def _ratings(scanner: Scanner, view: state.View, answer: StatsView, block: LabelStats) -> None:
     if block.total == 0:
         st.caption("No observation of this set is rated yet: rate one from its detail below.")
         return

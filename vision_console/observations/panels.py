@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from vision_api import Scanner, VisionAPIError
 from vision_console import navigation, scanner_types
@@ -36,6 +37,17 @@ def draw_chart(
         selection_mode=[selection],
         on_select=partial(state.on_chart_select, key, selection),
     )
+
+
+def lazy_section(label: str, name: str, icon: str) -> DeltaGenerator | None:
+    """A collapsed section whose body runs only while it is open, or None while it is closed.
+
+    A filter click reruns the whole page; the sections a viewer has not opened (trends,
+    ratings, the whole set: most of a rerun's chart building) then cost it nothing. ``name``
+    is the view parameter holding the open state, so a link opens the same sections.
+    """
+    box = st.expander(label, key=state.STATE.key(name), icon=icon, on_change="rerun")
+    return box if box.open else None
 
 
 # -- scanner -----------------------------------------------------------------------------------

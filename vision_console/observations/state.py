@@ -11,6 +11,9 @@ the API's at the boundary (``session`` -> ``session_id``, ``days`` -> ``recent_d
 Precedence and fallbacks are ``PageState``'s: URL > remembered view > defaults; a bad value
 falls back with a notice. Fallbacks that need the scanner or its stats (a filter or sort the
 scanner's type lacks, a bucket the histogram lacks, a page past the end) add their notice here.
+
+``trends``, ``ratings`` and ``whole_set`` say which of the page's collapsed sections are open
+(``panels.lazy_section``): a link opens the same ones.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ from vision_console.url_state import (
     PageState,
     Param,
     ParamError,
+    boolean,
     choice,
     csv_choices,
     csv_text,
+    encode_bool,
     encode_csv,
     int_choice,
     int_range,
@@ -159,6 +164,9 @@ PARAMS: tuple[Param[Any], ...] = (
     Param("page", 1, int_range(1, MAX_PAGE)),
     Param("size", DEFAULT_SIZE, int_choice(PAGE_SIZES)),
     Param("obs", None, optional_uuid),
+    Param("trends", False, boolean, encode_bool),
+    Param("ratings", False, boolean, encode_bool),
+    Param("whole_set", False, boolean, encode_bool),
 )
 STATE = PageState("observations", PARAMS, arrival="scanner")
 
@@ -191,6 +199,9 @@ class View:
     page: int = 1
     size: int = DEFAULT_SIZE
     obs: str | None = None
+    trends: bool = False
+    ratings: bool = False
+    whole_set: bool = False
 
     def api_filters(self) -> dict[str, Any]:
         """The list/stats filters the API understands (empty ones left out)."""

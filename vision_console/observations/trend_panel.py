@@ -13,7 +13,7 @@ import streamlit as st
 from vision_api import Scanner, VisionAPIError
 from vision_console import cache
 from vision_console.observations import reads, state, table, trends
-from vision_console.observations.panels import draw_chart
+from vision_console.observations.panels import draw_chart, lazy_section
 from vision_console.observations.reads import StatsView
 from vision_console.render import escape_markdown
 
@@ -30,19 +30,25 @@ def rows_in_hand(view: state.View, answer: StatsView) -> pd.DataFrame | None:
 
 
 def section(scanner: Scanner, view: state.View, answer: StatsView) -> None:
-    """Trends of the filtered set, when the scanner's type has a headline result."""
+    """Trends of the filtered set, when the scanner's type has a headline result, in a
+    collapsed section that costs nothing until opened."""
     if trends.trend_kind(scanner.scanner_type) is None:
         return
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.subheader("Trends")
-        st.radio(
-            "By",
-            trends.PERIODS,
-            key=state.STATE.key("per"),
-            horizontal=True,
-            format_func=str.capitalize,
-            label_visibility="collapsed",
-        )
+    body = lazy_section("Trends", "trends", ":material/trending_up:")
+    if body is not None:
+        with body:
+            _trends(scanner, view, answer)
+
+
+def _trends(scanner: Scanner, view: state.View, answer: StatsView) -> None:
+    st.radio(
+        "By",
+        trends.PERIODS,
+        key=state.STATE.key("per"),
+        horizontal=True,
+        format_func=str.capitalize,
+        persist_state="session",  # kept while the section is closed and the radio not drawn
+    )
     rows = rows_in_hand(view, answer)
     if rows is None:
         st.caption(

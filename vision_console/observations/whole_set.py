@@ -22,7 +22,7 @@ from vision_console import cache
 from vision_console import format as fmt
 from vision_console.observations import export_stream, reads, records, set_charts, state
 from vision_console.observations.paging import PageRequest
-from vision_console.observations.panels import draw_chart
+from vision_console.observations.panels import draw_chart, lazy_section
 from vision_console.observations.reads import StatsView
 from vision_console.observations.table import plan
 
@@ -30,8 +30,17 @@ TABS_KEY = "observations.whole_set_tab"
 
 
 def section(scanner: Scanner, view: state.View, answer: StatsView) -> None:
-    """Trends, versions and export of the filtered set."""
-    st.subheader("The whole filtered set")
+    """Trends, versions and export of the filtered set, in a collapsed section that costs
+    nothing until opened."""
+    body = lazy_section(
+        "The whole filtered set: over time, versions, export", "whole_set", ":material/dataset:"
+    )
+    if body is not None:
+        with body:
+            _whole_set(scanner, view, answer)
+
+
+def _whole_set(scanner: Scanner, view: state.View, answer: StatsView) -> None:
     request = plan(view, answer, 1)
     total = answer.stats.status_counts.total
     if request.whole_set:
@@ -40,7 +49,8 @@ def section(scanner: Scanner, view: state.View, answer: StatsView) -> None:
     else:
         loaded = reads.whole_set(view, request, total, load=False)
         if loaded is None:
-            with st.expander(f"Export all {fmt.count(total)} observations to a file"):
+            with st.container(border=True):
+                st.markdown(f"**Export all {fmt.count(total)} observations to a file**")
                 export_stream.panel(scanner, view.api_filters(), view.filter_key(), total)
             loaded = _offer_load(view, request, total)
         if loaded is None:
