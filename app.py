@@ -29,7 +29,7 @@ if not project.scanners:
     st.stop()
 
 metrics.month(fleet.totals(project.scanners))
-quota_panel.section()
+quota_panel.section(project.quota)
 order = fleet.ordered(project.scanners)
 page = fleet_table.heading(len(order))
 visible = progressive.page_of(order, page)

@@ -1,8 +1,10 @@
 """Fleet scale: the Overview's first load at 100 / 1,000 / 5,000 scanners, and exports of 100k
 and 1M observations.
 
-Overview (AppTest sessions on an in-process sandbox grown with ``Sandbox.start(scanners=N)``,
-latency added per request by ``sandbox.faults``), cold caches each time:
+Overview (AppTest sessions on a sandbox process grown with ``--scanners N``, latency added per
+request by its faults; the sandbox runs in a process of its own, as PostHog does, so its work
+to serve thousands of scanners is not counted as the console's), cold caches each time, each
+console load ``--repeats`` times (median, and the worst in brackets):
 
 - requests: every HTTP call of the first load, from the sandbox's request log;
 - useful: seconds until the metrics strip and the fleet table's page are drawn (the table's
@@ -41,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "bench" / "naive")]
 
 from benchkit import apptest  # noqa: E402
-from benchkit.servers import proc_status_mb  # noqa: E402
+from benchkit.servers import SandboxProcess, proc_status_mb  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from vision_api import VisionClient  # noqa: E402
 from vision_console.overview import fleet_table  # noqa: E402
@@ -76,9 +79,10 @@ class UsefulClock:
         fleet_table.draw = self.original
 
 
-def console_first_load(sandbox: Sandbox) -> dict[str, Any]:
+def console_first_load(sandbox: SandboxProcess) -> dict[str, Any]:
     apptest.clear_shared_caches()
-    sandbox.requests.clear()
+    apptest.fresh_request_budget()
+    sandbox.reset_request_log()
     at = apptest.open_console(sandbox)
     with UsefulClock() as clock:
         started = time.perf_counter()
@@ -89,34 +93,39 @@ def console_first_load(sandbox: Sandbox) -> dict[str, Any]:
         shown = [f"{type(n).__name__}: {str(getattr(n, 'value', ''))[:200]}" for n in at.main]
         raise RuntimeError(f"the Overview drew no fleet table: {shown}")
     useful = (clock.first or ended) - started
-    return {"requests": sandbox.requests.count(), "useful": useful, "complete": ended - started}
+    return {"requests": sandbox.requests_made(), "useful": useful, "complete": ended - started}
 
 
-def naive_first_load(sandbox: Sandbox) -> dict[str, Any]:
-    """The naive app on its own API key: the console's client keeps a request budget per key
-    (PostHog's 480 a minute), and the naive's thousands of calls must not use up the
-    console's budget for the next measurement."""
-    sandbox.requests.clear()
-    at = apptest.open_naive(sandbox)
-    at.secrets["posthog"] = {**apptest.secrets_for(sandbox), "personal_api_key": naive_key(sandbox)}
+def console_first_loads(sandbox: SandboxProcess, repeats: int) -> dict[str, Any]:
+    """``repeats`` cold first loads: their median times, the worst beside them."""
+    runs = [console_first_load(sandbox) for _ in range(repeats)]
+    return {
+        "requests": max(run["requests"] for run in runs),
+        "useful": apptest.median(run["useful"] for run in runs),
+        "complete": apptest.median(run["complete"] for run in runs),
+        "worst_useful": max(run["useful"] for run in runs),
+        "worst_complete": max(run["complete"] for run in runs),
+    }
+
+
+def naive_first_load(sandbox: SandboxProcess) -> dict[str, Any]:
+    """The naive app, with a fresh request budget: the console's client keeps one per key for
+    the process (PostHog's 480 a minute), and the naive's thousands of calls on the same key
+    must not use up the console's budget for the next measurement."""
+    apptest.fresh_request_budget()
+    sandbox.reset_request_log()
+    at = AppTest.from_file(str(apptest.NAIVE_APP), default_timeout=apptest.TIMEOUT_S)
+    at.secrets["posthog"] = apptest.secrets_for(sandbox)
     started = time.perf_counter()
     at.run()
     ended = time.perf_counter()
     apptest.check(at, "naive overview")
+    apptest.fresh_request_budget()
     return {
-        "requests": sandbox.requests.count(),
+        "requests": sandbox.requests_made(),
         "useful": ended - started,
         "complete": ended - started,
     }
-
-
-_NAIVE_KEYS: dict[str, str] = {}
-
-
-def naive_key(sandbox: Sandbox) -> str:
-    if sandbox.base_url not in _NAIVE_KEYS:
-        _NAIVE_KEYS[sandbox.base_url] = sandbox.add_api_key()
-    return _NAIVE_KEYS[sandbox.base_url]
 
 
 def naive_estimate(scanners: int, latency_ms: float) -> dict[str, Any]:
@@ -127,32 +136,43 @@ def naive_estimate(scanners: int, latency_ms: float) -> dict[str, Any]:
     return {"requests": requests, "useful": floor, "complete": floor, "estimated": True}
 
 
-def overview_rows(sizes: list[int], latencies: list[float], naive_max: int) -> list[list[object]]:
+def overview_rows(
+    sizes: list[int], latencies: list[float], naive_max: int, repeats: int, work: Path
+) -> list[list[object]]:
     rows: list[list[object]] = []
     for size in sizes:
-        with Sandbox.start(seed="demo", scanners=size, scan_delay=0.05) as sandbox:
+        sandbox = SandboxProcess.start(work / f"fleet-{size}.sqlite3", scanners=size)
+        try:
             for latency in latencies:
-                sandbox.faults.configure(latency_ms=latency)
-                console = console_first_load(sandbox)
+                sandbox.configure_faults(latency_ms=latency)
+                console = console_first_loads(sandbox, repeats)
                 run_naive = latency == 0 or size <= naive_max
                 naive = naive_first_load(sandbox) if run_naive else naive_estimate(size, latency)
-                sandbox.faults.reset()
+                sandbox.reset_faults()
                 rows.append(_overview_row(size, latency, "console", console))
                 rows.append(_overview_row(size, latency, "naive", naive))
                 print(f"  {size} scanners, {latency:.0f} ms: done", file=sys.stderr, flush=True)
+        finally:
+            sandbox.stop()
     return rows
 
 
 def _overview_row(size: int, latency: float, app: str, found: dict[str, Any]) -> list[object]:
     estimated = found.get("estimated", False)
     mark = "≥ " if estimated else ""
+
+    def seconds(name: str) -> str:
+        worst = found.get(f"worst_{name}")
+        spread = f" ({worst:.2f})" if worst is not None else ""
+        return f"{mark}{found[name]:.2f}{spread}"
+
     return [
         f"{size:,}",
         f"{latency:.0f}",
         app + (" (not run: floor)" if estimated else ""),
         f"{found['requests']:,}",
-        f"{mark}{found['useful']:.2f}",
-        f"{mark}{found['complete']:.2f}",
+        seconds("useful"),
+        seconds("complete"),
     ]
 
 
@@ -272,19 +292,26 @@ def export_rows(
 # -- main --------------------------------------------------------------------------------------
 
 
-def overview_section(sizes: list[int], latencies: list[float], naive_max: int) -> None:
-    """Measure and print the Overview table, and whether the targets were met."""
-    with apptest.server_like_script_cache():
-        overview = overview_rows(sizes, latencies, naive_max)
+def overview_section(
+    sizes: list[int], latencies: list[float], naive_max: int, repeats: int
+) -> None:
+    """Measure and print the Overview table, and whether the targets were met (the worst of
+    the console's loads at 150 ms, not their median, is held to the 3 s target)."""
+    with apptest.server_like_script_cache(), tempfile.TemporaryDirectory() as work:
+        overview = overview_rows(sizes, latencies, naive_max, repeats, Path(work))
     print("## Overview first load (cold caches)\n")
     print(
         apptest.markdown_table(
-            ["scanners", "latency ms", "app", "requests", "useful s", "complete s"], overview
+            ["scanners", "latency ms", "app", "requests", "useful s (worst)", "complete s (worst)"],
+            overview,
         )
     )
     console = [row for row in overview if row[2] == "console"]
     worst_requests = max(int(str(row[3]).replace(",", "")) for row in console)
-    worst_useful = max((float(str(row[4])) for row in console if row[1] == "150"), default=0.0)
+    worst_useful = max(
+        (float(str(row[4]).split("(")[-1].rstrip(")")) for row in console if row[1] == "150"),
+        default=0.0,
+    )
     print(
         f"\nConsole: at most {worst_requests} requests on a first load "
         f"(target {FIRST_LOAD_TARGET}); useful within {worst_useful:.2f} s at 150 ms "
@@ -306,7 +333,10 @@ def main() -> None:
         default=100,
         help="the most scanners the naive app is run for with latency (sequential requests)",
     )
-    parser.add_argument("--exports", default=None, help="bulk rows per export run, e.g. 100000")
+    parser.add_argument("--repeats", type=int, default=3, help="console loads per cell")
+    parser.add_argument(
+        "--exports", default=None, help="bulk rows per export run, e.g. 100000 ('' for none)"
+    )
     parser.add_argument("--formats", default="parquet,csv")
     parser.add_argument("--data-dir", default=str(ROOT / "data" / "bench"))
     parser.add_argument("--export-child", action="store_true", help=argparse.SUPPRESS)
@@ -329,12 +359,20 @@ def main() -> None:
         latencies = [float(x) for x in args.latencies.split(",")]
         naive_max = args.naive_max
         default_exports = "100000,1000000" if args.full else "100000"
-        exports = [int(x) for x in (args.exports or default_exports).split(",")]
+        exports_arg = default_exports if args.exports is None else args.exports
+        exports = [int(x) for x in exports_arg.split(",") if x]
         data_dir = Path(args.data_dir)
     formats = args.formats.split(",")
 
     if sizes:
-        overview_section(sizes, latencies, naive_max)
+        overview_section(sizes, latencies, naive_max, 1 if args.quick else args.repeats)
+    if exports:
+        exports_section(exports, data_dir, formats)
+    print("\n" + apptest.machine_note())
+
+
+def exports_section(exports: list[int], data_dir: Path, formats: list[str]) -> None:
+    """Measure and print the explorer and export tables, and whether memory stayed in bounds."""
     explorer: list[list[object]] = []
     export = export_rows(exports, data_dir, formats, explorer)
     print("\n## Observations explorer per interaction (scorer with the bulk rows)\n")
@@ -353,7 +391,6 @@ def main() -> None:
     print(f"\nPeak RSS of any export: {peak:.0f} MiB (target {MEMORY_TARGET_MIB} MiB).")
     if peak < MEMORY_TARGET_MIB:
         print("Target met: every export under 300 MiB peak.")
-    print("\n" + apptest.machine_note())
 
 
 if __name__ == "__main__":

@@ -26,10 +26,12 @@ import json
 import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 import vision_api
 import vision_console
@@ -230,6 +232,33 @@ def _fail_fast(read: Callable[[], T], *, estimate: bool = False) -> T:
     except APIConnectionError:
         st.session_state[_UNREACHABLE_RUN_KEY] = run
         raise
+
+
+def together(*reads: Callable[[], Any]) -> list[Any]:
+    """Run independent reads at once and return their values in order (the first failure, in
+    order, is raised once all have ended).
+
+    A page's first load makes several reads that do not depend on one another (the scanner
+    list, the fleet counts, the creators, the quota); one after another, each pays the API's
+    round trip. Each read here runs on a worker thread of its own, with this run's script
+    context (session state, so the reads are the same cached reads the page would make) and
+    its own copy of the viewer's client (``connection.worker_client``).
+    """
+    if len(reads) < 2:
+        return [read() for read in reads]
+    context = get_script_run_ctx()
+    _tell_of_budget_wait()
+
+    with connection.per_thread(connection.client()) as own:
+
+        def run(read: Callable[[], Any]) -> Any:
+            add_script_run_ctx(threading.current_thread(), context)
+            with connection.worker_client(own()):
+                return read()
+
+        with ThreadPoolExecutor(max_workers=len(reads), thread_name_prefix="read") as pool:
+            futures = [pool.submit(run, read) for read in reads]
+            return [future.result() for future in futures]
 
 
 def _read(resource: str, method: str, *args: Any, **kwargs: Any) -> Any:

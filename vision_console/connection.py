@@ -348,7 +348,11 @@ def current() -> Connection:
 
 
 def client() -> VisionClient:
-    """This viewer's own client; never shared with another session."""
+    """This viewer's own client; never shared with another session (in a worker thread of
+    ``worker_client``, that thread's own copy of it)."""
+    own: VisionClient | None = getattr(_worker, "client", None)
+    if own is not None:
+        return own
     held = st.session_state.get(_CLIENT_KEY)
     if not isinstance(held, tuple):
         raise RuntimeError("No client: pages run through app.py, which creates it first.")
@@ -362,6 +366,21 @@ def disconnect() -> None:
     held = st.session_state.pop(_CLIENT_KEY, None)
     if isinstance(held, tuple):
         held[1].close()
+
+
+_worker = threading.local()
+
+
+@contextmanager
+def worker_client(own: VisionClient) -> Iterator[None]:
+    """Make ``client()`` return ``own`` in the calling (worker) thread, inside the block: code
+    written for the script thread (the cached reads) then runs on a thread of its own without
+    sharing the viewer's client, which is not thread-safe."""
+    _worker.client = own
+    try:
+        yield
+    finally:
+        _worker.client = None
 
 
 @contextmanager

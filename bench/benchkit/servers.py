@@ -59,11 +59,13 @@ class SandboxProcess:
     api_key: str = DEMO_API_KEY
 
     @classmethod
-    def start(cls, db_path: Path, observations: int = 0) -> SandboxProcess:
+    def start(cls, db_path: Path, observations: int = 0, scanners: int = 0) -> SandboxProcess:
+        """A demo sandbox, grown by ``observations`` bulk rows and to ``scanners`` scanners."""
         port = free_port()
         command = [
             sys.executable, "-m", "vision_sandbox", "--seed", "demo", "--port", str(port),
             "--db", str(db_path), "--observations", str(observations), "--scan-delay", "0.5",
+            *(["--scanners", str(scanners)] if scanners else []),
         ]  # fmt: skip
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
@@ -82,10 +84,23 @@ class SandboxProcess:
             "POSTHOG_PERSONAL_API_KEY": self.api_key,
         }
 
-    def _control(self, method: str, path: str) -> Any:
-        request = urllib.request.Request(f"{self.base_url}{path}", method=method)
+    def _control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"} if data else {},
+        )
         with urllib.request.urlopen(request, timeout=30) as answer:
             return json.loads(answer.read() or b"null")
+
+    def configure_faults(self, **settings: Any) -> None:
+        """``Faults.configure`` in the sandbox process (e.g. ``latency_ms=150``)."""
+        self._control("POST", "/_sandbox/faults", settings)
+
+    def reset_faults(self) -> None:
+        self._control("POST", "/_sandbox/reset-faults")
 
     def reset_request_log(self) -> None:
         self._control("POST", "/_sandbox/requests/reset")

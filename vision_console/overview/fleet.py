@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from vision_api import Page, Scanner, ScannerStats, User, VisionAPIError, pagination
+from vision_api import Page, Quota, Scanner, ScannerStats, User, VisionAPIError, pagination
 from vision_console import cache, chart_spec, connection, navigation, render
 from vision_console.overview import activity, charts, frames
 from vision_console.overview.activity import RECENT_DAYS, FleetActivity
@@ -43,6 +43,8 @@ class Project:
     type_counts: ScannerStats
     creators: list[User]
     scanners: list[Scanner]
+    quota: Quota | VisionAPIError
+    """The period's quota, or the error that kept it from being read."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,12 @@ class Fleet:
 
 
 def project() -> Project | None:
-    """A Refresh button, then the project's scanner lists; None (the error shown) on failure."""
+    """A Refresh button, then the project's scanner lists; None (the error shown) on failure.
+
+    The lists and the quota are read at once (``cache.together``): at 150 ms a request, four
+    reads one after another cost 0.6 s before the first screen. Like the lists, the quota is
+    then kept until Refresh or a write, so the meter and the month's figures are of one moment.
+    """
     st.button(
         "Refresh",
         key="overview_refresh",
@@ -75,19 +82,26 @@ def project() -> Project | None:
         help="Read everything again from the API; otherwise kept until data changes here.",
         on_click=cache.invalidate,
     )
-    try:
-        return cache.remember(
-            "overview:lists",
-            (),
-            lambda: Project(
-                cache.scanner_stats(),
-                cache.creators(),
-                all_scanners(),
-            ),
+
+    def load() -> Project:
+        counts, creators, scanners, found = cache.together(
+            cache.scanner_stats, cache.creators, all_scanners, _quota_or_error
         )
+        return Project(counts, creators, scanners, found)
+
+    try:
+        return cache.remember("overview:lists", (), load)
     except VisionAPIError as error:
         render.show_api_error(error, "load the scanners")
         return None
+
+
+def _quota_or_error() -> Quota | VisionAPIError:
+    """The quota, or why it could not be read: the meter reports that, the page goes on."""
+    try:
+        return cache.quota()
+    except VisionAPIError as error:
+        return error
 
 
 def all_scanners() -> list[Scanner]:
