@@ -813,3 +813,25 @@ def test_a_closed_trends_section_keeps_its_period_and_a_link_reopens_it(
     at.session_state[obs_state.STATE.key("trends")] = True
     at.run()
     assert at.radio(key=obs_state.STATE.key("per")).value == "week"
+
+
+def test_a_filter_change_updates_the_same_table_in_place_and_starts_it_unselected(
+    app: AppFactory, client: VisionClient
+) -> None:
+    """One table widget per scanner: a new key per view remounted the grid on every click
+    (about 100 ms in the browser); a new view must still open with no row selected."""
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id)
+    (grid,) = at.dataframe
+    table_id = grid.proto.id
+    table_key = obs_state.table_key(obs_state.View(scanner=scanner.id))
+    at.session_state[table_key] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert "obs" in at.query_params, "the selected row's observation opened"
+
+    at.multiselect(key=key("status")).set_value(["succeeded"]).run()
+    assert not at.exception, at.exception
+    (grid,) = at.dataframe
+    assert grid.proto.id == table_id
+    assert "obs" not in at.query_params
+    assert at.session_state[table_key]["selection"]["rows"] == []

@@ -115,6 +115,38 @@ def test_clicking_a_histogram_bucket_filters_the_table(
     ui.assert_no_exception(page)
 
 
+def test_a_filter_change_clears_the_open_row_and_the_same_row_opens_again(
+    console: ConsoleServer, viewer: Viewer, api: SandboxAPI
+) -> None:
+    """The table is one grid updated in place across filters (issue 14: a remount per click
+    cost ~100 ms); the selection must still start empty, or a click on the same row would
+    close it instead of opening it."""
+    page = viewer.page
+    monitor = scanner_with(api, "monitor", 60, verdict="no")
+    ui.open_page(page, console.url, "Observations", f"?scanner={monitor}")
+    detail = ui.main(page).get_by_text(re.compile(r"^Session \S+ · "))
+    ui.click_grid_row(history_table(page), 2)
+    ui.settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]obs="))
+    expect(detail).to_be_visible()
+
+    box = ui.main(page).get_by_role("combobox", name="Status")
+    box.click()
+    box.fill("succ")
+    box.press("Enter")
+    page.keyboard.press("Escape")
+    ui.settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]status=succeeded(&|$)"))
+    expect(page).not_to_have_url(re.compile(r"[?&]obs="))
+    expect(detail).to_have_count(0)
+
+    ui.click_grid_row(history_table(page), 2)
+    ui.settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]obs="))
+    expect(detail).to_be_visible()
+    ui.assert_no_exception(page)
+
+
 def test_a_shared_url_reproduces_the_view_in_another_browser(
     console: ConsoleServer, make_viewer: Callable[..., Viewer], api: SandboxAPI
 ) -> None:

@@ -73,6 +73,7 @@ def _history(scanner: Scanner, answer: StatsView) -> None:
     if view.page > pages:  # fewer rows arrived than the stats counted
         state.STATE.set(page=pages)
         view = replace(view, page=pages)
+    state.settle_table(view)
     key = state.table_key(view)
     retry_panel.after_retry(key, view.page)
     target = state.pending()
