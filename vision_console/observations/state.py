@@ -462,7 +462,7 @@ def settle_table(current: View) -> None:
         st.session_state[table_key(current)] = _no_selection()
 
 
-def _no_selection() -> dict[str, list[Any]]:
+def _no_selection() -> dict[str, dict[str, list[Any]]]:
     return {"selection": {"rows": [], "columns": [], "cells": []}}
 
 
