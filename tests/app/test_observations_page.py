@@ -835,3 +835,29 @@ def test_a_filter_change_updates_the_same_table_in_place_and_starts_it_unselecte
     assert grid.proto.id == table_id
     assert "obs" not in at.query_params
     assert at.session_state[table_key]["selection"]["rows"] == []
+
+
+def test_a_clickable_chart_is_redrawn_in_place_unless_the_filter_it_sets_changes(
+    app: AppFactory, client: VisionClient
+) -> None:
+    """Each clickable chart's selection starts over when its own filter changes; any other
+    filter updates it in place (a new widget per view re-embedded every chart per click)."""
+    scanner = demo_scanner(client, "monitor")
+    at = open_page(app, scanner=scanner.id)
+
+    def clickable() -> dict[str, str]:
+        ids = [chart.proto.id for chart in at.get("vega_lite_chart") if chart.proto.id]
+        return {
+            name: next(i for i in ids if f"chart_{name}:" in i) for name in ("status", "verdicts")
+        }
+
+    before = clickable()
+    at.multiselect(key=key("status")).set_value(["succeeded"]).run()
+    after_status = clickable()
+    assert after_status["verdicts"] == before["verdicts"]
+    assert after_status["status"] != before["status"]
+
+    at.multiselect(key=key("verdict")).set_value(["no"]).run()
+    after_verdict = clickable()
+    assert after_verdict["status"] == after_status["status"]
+    assert after_verdict["verdicts"] != after_status["verdicts"]

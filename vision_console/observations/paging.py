@@ -74,6 +74,14 @@ _PICK_FIELDS: Mapping[str, str] = {
     STATUS_SELECTION: "outcome",
 }
 
+SELECTION_PARAMS: Mapping[str, str] = {
+    VERDICT_SELECTION: "verdict",
+    TAG_SELECTION: "tags",
+    BUCKET_SELECTION: "bucket",
+    STATUS_SELECTION: "status",
+}
+"""The view parameter a click on each chart sets (``filters_from_selection``'s result)."""
+
 
 WHOLE_SET_LIMIT = 1000
 
