@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -90,6 +92,9 @@ def test_the_filters_open_apply_and_keep_their_inputs_across_collapse(
     expect(summary).to_contain_text("duration > 60 s · without test accounts")
     expect(tests_switch).to_be_checked()  # still open after the update
     assert e2e_sandbox.requests.count(path_contains="/estimate") == estimates + 1
+    shown = ui.main(page).locator(ui.METRIC).filter(has_text="Matching sessions")
+    # waits out a redraw still in flight on a loaded machine, instead of reading it mid-way
+    expect(shown.locator(ui.METRIC_VALUE)).not_to_have_text(re.compile(rf"^\s*{sessions:,}\s*$"))
     narrowed = metric_number(page, "Matching sessions")
     assert narrowed < sessions
 

@@ -199,6 +199,16 @@ def choose_radio(page: Page, label: str, option: str) -> None:
     expect(choice).to_be_checked()
 
 
+def pick_option(page: Page, label: str, typed: str) -> None:
+    """Type into a select or multiselect, take the first match with Enter, close it, settle."""
+    box = main(page).get_by_role("combobox", name=label)
+    box.click()
+    box.fill(typed)
+    box.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+
+
 def combobox_options(page: Page, label: str, typed: str) -> list[str]:
     """Open the select box labelled ``label``, type ``typed`` to filter it, read its options."""
     box = main(page).get_by_role("combobox", name=label)
