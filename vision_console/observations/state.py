@@ -438,7 +438,7 @@ def show_observation(observation_id: str | None) -> None:
 
 def close_detail(table: str) -> None:
     """Deselect the table's row (callback of the detail's Close button)."""
-    st.session_state[table] = _no_selection()
+    st.session_state[table] = _selection()
     STATE.set(obs=None)
     clear_pending()
 
@@ -459,16 +459,17 @@ def settle_table(current: View) -> None:
     )
     if st.session_state.get(_TABLE_VIEW) != identity:
         st.session_state[_TABLE_VIEW] = identity
-        st.session_state[table_key(current)] = _no_selection()
+        st.session_state[table_key(current)] = _selection()
 
 
-def _no_selection() -> dict[str, dict[str, list[Any]]]:
-    return {"selection": {"rows": [], "columns": [], "cells": []}}
+def _selection(*rows: int) -> dict[str, dict[str, list[Any]]]:
+    """A table widget's state with ``rows`` selected (none: nothing selected)."""
+    return {"selection": {"rows": list(rows), "columns": [], "cells": []}}
 
 
 def select_row(key: str, position: int) -> None:
     """Select a row of the table widget ``key`` from code (before it is drawn)."""
-    st.session_state[key] = {"selection": {"rows": [position], "columns": [], "cells": []}}
+    st.session_state[key] = _selection(position)
 
 
 def sort_label(sort: str) -> str:
