@@ -200,11 +200,18 @@ def choose_radio(page: Page, label: str, option: str) -> None:
 
 
 def pick_option(page: Page, label: str, typed: str) -> None:
-    """Type into a select or multiselect, take the first match with Enter, close it, settle."""
+    """Type into a select or multiselect, click the first option that matches, close it, settle.
+
+    The click waits for the filtered option to be drawn: pressing Enter instead picks nothing
+    when a loaded machine has not drawn the list yet (it failed that way once in CI).
+    """
+    wait_idle(page)
     box = main(page).get_by_role("combobox", name=label)
     box.click()
     box.fill(typed)
-    box.press("Enter")
+    page.get_by_role("option").filter(
+        has_text=re.compile(re.escape(typed), re.IGNORECASE)
+    ).first.click()
     page.keyboard.press("Escape")
     settle(page)
 
