@@ -220,12 +220,10 @@ def charts(scanner: Scanner, view: View, answer: StatsView) -> None:
 
 
 def selection_key(chart: str, view: View, selection: str) -> str:
-    """A clickable chart's widget key: new only when the filter its clicks set changes (by a
-    click, the filter bar or a link), so its selection starts over with that filter. Any other
-    filter change updates the chart in place: a new key per view re-embedded every chart on
-    every click, about 60 ms in the browser (issue 14)."""
-    driven = getattr(view, paging.SELECTION_PARAMS[selection])
-    return f"observations.chart_{chart}:{view.scanner}:{hash(repr(driven))}"
+    """A clickable chart's widget key: kept through the chart's own clicks and through other
+    filters (a new key re-embedded the chart, about 60 ms in the browser; issue 14), new when
+    the filter its clicks set changes elsewhere, so its selection starts over."""
+    return f"observations.chart_{chart}:{view.scanner}:{state.chart_generation(selection, view)}"
 
 
 def _distribution(chart: stats_charts.Distribution, view: View) -> None:

@@ -175,6 +175,12 @@ _TABLE_VIEW = "_observations.table_view"
 """The view the table last showed (``settle_table``)."""
 _PENDING = "_observations.pending"
 """The observation to select once the table is drawn: an id, or FIRST/LAST of the page."""
+_CHART_FILTERS = "_observations.chart_filters"
+"""Per chart selection: the value of the filter its clicks set, as the last run saw it."""
+_CHART_CLICKS = "_observations.chart_clicks"
+"""Per chart selection: the value its own last click set, until the next run has seen it."""
+_CHART_GENERATIONS = "_observations.chart_generations"
+"""Per chart selection: how often its filter changed other than by its own click."""
 
 
 @dataclass(frozen=True)
@@ -410,6 +416,25 @@ def on_chart_select(chart_key: str, selection_name: str) -> None:
     if changes:
         STATE.set(**changes)
         on_filters_changed()
+        clicked = st.session_state.setdefault(_CHART_CLICKS, {})
+        clicked[selection_name] = repr(changes[paging.SELECTION_PARAMS[selection_name]])
+
+
+def chart_generation(selection_name: str, current: View) -> int:
+    """Counts the changes to the filter a chart's clicks set that the chart did not make
+    itself (the filter bar, Clear filters, a link). Its widget key carries this count: a
+    chart keeps its widget, and the browser the chart it drew, through its own clicks, and
+    starts over, its selection cleared, when its filter changes elsewhere (Streamlit resets a
+    chart's selection only with a new widget)."""
+    value = repr(getattr(current, paging.SELECTION_PARAMS[selection_name]))
+    seen = st.session_state.setdefault(_CHART_FILTERS, {})
+    generations = st.session_state.setdefault(_CHART_GENERATIONS, {})
+    clicked = st.session_state.setdefault(_CHART_CLICKS, {})
+    if seen.get(selection_name, value) != value and clicked.get(selection_name) != value:
+        generations[selection_name] = generations.get(selection_name, 0) + 1
+    seen[selection_name] = value
+    clicked.pop(selection_name, None)
+    return int(generations.get(selection_name, 0))
 
 
 # -- the open observation --------------------------------------------------------------------

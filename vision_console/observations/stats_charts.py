@@ -10,6 +10,11 @@ dispatched by an exhaustive ``match``. Charts that filter on click carry a *name
 selection with explicit ``fields``, so Streamlit hands back field values, never Vega row ids.
 Every mark has a tooltip; colours come from the constants below so one verdict looks the same
 in every chart.
+
+A chart's spec holds nothing that changes with the filter but its data: its title says what it
+shows, and the figures that move (the total, the success rate) are in the metric strip or in
+the ``caption`` under the chart. A filter click then swaps the data into the chart the browser
+already drew instead of making it build the chart again (issue 14: click latency).
 """
 
 from __future__ import annotations
@@ -106,17 +111,13 @@ def status_frame(counts: StatusCounts) -> pd.DataFrame:
 
 
 def status_chart(counts: StatusCounts) -> alt.LayerChart:
-    """Horizontal bars of terminal/in-flight counts, titled with the success rate.
+    """Horizontal bars of terminal/in-flight counts (the total and success rate are the metric
+    strip's).
 
     Clicking a bar selects its ``outcome`` (STATUS_SELECTION) for click-to-filter.
     """
     frame = status_frame(counts)
-    observations = fmt.count(counts.total, "observation")
-    title = alt.TitleParams(
-        f"Status · success rate {success_rate(counts)}",
-        subtitle=f"{observations} · {fmt.count(counts.in_flight)} in flight",
-        anchor="start",
-    )
+    title = alt.TitleParams("Status", subtitle="Click a bar to filter", anchor="start")
     pick = alt.selection_point(name=STATUS_SELECTION, fields=["outcome"])
     tooltip = [
         alt.Tooltip("outcome:N", title="Status"),
@@ -253,7 +254,6 @@ def verdict_chart(monitor: MonitorStats) -> alt.LayerChart:
     Clicking a bar selects its ``verdict`` (VERDICT_SELECTION).
     """
     frame = verdict_frame(monitor)
-    total = int(frame["count"].sum())
     pick = alt.selection_point(name=VERDICT_SELECTION, fields=["verdict"])
     tooltip = [
         alt.Tooltip("verdict:N", title="Verdict"),
@@ -280,11 +280,7 @@ def verdict_chart(monitor: MonitorStats) -> alt.LayerChart:
     labels = base.mark_text(baseline="bottom", dy=-3).encode(
         text=alt.Text("share:Q", format=SHARE_FORMAT)
     )
-    title = alt.TitleParams(
-        "Verdicts",
-        subtitle=f"{fmt.count(total, 'verdict')} · click a bar to filter",
-        anchor="start",
-    )
+    title = alt.TitleParams("Verdicts", subtitle="Click a bar to filter", anchor="start")
     return alt.LayerChart(layer=[bars, labels], title=title, height=PLOT_HEIGHT, autosize=AUTOSIZE)
 
 
@@ -372,7 +368,6 @@ def score_histogram(
     Clicking a bar selects its ``bucket`` label (BUCKET_SELECTION).
     """
     buckets = histogram_frame(histogram)
-    scored = int(buckets["count"].sum()) if not buckets.empty else 0
     axis_title = axis_label or "Score"
     pick = alt.selection_point(name=BUCKET_SELECTION, fields=["bucket"])
     bars = (
@@ -413,9 +408,7 @@ def score_histogram(
         )
     )
     title = alt.TitleParams(
-        "Score distribution",
-        subtitle=f"{fmt.count(scored)} scored · click a bucket to filter",
-        anchor="start",
+        "Score distribution", subtitle="Click a bucket to filter", anchor="start"
     )
     return alt.LayerChart(layer=[bars, rules], title=title, height=PLOT_HEIGHT, autosize=AUTOSIZE)
 
@@ -499,13 +492,7 @@ def tag_ranking_chart(classifier: ClassifierStats) -> alt.LayerChart:
         .add_params(pick)
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
-    title = alt.TitleParams(
-        "Tags",
-        subtitle=(
-            f"{fmt.count(classifier.total_with_tags, 'tagged observation')} · click a tag to filter"
-        ),
-        anchor="start",
-    )
+    title = alt.TitleParams("Tags", subtitle="Click a tag to filter", anchor="start")
     return alt.LayerChart(
         layer=[bars, labels],
         title=title,
@@ -535,11 +522,14 @@ def distribution(kind: ChartKind, stats: ObservationStats, scanner: Scanner) -> 
         case "verdicts":
             if stats.monitor is None:
                 return None
+            monitor = stats.monitor
+            total = monitor.yes_total + monitor.no_total + monitor.inconclusive_total
             return Distribution(
                 kind,
-                chart_spec(verdict_chart(stats.monitor)),
+                chart_spec(verdict_chart(monitor)),
                 VERDICT_SELECTION,
                 "Verdict distribution, click a bar to filter",
+                fmt.count(total, "verdict"),
             )
         case "score_histogram":
             scorer: ScorerStats | None = stats.scorer
@@ -550,7 +540,14 @@ def distribution(kind: ChartKind, stats: ObservationStats, scanner: Scanner) -> 
                 chart_spec(score_histogram(scorer.histogram, scorer.summary, score_label(scanner))),
                 BUCKET_SELECTION,
                 "Score histogram with summary statistics, click a bucket to filter",
-                summary_caption(scorer.summary),
+                " · ".join(
+                    part
+                    for part in (
+                        f"{fmt.count(sum(scorer.histogram.counts))} scored",
+                        summary_caption(scorer.summary),
+                    )
+                    if part
+                ),
             )
         case "tag_ranking":
             classifier = stats.classifier
@@ -561,6 +558,7 @@ def distribution(kind: ChartKind, stats: ObservationStats, scanner: Scanner) -> 
                 chart_spec(tag_ranking_chart(classifier)),
                 TAG_SELECTION,
                 "Tags ranked by count, click a tag to filter",
+                fmt.count(classifier.total_with_tags, "tagged observation"),
             )
         case _:
             assert_never(kind)

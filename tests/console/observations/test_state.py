@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as hs
 
 from vision_console import scanner_types
-from vision_console.observations import state
+from vision_console.observations import state, stats_charts
 from vision_console.url_state import encode_params, parse_params
 
 SCANNER = "7d0c2f0e-1111-4a4a-9b9b-0123456789ab"
@@ -321,3 +321,44 @@ def test_inside_a_score_bucket_the_sort_box_offers_and_shows_the_score_order() -
     state.STATE.set(bucket=None, sort="-created_at")
     state.sort_for_bucket()
     assert state.view().sort == "-created_at"
+
+
+# -- a clickable chart's widget generation ---------------------------------------------------
+
+
+def click(selection: str, points: list[dict[str, str]]) -> None:
+    """What Streamlit does on a chart click: the widget's state, then its callback."""
+    chart_key = f"observations.chart:{selection}"
+    st.session_state[chart_key] = {"selection": {selection: points}}
+    state.on_chart_select(chart_key, selection)
+
+
+def generation() -> int:
+    return state.chart_generation(stats_charts.VERDICT_SELECTION, state.view())
+
+
+def test_a_chart_keeps_its_widget_through_its_own_clicks_and_other_filters() -> None:
+    """The browser keeps the chart it drew and swaps the data in (issue 14: click latency)."""
+    first = generation()
+    click(stats_charts.VERDICT_SELECTION, [{"verdict": "no"}])
+    assert state.view().verdict == ("no",)
+    assert generation() == first
+    state.STATE.set(status=("succeeded",))
+    assert generation() == first
+    click(stats_charts.VERDICT_SELECTION, [])  # a click on the picked bar clears it
+    assert state.view().verdict == ()
+    assert generation() == first
+
+
+def test_a_chart_starts_over_when_its_filter_changes_elsewhere() -> None:
+    """The filter bar, Clear filters or a link change the filter: the chart's selection must
+    not keep showing a pick the filter no longer has, so it gets a new widget."""
+    first = generation()
+    click(stats_charts.VERDICT_SELECTION, [{"verdict": "no"}])
+    assert generation() == first
+    state.STATE.set(verdict=())  # Clear filters
+    cleared = generation()
+    assert cleared == first + 1
+    state.STATE.set(verdict=("no",))  # the filter bar picks what the old click had picked
+    assert generation() == cleared + 1
+    assert generation() == cleared + 1  # a rerun with nothing changed keeps it
