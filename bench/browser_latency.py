@@ -19,12 +19,18 @@ a MutationObserver in the page, so a fast rerun is never missed):
 The first round of each app is cold (empty caches); the table shows the median of the others.
 Target: the console within 1.5x the floor.
 
-    .venv/bin/python bench/browser_latency.py [--rounds 5]
+``--anatomy`` times the same interactions on the floor with the console's parts added one at a
+time (its chart following the filter, two more such charts, a metric strip, ten more filter
+widgets), interleaved with the plain floor: what each kind of element costs Streamlit's
+frontend per click, and so what a page like the console's costs before any of its own work.
+
+    .venv/bin/python bench/browser_latency.py [--rounds 5] [--anatomy]
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import textwrap
@@ -51,6 +57,11 @@ FLOOR_APP = textwrap.dedent(
     import pandas as pd
     import streamlit as st
 
+    LIVE_CHART = False  # the anatomy's parts (see ANATOMY): all off in the floor itself
+    MORE_CHARTS = 0
+    METRICS = 0
+    MORE_WIDGETS = 0
+
     ROWS = pd.DataFrame(
         {
             "Status": ["succeeded", "failed", "ineligible"] * 400,
@@ -64,7 +75,8 @@ FLOOR_APP = textwrap.dedent(
     rows = ROWS[ROWS["Status"].isin(status)] if status else ROWS
     if verdict:
         rows = rows[rows["Verdict"] == verdict]
-    counts = ROWS.groupby("Verdict", as_index=False).size().rename(columns={"size": "count"})
+    counted = rows if LIVE_CHART else ROWS
+    counts = counted.groupby("Verdict", as_index=False).size().rename(columns={"size": "count"})
     pick = alt.selection_point(fields=["Verdict"], name="pick")
     chart = (
         alt.Chart(counts).mark_bar()
@@ -78,12 +90,47 @@ FLOOR_APP = textwrap.dedent(
     if picked and picked[0].get("Verdict") != verdict:
         st.session_state["floor_verdict"] = picked[0].get("Verdict")
         st.rerun()
+    for number in range(MORE_CHARTS):
+        by_status = rows.groupby("Status", as_index=False).size()
+        st.altair_chart(alt.Chart(by_status).mark_bar().encode(x="size:Q", y="Status:N"),
+                        key=f"floor_more_{number}")
+    if METRICS:
+        with st.container(horizontal=True):
+            for number in range(METRICS):
+                st.metric(f"Metric {number}", f"{len(rows) + number:,}", help="A count")
+    if MORE_WIDGETS:
+        with st.container(horizontal=True):
+            for number in range(MORE_WIDGETS):
+                st.selectbox(f"Filter {number}", ["any", "some"], key=f"floor_widget_{number}")
     page = st.session_state.setdefault("floor_page", 0)
     st.dataframe(rows.iloc[page * 50 : (page + 1) * 50], hide_index=True)
     st.button("Next", key="floor_next", on_click=st.session_state.update,
               args=({"floor_page": page + 1},))
     '''
 )
+
+ANATOMY: dict[str, dict[str, object]] = {
+    "floor": {},
+    "+ its chart follows the filter": {"LIVE_CHART": True},
+    "+ 2 more charts following it": {"LIVE_CHART": True, "MORE_CHARTS": 2},
+    "+ 6 metrics following it": {"METRICS": 6},
+    "+ 10 more filter widgets": {"MORE_WIDGETS": 10},
+}
+"""The console's kinds of element, added to the floor one at a time (``--anatomy``)."""
+
+
+FLOOR_BAR = '[aria-label^="Verdict: no;"]'
+
+
+def floor_variant(parts: dict[str, object]) -> str:
+    """The floor app with ``parts`` (ANATOMY's switches) turned on."""
+    script = FLOOR_APP
+    for name, value in parts.items():
+        script, found = re.subn(rf"^{name} = .*$", f"{name} = {value!r}", script, flags=re.M)
+        if not found:
+            raise ValueError(f"the floor app has no switch {name}")
+    return script
+
 
 WATCH = """
 () => {
@@ -171,52 +218,77 @@ def monitor_with_most_no(sandbox: SandboxProcess) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--anatomy", action="store_true", help="time the floor with the console's parts added"
+    )
     args = parser.parse_args()
     kit.clean_environment()
-    results: dict[str, list[dict[str, float | None]]] = {}
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
-        floor_script = work / "floor_app.py"
-        floor_script.write_text(FLOOR_APP)
         sandbox = SandboxProcess.start(work / "sandbox.sqlite3")
         try:
-            scanner = monitor_with_most_no(sandbox)
-            apps = [
-                App("console", ROOT / "app.py", f"observations?scanner={scanner}",
-                    "Next page",
-                    # the Verdicts chart's bar, not the Ratings' agreement-by-verdict one
-                    '[aria-label^="Verdict: no;"][aria-label*="Share of verdicts"]'),
-                App("naive", ROOT / "bench" / "naive" / "naive_app.py",
-                    f"naive_observations?scanner={scanner}", "Next",
-                    None),
-                App("floor", floor_script, "", "Next", '[aria-label^="Verdict: no;"]'),
-            ]  # fmt: skip
-            servers = {
-                app.name: StreamlitServer.start(app.script, sandbox.env(), work / app.name)
-                for app in apps
-            }
-            try:
-                with sync_playwright() as playwright:
-                    browser = chromium.launch(playwright)
-                    try:
-                        for server in servers.values():
-                            chromium.open_home(browser, server.url, TIMEOUT_MS)
-                        for round_number in range(args.rounds):
-                            for app in apps:
-                                url = f"{servers[app.name].url}/{app.path}"
-                                results.setdefault(app.name, []).append(
-                                    round_trip(browser, url, app)
-                                )
-                            print(f"  round {round_number + 1}: done", file=sys.stderr)
-                    finally:
-                        browser.close()
-            finally:
-                for server in servers.values():
-                    server.stop()
+            if args.anatomy:
+                apps = anatomy_apps(work)
+            else:
+                apps = comparison_apps(work, monitor_with_most_no(sandbox))
+            results = run_rounds(apps, sandbox, work, args.rounds)
         finally:
             sandbox.stop()
-    print(report(results, args.rounds))
+    print(anatomy_report(results) if args.anatomy else report(results, args.rounds))
     return 0
+
+
+def comparison_apps(work: Path, scanner: str) -> list[App]:
+    """The console, the naive app and the floor, on the demo monitor with the most "no"."""
+    floor_script = work / "floor_app.py"
+    floor_script.write_text(FLOOR_APP)
+    return [
+        App("console", ROOT / "app.py", f"observations?scanner={scanner}", "Next page",
+            # the Verdicts chart's bar, not the Ratings' agreement-by-verdict one
+            '[aria-label^="Verdict: no;"][aria-label*="Share of verdicts"]'),
+        App("naive", ROOT / "bench" / "naive" / "naive_app.py",
+            f"naive_observations?scanner={scanner}", "Next", None),
+        App("floor", floor_script, "", "Next", FLOOR_BAR),
+    ]  # fmt: skip
+
+
+def anatomy_apps(work: Path) -> list[App]:
+    """The floor and each of its ANATOMY variants, one script each."""
+    apps = []
+    for number, (name, parts) in enumerate(ANATOMY.items()):
+        script = work / f"anatomy_{number}.py"
+        script.write_text(floor_variant(parts))
+        apps.append(App(name, script, "", "Next", FLOOR_BAR))
+    return apps
+
+
+def run_rounds(
+    apps: list[App], sandbox: SandboxProcess, work: Path, rounds: int
+) -> dict[str, list[dict[str, float | None]]]:
+    """Each app served by its own ``streamlit run``; every round visits them all, in turn
+    forwards then backwards, so a drift in the machine's load falls on each alike."""
+    results: dict[str, list[dict[str, float | None]]] = {app.name: [] for app in apps}
+    servers = {
+        app.name: StreamlitServer.start(app.script, sandbox.env(), work / f"server_{number}")
+        for number, app in enumerate(apps)
+    }
+    try:
+        with sync_playwright() as playwright:
+            browser = chromium.launch(playwright)
+            try:
+                for server in servers.values():
+                    chromium.open_home(browser, server.url, TIMEOUT_MS)
+                for round_number in range(rounds):
+                    for app in apps if round_number % 2 == 0 else apps[::-1]:
+                        url = f"{servers[app.name].url}/{app.path}"
+                        results[app.name].append(round_trip(browser, url, app))
+                    print(f"  round {round_number + 1}: done", file=sys.stderr)
+            finally:
+                browser.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+    return results
 
 
 def median_of(rounds: list[dict[str, float | None]], name: str) -> float | None:
@@ -261,6 +333,32 @@ def report(results: dict[str, list[dict[str, float | None]]], rounds: int) -> st
         lines.append("Target met: every interaction within 1.5x the floor.")
     lines.append(kit.machine_note())
     return "\n".join(lines)
+
+
+def anatomy_report(results: dict[str, list[dict[str, float | None]]]) -> str:
+    """Each variant's warm median and what it adds to the plain floor."""
+    floor = {name: median_of(results["floor"], name) for name in INTERACTIONS}
+    rows = []
+    for variant, measured in results.items():
+        row: list[object] = [variant]
+        for name in INTERACTIONS:
+            value, base = median_of(measured, name), floor[name]
+            if value is None or base is None:
+                row.append("n/a")
+            elif variant == "floor":
+                row.append(f"{value * 1000:.0f}")
+            else:
+                row.append(f"{value * 1000:.0f} ({(value - base) * 1000:+.0f})")
+        rows.append(row)
+    return "\n".join(
+        [
+            "Click → rerun finished, ms: median of the warm sessions (difference to the floor)",
+            "",
+            kit.markdown_table(["floor with", *INTERACTIONS], rows),
+            "",
+            kit.machine_note(),
+        ]
+    )
 
 
 if __name__ == "__main__":

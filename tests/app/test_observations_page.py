@@ -25,6 +25,7 @@ from vision_console import navigation, scanner_types
 from vision_console import observation_text as obs_text
 from vision_console.observations import records
 from vision_console.observations import state as obs_state
+from vision_console.render import escape_markdown
 from vision_sandbox import Sandbox
 
 from .conftest import AppFactory, make_app
@@ -861,3 +862,38 @@ def test_a_clickable_chart_is_redrawn_in_place_unless_the_filter_it_sets_changes
     after_verdict = clickable()
     assert after_verdict["status"] == after_status["status"]
     assert after_verdict["verdicts"] != after_status["verdicts"]
+
+
+def test_a_second_viewer_of_a_view_converts_no_observation(
+    app: AppFactory, client: VisionClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's record frame is shared: a second viewer's filter click copies it instead of
+    copying and converting every observation again (issue 14: click latency); opening a row
+    still shows that row's observation."""
+    scanner = demo_scanner(client, "monitor")
+    converted: list[int] = []
+    convert = records.observation_records
+
+    def counting(items: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        items = list(items)
+        converted.append(len(items))
+        return convert(items, *args, **kwargs)
+
+    monkeypatch.setattr(records, "observation_records", counting)
+    first = open_page(app, scanner=scanner.id, status="succeeded")
+    assert converted, "the first viewer builds the frame"
+    converted.clear()
+    second = open_page(app, scanner=scanner.id, status="succeeded")
+    assert converted == []
+    assert table(second).equals(table(first))
+
+    table_key = obs_state.table_key(obs_state.View(scanner=scanner.id))
+    second.session_state[table_key] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    second.run()
+    assert not second.exception
+    newest = client.observations.list(
+        scanner.id, status=["succeeded"], order_by="-created_at", limit=2
+    ).items
+    assert second.query_params["obs"] == newest[1].id
+    heading = f"Session {escape_markdown(newest[1].session_id)} · 2 of "
+    assert any(text.value.startswith(heading) for text in second.caption)

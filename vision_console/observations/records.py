@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from vision_api import Observation
 from vision_console import scanner_types
 from vision_console.observation_text import explain_error
+from vision_console.observations.labels import rating_text
 from vision_console.observations.stats_charts import IN_FLIGHT
 
 _OUTCOME_OF_STATUS = {
@@ -67,8 +68,13 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "error_label",
     "error_message",
     "recording_url",
+    "rating",
 )
-COMMON_COLUMNS: tuple[str, ...] = tuple(c for c in RECORD_COLUMNS if c not in RESULT_COLUMNS)
+TABLE_ONLY_COLUMNS: tuple[str, ...] = ("rating",)
+"""Columns the table shows but exports leave out (a rating is a teammate's, not the scan's)."""
+COMMON_COLUMNS: tuple[str, ...] = tuple(
+    c for c in RECORD_COLUMNS if c not in RESULT_COLUMNS and c not in TABLE_ONLY_COLUMNS
+)
 _TIME_COLUMNS = ("created_at", "started_at", "completed_at")
 
 
@@ -113,6 +119,7 @@ def observation_record(
         "error_label": error.label if error else None,
         "error_message": error.message if error else None,
         "recording_url": recording_link(session_id) if recording_link and session_id else None,
+        "rating": rating_text(observation.label),
     }
 
 

@@ -88,7 +88,7 @@ def _history(scanner: Scanner, answer: StatsView) -> None:
     first = (view.page - 1) * view.size
     pagination(view.page, pages, first + 1, first + len(ids), size)
     if rated and selected is not None and not connection.current().read_only:
-        chosen = rows.items[request.start + selected]
+        chosen = rows.observation_at(request.start + selected)
         if label_panel.rateable(chosen):
             label_panel.quick_rate(chosen)
     actions = partial(_actions, scanner, rated, reads.current_era())
@@ -113,8 +113,8 @@ def _detail(
     close = partial(state.close_detail, key)
     if selected is not None:
         state.clear_pending()
-        shown = rows.items[request.start + selected]
-        page_ids = [item.id for item in rows.items[request.start : request.start + view.size]]
+        shown = rows.observation_at(request.start + selected)
+        page_ids = list(rows.records["id"].iloc[request.start : request.start + view.size])
         whole = list(rows.records["id"]) if request.whole_set else None
         steps = [
             paging.step_target(view.page, view.size, selected, size, step, page_ids, whole)

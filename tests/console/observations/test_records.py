@@ -206,3 +206,15 @@ def test_file_names_are_filesystem_safe() -> None:
     assert obs_records.export_file_name("../../", "parquet", when) == (
         "observations-scanner-20261128-1403.parquet"
     )
+
+
+def test_the_rating_is_a_table_column_that_exports_leave_out(observation: Factory) -> None:
+    rated = [
+        observation("monitor", 0, label={"is_correct": True, "feedback": ""}),
+        observation("monitor", 1, label={"is_correct": False, "feedback": "missed it"}),
+        observation("monitor", 2),
+    ]
+    frame = obs_records.observation_records(rated)
+    assert list(frame["rating"]) == ["👍", "👎", ""]
+    assert "rating" not in obs_records.export_columns("monitor")
+    assert "rating" not in obs_records.csv_text(frame, "monitor").splitlines()[0]
