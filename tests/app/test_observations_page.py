@@ -867,9 +867,9 @@ def test_a_clickable_chart_is_redrawn_in_place_unless_the_filter_it_sets_changes
 def test_a_second_viewer_of_a_view_converts_no_observation(
     app: AppFactory, client: VisionClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The table's record frame is shared: a second viewer's filter click copies it instead of
-    copying and converting every observation again (issue 14: click latency); opening a row
-    still shows that row's observation."""
+    """The table's record frame and page grid are shared: a second viewer's filter click copies
+    them instead of copying and converting every observation again (issue 14: click latency);
+    opening a row still shows that row's observation."""
     scanner = demo_scanner(client, "monitor")
     converted: list[int] = []
     convert = records.observation_records
@@ -879,12 +879,21 @@ def test_a_second_viewer_of_a_view_converts_no_observation(
         converted.append(len(items))
         return convert(items, *args, **kwargs)
 
+    gridded: list[int] = []
+    grid = records.table_frame
+
+    def counting_grid(frame: pd.DataFrame, scanner_type: str) -> pd.DataFrame:
+        gridded.append(len(frame))
+        return grid(frame, scanner_type)
+
     monkeypatch.setattr(records, "observation_records", counting)
+    monkeypatch.setattr(records, "table_frame", counting_grid)
     first = open_page(app, scanner=scanner.id, status="succeeded")
-    assert converted, "the first viewer builds the frame"
+    assert converted and gridded, "the first viewer builds the frame and the page's grid"
     converted.clear()
+    gridded.clear()
     second = open_page(app, scanner=scanner.id, status="succeeded")
-    assert converted == []
+    assert converted == [] and gridded == []
     assert table(second).equals(table(first))
 
     table_key = obs_state.table_key(obs_state.View(scanner=scanner.id))
