@@ -75,9 +75,11 @@ def stats_block(
 def _by_day(
     conn: sqlite3.Connection, base: str, flt: Filter, column: str, cutoff: str
 ) -> list[dict[str, Any]]:
+    # The cutoff (a date) is on the day, not the column: a range on created_at would steer
+    # SQLite to walk every recent row instead of the rated ones (``obs_scanner_labelled_v2``).
     rows = conn.execute(
         f"SELECT substr({column}, 1, 10) AS day, TOTAL(o.label_is_correct = 1), "
-        f"TOTAL(o.label_is_correct = 0) {base} AND {column} >= ? GROUP BY day ORDER BY day",
+        f"TOTAL(o.label_is_correct = 0) {base} GROUP BY day HAVING day >= ? ORDER BY day",
         (*flt.args, cutoff),
     )
     return [{"date": day, "up": int(up), "down": int(down)} for day, up, down in rows]

@@ -151,7 +151,9 @@ ADDED_COLUMNS = (
 
 # Indexes are separate so the benchmark can build a naive database without them. Sort keys
 # carry the id tie-break in the direction the API sorts (key either way, id ascending), so a
-# page is an index walk even when thousands of rows share a score.
+# page is an index walk even when thousands of rows share a score. The rated rows (a partial
+# index: few rows) cover the stats' labels block with or without a status filter: without it,
+# those three queries walked every row of the scanner (0.6 s of a 0.66 s call at 200,000).
 INDEXES = """
 CREATE INDEX IF NOT EXISTS obs_scanner_created ON observations (scanner_id, created_at DESC, id);
 CREATE INDEX IF NOT EXISTS obs_scanner_status ON observations (scanner_id, status, created_at DESC);
@@ -172,6 +174,9 @@ CREATE INDEX IF NOT EXISTS obs_scanner_version ON observations (scanner_id, scan
 CREATE INDEX IF NOT EXISTS obs_project_created ON observations (project_id, created_at);
 CREATE INDEX IF NOT EXISTS obs_scanner_billing
     ON observations (scanner_id, status, created_at, snapshot_id);
+CREATE INDEX IF NOT EXISTS obs_scanner_labelled_v2
+    ON observations (scanner_id, status, created_at, label_is_correct, label_updated_at)
+    WHERE label_is_correct IS NOT NULL;
 CREATE INDEX IF NOT EXISTS obs_tags_pk ON observation_tags (obs_pk);
 CREATE INDEX IF NOT EXISTS scanners_project ON scanners (project_id, name);
 CREATE INDEX IF NOT EXISTS recordings_project_start ON recordings (project_id, start_time);

@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 
+from vision_sandbox import labels
+from vision_sandbox.eras import rules_for
+from vision_sandbox.observations import build_filter
+
 from .conftest import Api, insert_observations
 
 
@@ -206,3 +210,26 @@ def test_stats_filter_errors_and_demo_data(api: Api) -> None:
         for o in api.get(f"{s['id']}/observations/", limit=1000).json()["results"]
     }
     assert versions == {1, 2, 3}
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "succeeded,failed"}])
+def test_the_labels_block_walks_only_the_rated_rows(api: Api, params: dict[str, str]) -> None:
+    """Rated rows are few and the labels block reads three aggregates of them: each must walk
+    the partial index of rated rows, not every row the filter matches (at 200,000 rows that
+    was 0.6 s of a 0.66 s stats call; it is now ~20 ms). Checked on SQLite's own plan."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
+    conn = api.sb.db.conn()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        row = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner["id"],)).fetchone()
+        flt = build_filter(scanner["id"], params, rules_for("current"))
+        labels.stats_block(conn, flt, "2000-01-01", row)
+    finally:
+        conn.set_trace_callback(None)
+    rated = [sql for sql in statements if "label_is_correct IS NOT NULL" in sql]
+    assert len(rated) == 3
+    for sql in rated:
+        plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "COVERING INDEX obs_scanner_labelled_v2" in plan, plan
