@@ -12,6 +12,8 @@ import pytest
 from vision_api import Histogram, ObservationStats, Scanner
 from vision_console.observations import stats_charts as charts
 
+from .conftest import build_stats
+
 Factory = Callable[..., ObservationStats]
 
 
@@ -105,23 +107,13 @@ def test_status_chart_is_titled_with_what_it_shows(stats: Factory) -> None:
 def test_a_filtered_answer_changes_only_the_charts_data(stats: Factory, scanner_type: str) -> None:
     """Same spec, other datasets: the browser swaps the data into the chart it drew instead of
     building it again (issue 14: click latency); the moving figures are in captions."""
+    scorer = build_stats("scorer")["scorer"]
     narrower = {
         "monitor": {"monitor": {"yes_total": 0, "no_total": 5, "inconclusive_total": 1}},
         "scorer": {
             "scorer": {
-                "summary": {
-                    "min": 2.0,
-                    "p25": 2.0,
-                    "median": 4.0,
-                    "mean": 3.5,
-                    "p75": 4.0,
-                    "max": 4.0,
-                    "count": 4,
-                },
-                "histogram": {
-                    "labels": [str(n) for n in range(0, 11)],
-                    "counts": [0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0],
-                },
+                "summary": {**scorer["summary"], "median": 4.0, "count": 4},
+                "histogram": {**scorer["histogram"], "counts": [0, 0, 2, 0, 2] + [0] * 6},
             }
         },
     }[scanner_type]
