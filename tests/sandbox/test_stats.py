@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vision_sandbox import labels
+from vision_sandbox import labels, observations
 from vision_sandbox.eras import rules_for
 from vision_sandbox.observations import build_filter
 
@@ -233,3 +233,23 @@ def test_the_labels_block_walks_only_the_rated_rows(api: Api, params: dict[str, 
     for sql in rated:
         plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
         assert "COVERING INDEX obs_scanner_labelled_v2" in plan, plan
+
+
+def test_a_rated_list_filter_walks_the_rated_rows_in_page_order(api: Api) -> None:
+    """The "Rated" filter of the list reads a page of rated rows newest first without sorting
+    them all (a partial index of rated rows in created_at order). Without that index, SQLite
+    took the stats' rated-rows index for it at 200,000 rows and sorted 28,000 rows for a page
+    (124 ms against under 1). Checked on SQLite's plan."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
+    conn = api.sb.db.conn()
+    flt = build_filter(scanner["id"], {"labeled": "true"}, rules_for("current"))
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        observations.page_rows(conn, flt, "created_at", True, 50, 0, rules_for("current"))
+    finally:
+        conn.set_trace_callback(None)
+    (sql,) = [sql for sql in statements if "LIMIT" in sql]
+    plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "obs_scanner_rated_created" in plan and "TEMP B-TREE" not in plan, plan
