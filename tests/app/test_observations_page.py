@@ -838,11 +838,14 @@ def test_a_filter_change_updates_the_same_table_in_place_and_starts_it_unselecte
     assert at.session_state[table_key]["selection"]["rows"] == []
 
 
-def test_a_clickable_chart_is_redrawn_in_place_unless_the_filter_it_sets_changes(
+def test_a_clickable_chart_with_nothing_picked_is_redrawn_in_place_whatever_filter_changes(
     app: AppFactory, client: VisionClient
 ) -> None:
-    """Each clickable chart's selection starts over when its own filter changes; any other
-    filter updates it in place (a new widget per view re-embedded every chart per click)."""
+    """Its own filter changed in the filter bar or another one: a chart with no pick on it keeps
+    its widget, so the browser swaps the data into the chart it drew (a new widget re-embedded
+    it, about 60 ms a click; issue 14). A chart showing a pick starts over when its filter
+    changes elsewhere: ``test_state``'s chart-generation tests, since AppTest cannot click one.
+    """
     scanner = demo_scanner(client, "monitor")
     at = open_page(app, scanner=scanner.id)
 
@@ -854,14 +857,10 @@ def test_a_clickable_chart_is_redrawn_in_place_unless_the_filter_it_sets_changes
 
     before = clickable()
     at.multiselect(key=key("status")).set_value(["succeeded"]).run()
-    after_status = clickable()
-    assert after_status["verdicts"] == before["verdicts"]
-    assert after_status["status"] != before["status"]
-
     at.multiselect(key=key("verdict")).set_value(["no"]).run()
-    after_verdict = clickable()
-    assert after_verdict["status"] == after_status["status"]
-    assert after_verdict["verdicts"] != after_status["verdicts"]
+    assert not at.exception, at.exception
+    assert clickable() == before
+    assert at.get("vega_lite_chart")[0].proto.spec, "the charts were drawn, with their data"
 
 
 def test_a_second_viewer_of_a_view_converts_no_observation(

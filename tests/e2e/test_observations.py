@@ -87,7 +87,9 @@ def test_clicking_a_verdict_bar_filters_the_table(
 
     expect(page).to_have_url(re.compile(r"[?&]verdict=no(&|$)"))
     expect_table_total(page, verdicts_no)
-    rows = ui.grid_records(history_table(page))
+    rows = ui.grid_records_when(
+        history_table(page), lambda rows: {row["Verdict"] for row in rows} == {"no"}
+    )
     assert rows and {row["Verdict"] for row in rows} == {"no"}
     ui.assert_no_exception(page)
 
@@ -107,8 +109,11 @@ def test_a_verdict_click_holds_through_other_filters_and_starts_over_once_cleare
     ui.pick_option(page, "Status", "succ")
     expect(page).to_have_url(re.compile(r"[?&]verdict=no(&|$)"))
     expect(page).to_have_url(re.compile(r"[?&]status=succeeded(&|$)"))
-    rows = ui.grid_records(history_table(page))
-    assert rows and {(row["Status"], row["Verdict"]) for row in rows} == {("succeeded", "no")}
+    wanted = {("succeeded", "no")}
+    rows = ui.grid_records_when(
+        history_table(page), lambda rows: {(r["Status"], r["Verdict"]) for r in rows} == wanted
+    )
+    assert rows and {(row["Status"], row["Verdict"]) for row in rows} == wanted
 
     ui.main(page).get_by_role("button", name="Clear filters").click()
     ui.settle(page)
@@ -143,8 +148,12 @@ def test_clicking_a_histogram_bucket_filters_the_table(
 
     expect(page).to_have_url(re.compile(r"[?&]bucket="))
     expect_table_total(page, mark_count(labels[fullest]))
-    scores = [float(row["Score"]) for row in ui.grid_records(history_table(page))]
-    assert scores and all(low <= score < high for score in scores)
+
+    def in_bucket(rows: list[dict[str, str]]) -> bool:
+        return all(row["Score"] and low <= float(row["Score"]) < high for row in rows)
+
+    rows = ui.grid_records_when(history_table(page), in_bucket)
+    assert rows and in_bucket(rows), [row["Score"] for row in rows]
     ui.assert_no_exception(page)
 
 
@@ -292,7 +301,11 @@ def test_rating_from_the_detail_updates_the_rating_column_and_the_ratings_charts
     expect(by_day.locator('path[aria-label*="Rating: 👍 right"]')).to_have_count(1)
     by_version = page.locator(ui.CHART).filter(has_text="Agreement by scanner version")
     expect(by_version.locator('path[aria-label^="Version: v1"]')).to_have_count(1)
-    rows = {row["Session"]: row for row in ui.grid_records(history_table(page))}
+    shown = ui.grid_records_when(
+        history_table(page),
+        lambda rows: any(row["Session"] == target["session_id"] and row["Rating"] for row in rows),
+    )
+    rows = {row["Session"]: row for row in shown}
     assert rows[target["session_id"]]["Rating"] == "👍"
     assert {row["Rating"] for s, row in rows.items() if s != target["session_id"]} == {""}
     stored = api.list_observations(created["id"], labeled="true")

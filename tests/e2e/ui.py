@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -42,6 +44,7 @@ ELEMENT = '[data-testid="stElementContainer"]'
 MULTISELECT_PILL = '[data-testid="stMultiSelect"] [data-tag]:visible'  # one picked option
 
 DEFAULT_TIMEOUT_MS = 30_000
+GRID_REDRAW_TIMEOUT_MS = 5_000
 RERUN_START_GRACE_MS = 1_500
 GRID_ROW_HEIGHT = 35  # Streamlit's default dataframe row (and header) height, in CSS pixels
 
@@ -151,6 +154,25 @@ def grid_records(frame: Locator) -> list[dict[str, str]]:
         cells = row.locator('[role="gridcell"]').all_inner_texts()
         records.append(dict(zip(headers, cells, strict=False)))
     return records
+
+
+def grid_records_when(
+    frame: Locator,
+    accept: Callable[[list[dict[str, str]]], bool],
+    timeout_ms: float = GRID_REDRAW_TIMEOUT_MS,
+) -> list[dict[str, str]]:
+    """``grid_records`` once ``accept`` holds for them, or as last read when the time is up
+    (the caller's assertion then says what the grid showed).
+
+    A grid given new data in place (the same widget, the same place) mirrors its new rows
+    into the accessible table on its next draw, a moment after the rerun has ended.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        rows = grid_records(frame)
+        if accept(rows) or time.monotonic() > deadline:
+            return rows
+        frame.page.wait_for_timeout(100)
 
 
 def chart_mark(page: Page, aria_label_prefix: str) -> Locator:

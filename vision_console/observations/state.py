@@ -180,7 +180,10 @@ _CHART_FILTERS = "_observations.chart_filters"
 _CHART_CLICKS = "_observations.chart_clicks"
 """Per chart selection: the value its own last click set, until the next run has seen it."""
 _CHART_GENERATIONS = "_observations.chart_generations"
-"""Per chart selection: how often its filter changed other than by its own click."""
+"""Per chart selection: how often its filter changed other than by its own click while the
+chart showed a pick."""
+_CHART_PICKED = "_observations.chart_picked"
+"""The chart selections whose current widget shows a picked bar (its last click picked one)."""
 
 
 @dataclass(frozen=True)
@@ -412,6 +415,11 @@ def on_chart_select(chart_key: str, selection_name: str) -> None:
     chart = st.session_state.get(chart_key) or {}
     selection = chart.get("selection", {}) if isinstance(chart, Mapping) else {}
     points = selection.get(selection_name) if isinstance(selection, Mapping) else None
+    picked = st.session_state.setdefault(_CHART_PICKED, set())
+    if points:
+        picked.add(selection_name)
+    else:
+        picked.discard(selection_name)
     changes = paging.filters_from_selection(selection_name, points)
     if changes:
         STATE.set(**changes)
@@ -422,16 +430,22 @@ def on_chart_select(chart_key: str, selection_name: str) -> None:
 
 def chart_generation(selection_name: str, current: View) -> int:
     """Counts the changes to the filter a chart's clicks set that the chart did not make
-    itself (the filter bar, Clear filters, a link). Its widget key carries this count: a
-    chart keeps its widget, and the browser the chart it drew, through its own clicks, and
-    starts over, its selection cleared, when its filter changes elsewhere (Streamlit resets a
-    chart's selection only with a new widget)."""
+    itself (the filter bar, Clear filters, a link) while it showed a picked bar. Its widget
+    key carries this count: a chart keeps its widget, and the browser the chart it drew,
+    through its own clicks and through filter changes while nothing is picked on it, and
+    starts over, its pick cleared, when its filter changes elsewhere under a pick (Streamlit
+    resets a chart's selection only with a new widget)."""
     value = repr(getattr(current, paging.SELECTION_PARAMS[selection_name]))
     seen = st.session_state.setdefault(_CHART_FILTERS, {})
     generations = st.session_state.setdefault(_CHART_GENERATIONS, {})
     clicked = st.session_state.setdefault(_CHART_CLICKS, {})
-    if seen.get(selection_name, value) != value and clicked.get(selection_name) != value:
+    picked = st.session_state.setdefault(_CHART_PICKED, set())
+    changed_elsewhere = (
+        seen.get(selection_name, value) != value and clicked.get(selection_name) != value
+    )
+    if changed_elsewhere and selection_name in picked:
         generations[selection_name] = generations.get(selection_name, 0) + 1
+        picked.discard(selection_name)
     seen[selection_name] = value
     clicked.pop(selection_name, None)
     return int(generations.get(selection_name, 0))

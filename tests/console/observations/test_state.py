@@ -359,6 +359,18 @@ def test_a_chart_starts_over_when_its_filter_changes_elsewhere() -> None:
     state.STATE.set(verdict=())  # Clear filters
     cleared = generation()
     assert cleared == first + 1
-    state.STATE.set(verdict=("no",))  # the filter bar picks what the old click had picked
-    assert generation() == cleared + 1
-    assert generation() == cleared + 1  # a rerun with nothing changed keeps it
+    assert generation() == cleared  # a rerun with nothing changed keeps it
+
+
+def test_a_chart_with_nothing_picked_keeps_its_widget_when_its_filter_changes_elsewhere() -> None:
+    """No pick to clear, so no new widget: the browser swaps the data into the chart it drew
+    instead of building it again (issue 14: a status filter rebuilt the status chart)."""
+    first = generation()
+    state.STATE.set(verdict=("no",))  # the filter bar, on a chart never clicked
+    assert generation() == first
+    click(stats_charts.VERDICT_SELECTION, [{"verdict": "no"}])
+    click(stats_charts.VERDICT_SELECTION, [])  # the pick is cleared on the chart itself
+    assert state.view().verdict == ()
+    assert generation() == first
+    state.STATE.set(verdict=("yes",))
+    assert generation() == first
