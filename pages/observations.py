@@ -8,6 +8,8 @@ live in the URL (``observations.state``), so a copied link reproduces the view.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from vision_console import frame, navigation
@@ -46,18 +48,16 @@ if scanner is not None:
     # ratings), so the sections below it keep their place and the browser updates them in
     # place: a table that moved down one place was built again, ~150 ms a click (issue 14).
     if stats is not None and panels.metric_strip(view, stats):
-        with st.container():
-            panels.charts(scanner, view, stats)
-        with st.container():
-            trend_panel.section(scanner, view, stats)
-        with st.container():
-            label_panel.section(scanner, view, stats)
-        with st.container():
-            retry_panel.section(scanner, view, stats, current_era)
-        with st.container():
-            table.section(scanner, stats)
-        with st.container():
-            whole_set.section(scanner, view, stats)
+        for draw_section in (
+            partial(panels.charts, scanner, view, stats),
+            partial(trend_panel.section, scanner, view, stats),
+            partial(label_panel.section, scanner, view, stats),
+            partial(retry_panel.section, scanner, view, stats, current_era),
+            partial(table.section, scanner, stats),
+            partial(whole_set.section, scanner, view, stats),
+        ):
+            with st.container():
+                draw_section()
 
     # -- what fell back, then the view into the URL ---------------------------------------
     with notice_area:
