@@ -32,6 +32,7 @@ class Database:
         _add_missing_columns(conn)
         if with_indexes:
             conn.executescript(INDEXES)
+            _analyze_new_indexes(conn)
 
     def conn(self) -> sqlite3.Connection:
         """This thread's connection (autocommit; use :meth:`write` for transactions)."""
@@ -94,3 +95,25 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
         present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def _analyze_new_indexes(conn: sqlite3.Connection) -> None:
+    """Statistics for indexes added to a database analysed before they existed.
+
+    A bulk database is analysed once it is filled (``bulk.add_bulk_observations``). An index a
+    later version adds has no statistics there, and SQLite's planner then took it even for the
+    order it does not give: newest first read a page deep in a million rows through the
+    oldest-first index and sorted every row before it (0.3 s instead of 45 ms).
+    """
+    analysed = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    ).fetchone()
+    if analysed is None:
+        return
+    known = {row[0] for row in conn.execute("SELECT DISTINCT idx FROM sqlite_stat1")}
+    indexes = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    for (name,) in indexes:
+        if name not in known:
+            conn.execute(f'ANALYZE "{name}"')

@@ -99,23 +99,35 @@ def page_rows(
     The non-null and null parts are read separately so each can walk an index.
     """
     direction = "DESC" if descending else "ASC"
-    select = f"SELECT {_COLUMNS} FROM observations o WHERE {flt.where}"
     if key not in _NULLABLE:
-        sql = f"{select} ORDER BY o.{key} {direction}, o.id ASC LIMIT ? OFFSET ?"
-        return conn.execute(sql, (*flt.args, limit, offset)).fetchall()
+        order = f"ORDER BY o.{key} {direction}, o.id ASC"
+        return _ordered_page(conn, flt, "1", order, limit, offset)
     valued = (f"o.{key} IS NOT NULL", f"ORDER BY o.{key} {direction}, o.id ASC")
     empty = (f"o.{key} IS NULL", "ORDER BY o.id ASC")
     nulls_first = descending and key in rules.nulls_first_descending
     first, second = (empty, valued) if nulls_first else (valued, empty)
-    sql = f"{select} AND {first[0]} {first[1]} LIMIT ? OFFSET ?"
-    rows: list[sqlite3.Row] = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
+    rows = _ordered_page(conn, flt, *first, limit, offset)
     remaining = limit - len(rows)
     if remaining <= 0:
         return rows
     # Past the first part: the second starts at offset 0 unless the page lies beyond the first.
     second_offset = 0 if rows else max(0, offset - count(conn, flt, first[0]))
-    sql = f"{select} AND {second[0]} {second[1]} LIMIT ? OFFSET ?"
-    return rows + conn.execute(sql, (*flt.args, remaining, second_offset)).fetchall()
+    return rows + _ordered_page(conn, flt, *second, remaining, second_offset)
+
+
+def _ordered_page(
+    conn: sqlite3.Connection, flt: Filter, extra: str, order: str, limit: int, offset: int
+) -> list[sqlite3.Row]:
+    """Rows ``offset`` to ``offset + limit`` of ``flt`` and ``extra`` in ``order``.
+
+    The offset is walked over row keys alone (an index holds them, with the row's pk), and
+    only the page's rows are read in full: skipping half a million rows cost 2–26 s when every
+    skipped row was read whole (a cold cache, or a sort the index only partly gives).
+    """
+    keys = f"SELECT o.pk FROM observations o WHERE {flt.where} AND {extra} {order} LIMIT ? OFFSET ?"
+    sql = f"SELECT {_COLUMNS} FROM observations o WHERE o.pk IN ({keys}) {order}"
+    rows: list[sqlite3.Row] = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
+    return rows
 
 
 def _neighbours_by_scan(

@@ -251,5 +251,39 @@ def test_a_rated_list_filter_walks_the_rated_rows_in_page_order(api: Api) -> Non
     finally:
         conn.set_trace_callback(None)
     (sql,) = [sql for sql in statements if "LIMIT" in sql]
-    plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-    assert "obs_scanner_rated_created" in plan and "TEMP B-TREE" not in plan, plan
+    # The walk to the page is the subquery (steps under another step); the outer query only
+    # reads and orders the page's own rows.
+    steps = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+    walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
+    assert "obs_scanner_rated_created" in walk and "TEMP B-TREE" not in walk, steps
+
+
+@pytest.mark.parametrize("descending", [True, False], ids=["newest first", "oldest first"])
+@pytest.mark.parametrize(
+    "params", [{}, {"status": "succeeded"}, {"status": "succeeded,failed"}], ids=str
+)
+def test_a_deep_page_in_created_order_is_reached_through_an_index_alone(
+    api: Api, params: dict[str, str], descending: bool
+) -> None:
+    """The default order and the export's (oldest first), with or without a status filter,
+    skip to a page over an index holding the order, the tie-break and the status, never the
+    rows themselves: a page deep in a million rows took 1.3–26 s when the skipped rows were
+    sorted or read whole, and takes 30–120 ms so. Checked on SQLite's plan."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
+    conn = api.sb.db.conn()
+    flt = build_filter(scanner["id"], params, rules_for("current"))
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        rows = observations.page_rows(
+            conn, flt, "created_at", descending, 2, 1, rules_for("current")
+        )
+    finally:
+        conn.set_trace_callback(None)
+    assert len(rows) == 2
+    (sql,) = [sql for sql in statements if "LIMIT" in sql]
+    steps = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+    walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
+    described = [tuple(step) for step in steps]
+    assert "COVERING INDEX" in walk and "TEMP B-TREE" not in walk, described
