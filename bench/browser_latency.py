@@ -15,7 +15,10 @@ at the last change it made to the page):
 - **next page**: the next-page button;
 - **verdict bar**: click the "no" bar of the verdict chart (the naive app has no clickable
   chart: n/a);
-- **filter**: type "succ" in the Status multiselect and press Enter (picks Succeeded).
+- **filter**: type "succ" in the Status multiselect and press Enter (picks Succeeded);
+- **no-change rerun**: Streamlit's "r" shortcut, a full rerun in which nothing changes: what
+  the page's elements cost the frontend on every full rerun, before any of the page's own
+  work. Not held to the target; it says how much of a filter click is left to the page.
 
 The first round of each app is cold (empty caches); the table shows the median of the others.
 Target: the console within 1.5x the floor.
@@ -49,7 +52,9 @@ from vision_api import VisionClient
 
 TIMEOUT_MS = 120_000
 TARGET_RATIO = 1.5
-INTERACTIONS = ("next page", "verdict bar", "filter")
+TARGETED = ("next page", "verdict bar", "filter")
+"""The issue's interactions, held to the target."""
+INTERACTIONS = (*TARGETED, "no-change rerun")
 
 FLOOR_APP = textwrap.dedent(
     '''
@@ -215,6 +220,8 @@ def round_trip(browser: Browser, url: str, app: App) -> dict[str, float | None]:
         page.get_by_role("option").first.wait_for(timeout=TIMEOUT_MS)
         found["filter"] = timed(page, lambda: box.press("Enter"))
         page.keyboard.press("Escape")
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        found["no-change rerun"] = timed(page, lambda: page.keyboard.press("r"))
         return found
     finally:
         context.close()
@@ -339,14 +346,17 @@ def report(results: dict[str, list[dict[str, float | None]]], rounds: int) -> st
         kit.markdown_table(["app", *INTERACTIONS], rows),
         "",
     ]
-    console = {name: median_of(results["console"], name) for name in INTERACTIONS}
+    console = {name: median_of(results["console"], name) for name in TARGETED}
     ratios = [
         value / base
-        for name in INTERACTIONS
+        for name in TARGETED
         if (value := console[name]) is not None and (base := floor[name])
     ]
     worst = max(ratios, default=0.0)
-    lines.append(f"Console at worst {worst:.2f}x the floor (target {TARGET_RATIO}x).")
+    lines.append(
+        f"Console at worst {worst:.2f}x the floor on {', '.join(TARGETED)} "
+        f"(target {TARGET_RATIO}x)."
+    )
     if worst <= TARGET_RATIO:
         lines.append("Target met: every interaction within 1.5x the floor.")
     lines.append(kit.machine_note())
