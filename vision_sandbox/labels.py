@@ -59,7 +59,13 @@ def stats_block(
     conn: sqlite3.Connection, flt: Filter, cutoff: str, scanner: sqlite3.Row
 ) -> dict[str, Any]:
     """The ``labels`` block of observation stats."""
-    base = f"FROM observations o WHERE {flt.where} AND o.label_is_correct IS NOT NULL"
+    # The rated rows' own index, named: with a status filter SQLite preferred the billing
+    # index's (scanner, status) prefix and read every row of the status, 1.4 and 2.5 s for
+    # the two by-day queries at a million rows (the rated rows: 35-50 ms).
+    base = (
+        "FROM observations o INDEXED BY obs_scanner_labelled_v2 "
+        f"WHERE {flt.where} AND o.label_is_correct IS NOT NULL"
+    )
     up, down = conn.execute(
         f"SELECT TOTAL(o.label_is_correct = 1), TOTAL(o.label_is_correct = 0) {base}", flt.args
     ).fetchone()

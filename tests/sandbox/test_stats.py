@@ -212,7 +212,9 @@ def test_stats_filter_errors_and_demo_data(api: Api) -> None:
     assert versions == {1, 2, 3}
 
 
-@pytest.mark.parametrize("params", [{}, {"status": "succeeded,failed"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"status": "succeeded"}, {"status": "succeeded,failed"}], ids=str
+)
 def test_the_labels_block_walks_only_the_rated_rows(api: Api, params: dict[str, str]) -> None:
     """Rated rows are few and the labels block reads three aggregates of them: each must walk
     the partial index of rated rows, not every row the filter matches (at 200,000 rows that
@@ -287,3 +289,25 @@ def test_a_deep_page_in_created_order_is_reached_through_an_index_alone(
     walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
     described = [tuple(step) for step in steps]
     assert "COVERING INDEX" in walk and "TEMP B-TREE" not in walk, described
+
+
+def test_the_version_markers_read_one_index_alone(api: Api) -> None:
+    """When each scanner version first ran, with its counts and ratings, comes from one walk
+    of an index holding every column it reads: reading each row too took 0.7 s of a stats
+    call at a million rows (0.3 s so). Checked on SQLite's plan."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
+    conn = api.sb.db.conn()
+    row = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner["id"],)).fetchone()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        (marker,) = labels.stats_block(
+            conn, build_filter(scanner["id"], {}, rules_for("current")), "2000-01-01", row
+        )["version_markers"]
+    finally:
+        conn.set_trace_callback(None)
+    assert marker["total"] == 3
+    (sql,) = [sql for sql in statements if "GROUP BY o.scanner_version" in sql]
+    plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "COVERING INDEX obs_scanner_version_v2" in plan, plan
