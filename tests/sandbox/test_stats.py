@@ -311,3 +311,30 @@ def test_the_version_markers_read_one_index_alone(api: Api) -> None:
     (sql,) = [sql for sql in statements if "GROUP BY o.scanner_version" in sql]
     plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
     assert "COVERING INDEX obs_scanner_version_v2" in plan, plan
+
+
+@pytest.mark.parametrize("descending", [True, False], ids=["descending", "ascending"])
+@pytest.mark.parametrize("key", ["started_at", "completed_at", "status"])
+def test_the_time_and_status_sorts_walk_an_index_to_their_page(
+    api: Api, key: str, descending: bool
+) -> None:
+    """Sorting by started, completed or status never sorts the whole set: at a million rows
+    that took 0.2–3.3 s for the first page and 1–3 s deep, against ~1 ms and 30–300 ms on an
+    index. Read backwards, a time index sorts only rows sharing a time (SQLite's "right part
+    of ORDER BY"); status, with five values, has an index each way. Checked on the plan."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
+    conn = api.sb.db.conn()
+    flt = build_filter(scanner["id"], {}, rules_for("current"))
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        rows = observations.page_rows(conn, flt, key, descending, 2, 0, rules_for("current"))
+    finally:
+        conn.set_trace_callback(None)
+    assert len(rows) == 2
+    for sql in [sql for sql in statements if "LIMIT" in sql]:
+        steps = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
+        described = [tuple(step) for step in steps]
+        assert "INDEX" in walk and "TEMP B-TREE FOR ORDER BY" not in walk, described
