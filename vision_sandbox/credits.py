@@ -54,18 +54,25 @@ def usage(
         scope_o, scope_j = f"o.scanner_id IN ({marks})", f"j.scanner_id IN ({marks})"
         args: list[Any] = list(scanner_ids)
     else:
-        scope_o, scope_j = "o.project_id = ?", "j.project_id = ?"
+        scope_o = "o.scanner_id IN (SELECT id FROM scanners WHERE project_id = ?)"
+        scope_j = "j.project_id = ?"
         args = [project_id]
     start = to_iso(period(now)[0])
     found: dict[str, Usage] = {}
+    # Rows are counted per snapshot over the billing index first, and each snapshot's model
+    # read once: reading it from every row's snapshot took 0.6 s (2.2 s cold) at a million.
+    counted = (
+        "SELECT o.scanner_id, 1 AS settled, o.snapshot_id, COUNT(*) AS n FROM observations o "
+        f"WHERE {scope_o} AND o.status = 'succeeded' AND o.created_at >= ? GROUP BY 1, 3 "
+        "UNION ALL SELECT o.scanner_id, 0, o.snapshot_id, COUNT(*) FROM observations o "
+        f"WHERE {scope_o} AND o.status IN ('pending', 'running') GROUP BY 1, 3"
+    )
     rows = conn.execute(
-        "SELECT o.scanner_id, o.status = 'succeeded' AS settled, "
-        "COALESCE(json_extract(sn.body, '$.model'), s.model) AS model, COUNT(*) AS n "
-        "FROM observations o JOIN scanners s ON s.id = o.scanner_id "
-        "LEFT JOIN snapshots sn ON sn.id = o.snapshot_id "
-        f"WHERE {scope_o} AND ((o.status = 'succeeded' AND o.created_at >= ?) "
-        "OR o.status IN ('pending', 'running')) GROUP BY 1, 2, 3",
-        [*args, start],
+        "SELECT g.scanner_id, g.settled, "
+        "COALESCE(json_extract(sn.body, '$.model'), s.model) AS model, SUM(g.n) "
+        f"FROM ({counted}) g JOIN scanners s ON s.id = g.scanner_id "
+        "LEFT JOIN snapshots sn ON sn.id = g.snapshot_id GROUP BY 1, 2, 3",
+        [*args, start, *args],
     )
     for scanner_id, settled, model, n in rows:
         entry = found.setdefault(scanner_id, Usage())
@@ -139,12 +146,15 @@ def spend_series(conn: sqlite3.Connection, project_id: int, now: datetime) -> di
     """Settled credits per UTC day from the period start through today, zero-filled."""
     start, end = period(now)
     per_day: dict[str, int] = {}
+    counted = (
+        "SELECT substr(o.created_at, 1, 10) AS day, o.scanner_id, o.snapshot_id, COUNT(*) AS n "
+        "FROM observations o WHERE o.scanner_id IN (SELECT id FROM scanners WHERE project_id = ?) "
+        "AND o.status = 'succeeded' AND o.created_at >= ? GROUP BY 1, 2, 3"
+    )
     rows = conn.execute(
-        "SELECT substr(o.created_at, 1, 10) AS day, "
-        "COALESCE(json_extract(sn.body, '$.model'), s.model) AS model, COUNT(*) "
-        "FROM observations o JOIN scanners s ON s.id = o.scanner_id "
-        "LEFT JOIN snapshots sn ON sn.id = o.snapshot_id "
-        "WHERE o.project_id = ? AND o.status = 'succeeded' AND o.created_at >= ? GROUP BY 1, 2",
+        "SELECT g.day, COALESCE(json_extract(sn.body, '$.model'), s.model) AS model, SUM(g.n) "
+        f"FROM ({counted}) g JOIN scanners s ON s.id = g.scanner_id "
+        "LEFT JOIN snapshots sn ON sn.id = g.snapshot_id GROUP BY 1, 2",
         (project_id, to_iso(start)),
     )
     for day, model, n in rows:
