@@ -149,20 +149,24 @@ ADDED_COLUMNS = (
     ("jobs", "triggered_by", "TEXT"),
 )
 
-# Indexes are separate so the benchmark can build a naive database without them. Sort keys
-# carry the id tie-break in the direction the API sorts (key either way, id ascending), so a
-# page is an index walk even when thousands of rows share a score. created_at, the default
-# order and the export's, is indexed both ways, alone and after a status: a page deep in a
-# million rows otherwise sorted, or read in full, every row before it (1.3–26 s a page, now
-# 30–100 ms). Started and completed are indexed one way: read backwards, only rows sharing a
-# time are sorted. Status, with five values, is indexed both ways: backwards, a page sorted
-# the whole run of succeeded rows. The billing sums read the ascending created_at index. The
-# version index also holds what the stats' version markers read (0.7 s at a million rows
-# when they read each row). The rated rows (a partial index: few rows) cover the stats'
-# labels block with or without a status filter: without it, those three queries walked
-# every row of the scanner (0.6 s of a 0.66 s call at 200,000). The second keeps a "rated"
-# list filter a walk in page order (SQLite picks a partial index for it either way, and the
-# first would make it sort every rated row).
+# Indexes are separate so the benchmark can build a naive database without them.
+#
+# Sorts: each key carries the id tie-break in the direction the API sorts (key either way, id
+# ascending), so a page is an index walk even when thousands of rows share a score.
+# created_at, the default order and the export's, is indexed both ways, alone and after a
+# status: a page deep in a million rows otherwise sorted, or read in full, every row before
+# it (1.3-26 s a page, now 30-100 ms). Started and completed are indexed one way: read
+# backwards, only rows sharing a time are sorted. Status, verdict and version, with few
+# values, are indexed both ways: backwards, a page sorted the whole run of rows sharing the
+# first value.
+#
+# Stats: the billing sums read the ascending created_at-after-status index. The version
+# index also holds what the version markers read (0.7 s at a million rows when they read
+# each row). The rated rows (a partial index: few rows) cover the labels block with or
+# without a status filter: without it, those three queries walked every row of the scanner
+# (0.6 s of a 0.66 s call at 200,000). The second rated index keeps a "rated" list filter a
+# walk in page order (SQLite picks a partial index for it either way, and the first would
+# make it sort every rated row).
 INDEXES = """
 CREATE INDEX IF NOT EXISTS obs_scanner_created_v2
     ON observations (scanner_id, created_at DESC, id, status);
@@ -174,6 +178,11 @@ CREATE INDEX IF NOT EXISTS obs_scanner_started ON observations (scanner_id, star
 CREATE INDEX IF NOT EXISTS obs_scanner_completed ON observations (scanner_id, completed_at, id);
 CREATE INDEX IF NOT EXISTS obs_scanner_status_id ON observations (scanner_id, status, id);
 CREATE INDEX IF NOT EXISTS obs_scanner_status_id_desc ON observations (scanner_id, status DESC, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_verdict_id ON observations (scanner_id, result_verdict, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_verdict_id_desc
+    ON observations (scanner_id, result_verdict DESC, id);
+CREATE INDEX IF NOT EXISTS obs_scanner_version_desc
+    ON observations (scanner_id, scanner_version DESC, id);
 CREATE INDEX IF NOT EXISTS obs_scanner_score
     ON observations (scanner_id, result_score, id) WHERE result_score IS NOT NULL;
 CREATE INDEX IF NOT EXISTS obs_scanner_score_desc
