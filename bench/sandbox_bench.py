@@ -76,10 +76,7 @@ def naive_list(db: Database, scanner_id: str) -> None:
         (scanner_id,),
     ).fetchone()
     rows = conn.execute(
-        "SELECT o.pk, o.id, o.scanner_id, o.session_id, o.status, o.error_reason, o.workflow_id, "
-        "o.scanner_result, o.triggered_by, o.triggered_by_user, o.started_at, o.completed_at, "
-        "o.created_at, o.distinct_id, o.recording_subject_email, o.snapshot_id "
-        "FROM observations o WHERE o.scanner_id = ? AND o.status = 'succeeded' "
+        "SELECT o.* FROM observations o WHERE o.scanner_id = ? AND o.status = 'succeeded' "
         "ORDER BY o.result_score IS NULL, o.result_score DESC, o.id LIMIT 100",
         (scanner_id,),
     ).fetchall()
