@@ -126,8 +126,7 @@ def _ordered_page(
     """
     keys = f"SELECT o.pk FROM observations o WHERE {flt.where} AND {extra} {order} LIMIT ? OFFSET ?"
     sql = f"SELECT {_COLUMNS} FROM observations o WHERE o.pk IN ({keys}) {order}"
-    rows: list[sqlite3.Row] = conn.execute(sql, (*flt.args, limit, offset)).fetchall()
-    return rows
+    return conn.execute(sql, (*flt.args, limit, offset)).fetchall()
 
 
 def _neighbours_by_scan(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -189,6 +192,40 @@ def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]
                     (scanner_id, tag, cursor.lastrowid),
                 )
     return ids
+
+
+@contextmanager
+def recorded_sql(conn: sqlite3.Connection) -> Iterator[list[str]]:
+    """Every statement ``conn`` runs inside the block, in order (to check SQLite's plans)."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        conn.set_trace_callback(None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """SQLite's query plan for one statement: ``(id, parent, _, detail)`` steps."""
+
+    steps: list[tuple[Any, ...]]
+
+    @property
+    def text(self) -> str:
+        """Every step's detail, in order."""
+        return " ".join(str(step[3]) for step in self.steps)
+
+    @property
+    def walk(self) -> str:
+        """The steps under another step: a subquery's, such as the list's walk to its page
+        (the outer query then reads only the page's own rows)."""
+        return " ".join(str(step[3]) for step in self.steps if step[1] != 0)
+
+
+def plan_of(conn: sqlite3.Connection, sql: str) -> Plan:
+    """The plan SQLite picks for ``sql`` (a statement taken from ``recorded_sql``)."""
+    return Plan([tuple(step) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}")])
 
 
 def now_iso(**ago: float) -> str:

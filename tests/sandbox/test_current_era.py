@@ -12,7 +12,15 @@ import requests
 
 from vision_sandbox import Sandbox, credits
 
-from .conftest import Api, assert_error, insert_observations, now_iso, scanner_body
+from .conftest import (
+    Api,
+    assert_error,
+    insert_observations,
+    now_iso,
+    plan_of,
+    recorded_sql,
+    scanner_body,
+)
 
 
 def vision(api: Api, method: str, path: str, body: Any = None) -> requests.Response:
@@ -503,17 +511,13 @@ def test_the_credit_ledger_counts_over_the_billing_index(limited: Api) -> None:
     scanner = limited.create()
     insert_observations(limited.sb, scanner["id"], [{"verdict": "yes"}] * 3)
     conn = limited.sb.db.conn()
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
+    with recorded_sql(conn) as statements:
         spent = credits.project_totals(conn, limited.sb.project_id, datetime.now(UTC))
         credits.spend_series(conn, limited.sb.project_id, datetime.now(UTC))
-    finally:
-        conn.set_trace_callback(None)
     assert spent.observations == 3
     counting = [sql for sql in statements if "SUM(g.n)" in sql]
     assert len(counting) == 2
     for sql in counting:
-        steps = [str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
-        reads = [step for step in steps if " o " in f"{step} " or step.endswith(" o")]
-        assert reads and all("COVERING INDEX obs_scanner_billing_v2" in s for s in reads), steps
+        plan = plan_of(conn, sql)
+        reads = [str(step[3]) for step in plan.steps if " o " in f"{step[3]} "]
+        assert reads and all("COVERING INDEX obs_scanner_billing_v2" in r for r in reads), plan

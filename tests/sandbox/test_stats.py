@@ -11,7 +11,7 @@ from vision_sandbox import labels, observations
 from vision_sandbox.eras import rules_for
 from vision_sandbox.observations import build_filter
 
-from .conftest import Api, insert_observations
+from .conftest import Api, insert_observations, plan_of, recorded_sql
 
 
 def _ago(days: float) -> str:
@@ -222,19 +222,15 @@ def test_the_labels_block_walks_only_the_rated_rows(api: Api, params: dict[str, 
     scanner = api.create()
     insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
     conn = api.sb.db.conn()
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
+    with recorded_sql(conn) as statements:
         row = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner["id"],)).fetchone()
         flt = build_filter(scanner["id"], params, rules_for("current"))
         labels.stats_block(conn, flt, "2000-01-01", row)
-    finally:
-        conn.set_trace_callback(None)
     rated = [sql for sql in statements if "label_is_correct IS NOT NULL" in sql]
     assert len(rated) == 3
     for sql in rated:
-        plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        assert "COVERING INDEX obs_scanner_labelled_v2" in plan, plan
+        plan = plan_of(conn, sql)
+        assert "COVERING INDEX obs_scanner_labelled_v2" in plan.text, plan
 
 
 def test_a_rated_list_filter_walks_the_rated_rows_in_page_order(api: Api) -> None:
@@ -246,18 +242,11 @@ def test_a_rated_list_filter_walks_the_rated_rows_in_page_order(api: Api) -> Non
     insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
     conn = api.sb.db.conn()
     flt = build_filter(scanner["id"], {"labeled": "true"}, rules_for("current"))
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
+    with recorded_sql(conn) as statements:
         observations.page_rows(conn, flt, "created_at", True, 50, 0, rules_for("current"))
-    finally:
-        conn.set_trace_callback(None)
     (sql,) = [sql for sql in statements if "LIMIT" in sql]
-    # The walk to the page is the subquery (steps under another step); the outer query only
-    # reads and orders the page's own rows.
-    steps = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
-    walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
-    assert "obs_scanner_rated_created" in walk and "TEMP B-TREE" not in walk, steps
+    plan = plan_of(conn, sql)
+    assert "obs_scanner_rated_created" in plan.walk and "TEMP B-TREE" not in plan.walk, plan
 
 
 @pytest.mark.parametrize("descending", [True, False], ids=["newest first", "oldest first"])
@@ -275,20 +264,14 @@ def test_a_deep_page_in_created_order_is_reached_through_an_index_alone(
     insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
     conn = api.sb.db.conn()
     flt = build_filter(scanner["id"], params, rules_for("current"))
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
+    with recorded_sql(conn) as statements:
         rows = observations.page_rows(
             conn, flt, "created_at", descending, 2, 1, rules_for("current")
         )
-    finally:
-        conn.set_trace_callback(None)
     assert len(rows) == 2
     (sql,) = [sql for sql in statements if "LIMIT" in sql]
-    steps = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
-    walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
-    described = [tuple(step) for step in steps]
-    assert "COVERING INDEX" in walk and "TEMP B-TREE" not in walk, described
+    plan = plan_of(conn, sql)
+    assert "COVERING INDEX" in plan.walk and "TEMP B-TREE" not in plan.walk, plan
 
 
 def test_the_version_markers_read_one_index_alone(api: Api) -> None:
@@ -299,18 +282,14 @@ def test_the_version_markers_read_one_index_alone(api: Api) -> None:
     insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
     conn = api.sb.db.conn()
     row = conn.execute("SELECT * FROM scanners WHERE id = ?", (scanner["id"],)).fetchone()
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
+    with recorded_sql(conn) as statements:
         (marker,) = labels.stats_block(
             conn, build_filter(scanner["id"], {}, rules_for("current")), "2000-01-01", row
         )["version_markers"]
-    finally:
-        conn.set_trace_callback(None)
     assert marker["total"] == 3
     (sql,) = [sql for sql in statements if "GROUP BY o.scanner_version" in sql]
-    plan = " ".join(str(step[3]) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-    assert "COVERING INDEX obs_scanner_version_v2" in plan, plan
+    plan = plan_of(conn, sql)
+    assert "COVERING INDEX obs_scanner_version_v2" in plan.text, plan
 
 
 @pytest.mark.parametrize("descending", [True, False], ids=["descending", "ascending"])
@@ -330,17 +309,11 @@ def test_every_sort_the_explorer_offers_walks_an_index_to_its_page(
     insert_observations(api.sb, scanner["id"], [{"verdict": "yes"}] * 3)
     conn = api.sb.db.conn()
     flt = build_filter(scanner["id"], {}, rules_for("current"))
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
+    with recorded_sql(conn) as statements:
         rows = observations.page_rows(conn, flt, key, descending, 2, 0, rules_for("current"))
-    finally:
-        conn.set_trace_callback(None)
     assert len(rows) == 2
+    # A time read backwards may sort rows sharing a time; a key with few values may not.
+    forbidden = "TEMP B-TREE FOR ORDER BY" if key.endswith("_at") else "TEMP B-TREE"
     for sql in [sql for sql in statements if "LIMIT" in sql]:
-        steps = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
-        walk = " ".join(str(step[3]) for step in steps if step[1] != 0)
-        described = [tuple(step) for step in steps]
-        # A time read backwards may sort rows sharing a time; a key with few values may not.
-        forbidden = "TEMP B-TREE FOR ORDER BY" if key.endswith("_at") else "TEMP B-TREE"
-        assert "INDEX" in walk and forbidden not in walk, described
+        plan = plan_of(conn, sql)
+        assert "INDEX" in plan.walk and forbidden not in plan.walk, plan
