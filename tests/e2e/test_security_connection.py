@@ -132,6 +132,7 @@ def test_allowed_hosts_refuses_a_host_outside_the_list(
 
     # The same form accepts a listed host: the refusal above is the allow-list, not the form.
     ui.connect(page, other_api.base_url, other_api.project_id, other_api.api_key)
+    assert bar.locator(ui.ALERT).all_inner_texts() == [], "the listed host was refused"
     expect(bar.get_by_text(OWN_KEY_STATUS)).to_be_visible()
     expect(bar.get_by_text(f"Project {other_api.project_id}", exact=False)).to_be_visible()
 

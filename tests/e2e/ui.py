@@ -284,12 +284,18 @@ def error_under(page: Page, label: str) -> Locator:
 def connect(page: Page, host: str, project_id: int | str, api_key: str) -> None:
     """Fill and submit the sidebar "Connect to PostHog" form, then wait for the rerun."""
     bar = sidebar(page)
+    wait_idle(page)  # a run still drawing the sidebar would redraw the fields being typed into
     expander = bar.locator(EXPANDER).filter(has_text="Connect to PostHog")
     if not bar.get_by_label("Personal API key", exact=True).is_visible():
         expander.locator("summary").click()
-    bar.get_by_label("Host", exact=True).fill(host)
-    bar.get_by_label("Project id", exact=True).fill(str(project_id))
-    bar.get_by_label("Personal API key", exact=True).fill(api_key)
+        settle(page)
+    typed = {"Host": host, "Project id": str(project_id), "Personal API key": api_key}
+    for label, value in typed.items():
+        bar.get_by_label(label, exact=True).fill(value)
+    for label, value in typed.items():
+        expect(bar.get_by_label(label, exact=True), f"{label} lost what was typed").to_have_value(
+            value
+        )
     bar.locator(FORM_SUBMIT).filter(has_text="Connect").click()
     settle(page)
 
