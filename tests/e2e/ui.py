@@ -97,7 +97,9 @@ def click_nav(page: Page, name: str) -> None:
     """Switch page the way a viewer does: through the sidebar navigation."""
     page.locator(SIDEBAR_NAV).get_by_role("link", name=name, exact=True).click()
     page.wait_for_url(re.compile(rf"/{PAGE_PATHS[name]}(\?.*)?$"))
-    wait_idle(page)
+    # The URL changes as the new page's run starts, a message before the frontend marks the
+    # script running: waiting for idle at once could see the previous run's "not running".
+    settle(page)
 
 
 def settle(page: Page) -> None:
