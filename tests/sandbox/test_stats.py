@@ -11,7 +11,7 @@ from vision_sandbox import labels, observations
 from vision_sandbox.eras import rules_for
 from vision_sandbox.observations import build_filter
 
-from .conftest import Api, insert_observations, plan_of, recorded_sql
+from .conftest import Api, insert_observations, now_iso, plan_of, recorded_sql
 
 
 def _ago(days: float) -> str:
@@ -317,3 +317,27 @@ def test_every_sort_the_explorer_offers_walks_an_index_to_its_page(
     for sql in [sql for sql in statements if "LIMIT" in sql]:
         plan = plan_of(conn, sql)
         assert "INDEX" in plan.walk and forbidden not in plan.walk, plan
+
+
+@pytest.mark.parametrize("descending", [True, False], ids=["descending", "ascending"])
+@pytest.mark.parametrize("status", ["succeeded", "succeeded,failed"])
+@pytest.mark.parametrize("key", ["started_at", "completed_at", "result_score"])
+def test_a_status_filter_keeps_the_time_and_score_sorts_on_their_index(
+    api: Api, key: str, status: str, descending: bool
+) -> None:
+    """With a status filter, the started, completed and score orders walk their own index,
+    which holds the status, and read no row before the page. Without the status there, one
+    status made SQLite sort every row of that status (2.4 s for the first page by started,
+    newest first, at a million rows), and several read each skipped row (0.7–3.6 s for a page
+    500,000 deep; now 0.04–0.3 s). Checked on the plan."""
+    scanner = api.create()
+    rows = [{"score": 7, "started_at": now_iso(minutes=n)} for n in range(3)]
+    insert_observations(api.sb, scanner["id"], [*rows, {"status": "failed"}])
+    conn = api.sb.db.conn()
+    flt = build_filter(scanner["id"], {"status": status}, rules_for("current"))
+    with recorded_sql(conn) as statements:
+        page = observations.page_rows(conn, flt, key, descending, 2, 1, rules_for("current"))
+    assert len(page) == 2
+    (sql,) = [sql for sql in statements if "LIMIT" in sql and f"o.{key} IS NOT NULL" in sql]
+    plan = plan_of(conn, sql)
+    assert "COVERING INDEX" in plan.walk and "FOR ORDER BY" not in plan.walk, plan
