@@ -520,4 +520,4 @@ def test_the_credit_ledger_counts_over_the_billing_index(limited: Api) -> None:
     for sql in counting:
         plan = plan_of(conn, sql)
         reads = [str(step[3]) for step in plan.steps if " o " in f"{step[3]} "]
-        assert reads and all("COVERING INDEX obs_scanner_billing_v2" in r for r in reads), plan
+        assert reads and all("COVERING INDEX obs_scanner_billing_v3" in r for r in reads), plan
