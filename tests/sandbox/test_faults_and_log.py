@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from vision_sandbox import Sandbox
+from vision_sandbox.bulk import add_bulk_observations
 
 from .conftest import Api, add_recording, assert_error
 
@@ -141,6 +142,28 @@ def test_bulk_observations_for_scale(tmp_path: object) -> None:
         ]
         stats = api.get(f"{scorer['id']}/observations/stats/").json()
         assert stats["scorer"]["summary"]["count"] > 4000
+
+
+def test_bulk_observations_on_a_monitor_carry_verdicts(tmp_path: object) -> None:
+    """The million-row monitor of the explorer's benchmarks: every succeeded row a verdict,
+    about three in ten "no", and none made for a type without a charted result."""
+    with Sandbox.start(db_path=f"{tmp_path}/bulk.sqlite3") as sb:
+        api = Api(sb)
+        monitor = api.get(search="Checkout friction").json()["results"][0]
+        before = api.get(f"{monitor['id']}/observations/stats/").json()["monitor"]
+        add_bulk_observations(sb.db, sb.project_id, 3000, "Checkout friction")
+        after = api.get(f"{monitor['id']}/observations/stats/").json()["monitor"]
+        added = {key: after[key] - before[key] for key in after}
+        assert added["inconclusive_total"] == 0
+        assert 2700 < added["yes_total"] + added["no_total"] < 3000  # the rest failed or skipped
+        assert 0.25 < added["no_total"] / (added["yes_total"] + added["no_total"]) < 0.35
+        page = api.get(f"{monitor['id']}/observations/", verdict="no", limit=2).json()
+        assert [o["scanner_result"]["model_output"]["verdict"] for o in page["results"]] == [
+            "no",
+            "no",
+        ]
+        with pytest.raises(ValueError, match="not a classifier"):
+            add_bulk_observations(sb.db, sb.project_id, 10, "Session intent")
 
 
 @pytest.mark.parametrize(
