@@ -3,11 +3,11 @@
 A demo database gets ``--size`` bulk observations on the "UX quality" scorer and as many on the
 "Checkout friction" monitor, then the sandbox's indexes. Each case is an explorer view (a sort
 and a status or verdict filter, the filters a viewer sets most: the status picker and a click
-on a verdict bar), read at its first page and halfway through its rows, where a viewer who
-types a page number lands. Timed in the same run:
+on a verdict bar), read at its first page, halfway through its rows and at its last page
+(where a viewer who types a page number lands). Timed in the same run:
 
 - **sandbox**: the list's own path (``observations.page_rows``: the offset walked over the row
-  keys an index holds, then only the page's rows read);
+  keys an index holds, from whichever end is nearer, then only the page's rows read);
 - **naive**: one ``SELECT o.* ... ORDER BY key IS NULL, key, id LIMIT ? OFFSET ?`` on the same
   file and indexes, the query a first version writes.
 
@@ -113,9 +113,13 @@ def naive_page(db: Database, flt: observations.Filter, view: View, offset: int) 
     return [row["id"] for row in rows]
 
 
-def sandbox_page(db: Database, flt: observations.Filter, view: View, offset: int) -> list[str]:
-    """The sandbox's list path."""
-    rows = observations.page_rows(db.conn(), flt, view.key, view.descending, PAGE, offset, CURRENT)
+def sandbox_page(
+    db: Database, flt: observations.Filter, view: View, offset: int, total: int
+) -> list[str]:
+    """The sandbox's list path (the count it reads first lets a late page walk from the end)."""
+    rows = observations.page_rows(
+        db.conn(), flt, view.key, view.descending, PAGE, offset, CURRENT, total
+    )
     return [row["id"] for row in rows]
 
 
@@ -139,8 +143,15 @@ def measure(db: Database, ids: dict[str, str], repeats: int) -> list[list[object
     for view in VIEWS:
         flt = observations.build_filter(ids[view.scanner], view.params, CURRENT)
         matching = observations.count(db.conn(), flt)
-        for depth, offset in (("first", 0), ("middle", matching // 2 // PAGE * PAGE)):
-            fast, fast_ids = timed(partial(sandbox_page, db, flt, view, offset), repeats, 30.0)
+        last = (matching - 1) // PAGE * PAGE
+        for depth, offset in (
+            ("first", 0),
+            ("middle", matching // 2 // PAGE * PAGE),
+            ("last", last),
+        ):
+            fast, fast_ids = timed(
+                partial(sandbox_page, db, flt, view, offset, matching), repeats, 30.0
+            )
             slow, slow_ids = timed(
                 partial(naive_page, db, flt, view, offset), repeats, NAIVE_BUDGET_S
             )

@@ -67,6 +67,17 @@ class Database:
                 raise
             conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every statement inside sees the same committed rows, so a count
+        and the page it sizes agree while scans write (WAL readers never block writers)."""
+        conn = self.conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
     def get_meta(self, key: str) -> str | None:
         """A value from the ``meta`` table (e.g. the seed marker)."""
         row = self.conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -85,6 +85,33 @@ def count(conn: sqlite3.Connection, flt: Filter, extra: str = "1") -> int:
     return int(conn.execute(sql, flt.args).fetchone()[0])
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One run of the order that an index walks alone: the rows matching ``condition`` in
+    ``order`` (``(expression, descending)`` terms)."""
+
+    condition: str
+    order: tuple[tuple[str, bool], ...]
+
+    def reversed(self) -> _Part:
+        return _Part(self.condition, tuple((term, not desc) for term, desc in self.order))
+
+    def order_by(self) -> str:
+        terms = ", ".join(f"{term} {'DESC' if desc else 'ASC'}" for term, desc in self.order)
+        return f"ORDER BY {terms}"
+
+
+def _parts(key: str, descending: bool, rules: EraRules) -> list[_Part]:
+    """The order ``key`` then id, as the runs an index walks: the rows with a value and, for
+    a nullable key, those without (last, or first where the era sorts them so)."""
+    if key not in _NULLABLE:
+        return [_Part("1", ((f"o.{key}", descending), ("o.id", False)))]
+    valued = _Part(f"o.{key} IS NOT NULL", ((f"o.{key}", descending), ("o.id", False)))
+    empty = _Part(f"o.{key} IS NULL", (("o.id", False),))
+    nulls_first = descending and key in rules.nulls_first_descending
+    return [empty, valued] if nulls_first else [valued, empty]
+
+
 def page_rows(
     conn: sqlite3.Connection,
     flt: Filter,
@@ -93,26 +120,38 @@ def page_rows(
     limit: int,
     offset: int,
     rules: EraRules,
+    total: int | None = None,
 ) -> list[sqlite3.Row]:
     """One page in (key, id) order; NULL keys last, or first where the era sorts them so.
 
-    The non-null and null parts are read separately so each can walk an index.
+    With ``total`` (the filter's count, read in the same snapshot), a page nearer the end is
+    walked from the end, in the reverse order, and turned round: a walk costs its offset, so
+    the last page of a million rows is as cheap as the first (the middle is the dearest).
     """
-    direction = "DESC" if descending else "ASC"
-    if key not in _NULLABLE:
-        order = f"ORDER BY o.{key} {direction}, o.id ASC"
-        return _ordered_page(conn, flt, "1", order, limit, offset)
-    valued = (f"o.{key} IS NOT NULL", f"ORDER BY o.{key} {direction}, o.id ASC")
-    empty = (f"o.{key} IS NULL", "ORDER BY o.id ASC")
-    nulls_first = descending and key in rules.nulls_first_descending
-    first, second = (empty, valued) if nulls_first else (valued, empty)
-    rows = _ordered_page(conn, flt, *first, limit, offset)
-    remaining = limit - len(rows)
-    if remaining <= 0:
-        return rows
-    # Past the first part: the second starts at offset 0 unless the page lies beyond the first.
-    second_offset = 0 if rows else max(0, offset - count(conn, flt, first[0]))
-    return rows + _ordered_page(conn, flt, *second, remaining, second_offset)
+    parts = _parts(key, descending, rules)
+    if total is None or offset <= total - offset - limit:
+        return _walk(conn, flt, parts, limit, offset)
+    taken = min(limit, total - offset)
+    if taken <= 0:
+        return []
+    backwards = [part.reversed() for part in reversed(parts)]
+    return _walk(conn, flt, backwards, taken, max(0, total - offset - limit))[::-1]
+
+
+def _walk(
+    conn: sqlite3.Connection, flt: Filter, parts: list[_Part], limit: int, offset: int
+) -> list[sqlite3.Row]:
+    """``limit`` rows from ``offset`` of ``parts`` read one after another; each is read
+    separately so each can walk an index."""
+    rows: list[sqlite3.Row] = []
+    for index, part in enumerate(parts):
+        found = _ordered_page(conn, flt, part.condition, part.order_by(), limit - len(rows), offset)
+        rows += found
+        if len(rows) >= limit or index + 1 == len(parts):
+            break
+        # The next part starts at offset 0 unless the page lies beyond this one.
+        offset = 0 if found else max(0, offset - count(conn, flt, part.condition))
+    return rows
 
 
 def _ordered_page(

@@ -26,9 +26,12 @@ def list_observations(rules: EraRules, ctx: Context) -> tuple[int, Any]:
     flt = observations.build_filter(scanner["id"], ctx.params, rules)
     key, descending = observations.order_of(ctx.params, rules)
     win = pagination.window(ctx.params)
-    total = observations.count(conn, flt)
-    rows = observations.page_rows(conn, flt, key, descending, win.limit, win.offset, rules)
-    results = observations.serialize_rows(conn, rows, rules)
+    with ctx.db.snapshot():  # the count sizes the page's walk (from the end when nearer)
+        total = observations.count(conn, flt)
+        rows = observations.page_rows(
+            conn, flt, key, descending, win.limit, win.offset, rules, total
+        )
+        results = observations.serialize_rows(conn, rows, rules)
     return 200, pagination.page(ctx.url, win, total, results)
 
 

@@ -54,9 +54,10 @@ def test_rerun_bench_measures_every_page_with_no_request_and_no_spec_built() -> 
         assert (requests, specs) == ("0", "0"), f"{name}: {requests} requests, {specs} specs"
 
 
-def test_explorer_pages_bench_times_every_view_at_two_depths_on_matching_pages() -> None:
+def test_explorer_pages_bench_times_every_view_at_three_depths_on_matching_pages() -> None:
     out = run_bench("explorer_pages.py", "--size", "2000", "--repeats", "1")
     assert "every page matched the naive one" in out
     rows = [line for line in out.splitlines() if line.startswith(("| scorer ", "| monitor "))]
     depths = [cells[5].strip().split(" ")[0] for cells in (row.split("|") for row in rows)]
-    assert len(rows) == 22 and depths.count("first") == depths.count("middle") == 11, out
+    assert len(rows) == 33, out
+    assert depths.count("first") == depths.count("middle") == depths.count("last") == 11, out
