@@ -137,14 +137,15 @@ def page_rows(
 
     With ``total`` (the filter's count, read in the same snapshot), a page nearer the end is
     walked from the end, in the reverse order, and turned round: a walk costs its offset, so
-    the last page of a million rows is as cheap as the first (the middle is the dearest).
+    the last page of a million rows is as cheap as the first (the middle is the dearest); a
+    page past the end reads nothing.
     """
+    if total is not None and offset >= total:
+        return []  # past the end: nothing to walk to
     parts = _parts(key, descending, rules)
     if total is None or key not in _WALKED_FROM_THE_END or offset <= total - offset - limit:
         return _walk(conn, flt, parts, limit, offset)
     taken = min(limit, total - offset)
-    if taken <= 0:
-        return []
     backwards = [part.reversed() for part in reversed(parts)]
     return _walk(conn, flt, backwards, taken, max(0, total - offset - limit))[::-1]
 
