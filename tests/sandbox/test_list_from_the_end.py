@@ -4,6 +4,8 @@ page the forward walk gives: every order, both eras' null placements, every offs
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from vision_sandbox import observations
@@ -30,6 +32,13 @@ def rows_with_ties_and_gaps() -> list[dict[str, object]]:
         )
     rows += [{"status": "failed"}, {"status": "running"}, {"status": "ineligible"}]
     return rows
+
+
+def listed_scanner(api: Api) -> tuple[sqlite3.Connection, observations.Filter]:
+    """A new scanner holding ``rows_with_ties_and_gaps``, and the filter listing all of them."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
+    return api.sb.db.conn(), build_filter(scanner["id"], {}, rules_for("current"))
 
 
 @pytest.mark.parametrize("era_api", ["api", "seed_api"])
@@ -64,11 +73,8 @@ def test_a_page_walked_from_the_end_is_the_page_the_forward_walk_gives(
 
 def test_the_last_page_skips_nothing(api: Api) -> None:
     """The last page is read from the end at offset 0, through the same index backwards."""
-    scanner = api.create()
-    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
-    conn = api.sb.db.conn()
+    conn, flt = listed_scanner(api)
     rules = rules_for("current")
-    flt = build_filter(scanner["id"], {}, rules)
     with recorded_sql(conn) as statements:
         page = observations.page_rows(conn, flt, "created_at", True, 5, 10, rules, 12)
     assert len(page) == 2
@@ -82,11 +88,8 @@ def test_the_last_page_skips_nothing(api: Api) -> None:
 def test_a_page_past_the_end_reads_nothing(api: Api, key: str) -> None:
     """A typed page number past the last page answers empty at once: walking to it read the
     whole filtered set (about 1 s at a million rows)."""
-    scanner = api.create()
-    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
-    conn = api.sb.db.conn()
+    conn, flt = listed_scanner(api)
     rules = rules_for("current")
-    flt = build_filter(scanner["id"], {}, rules)
     with recorded_sql(conn) as statements:
         page = observations.page_rows(conn, flt, key, True, 5, 12, rules, 12)
     assert page == [] and statements == []
