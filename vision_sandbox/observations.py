@@ -92,9 +92,12 @@ class _Part:
 
     condition: str
     order: tuple[tuple[str, bool], ...]
+    holds_nulls: bool = False
+    """The run of rows without a value for the sort key."""
 
     def reversed(self) -> _Part:
-        return _Part(self.condition, tuple((term, not desc) for term, desc in self.order))
+        order = tuple((term, not desc) for term, desc in self.order)
+        return _Part(self.condition, order, self.holds_nulls)
 
     def order_by(self) -> str:
         terms = ", ".join(f"{term} {'DESC' if desc else 'ASC'}" for term, desc in self.order)
@@ -107,7 +110,7 @@ def _parts(key: str, descending: bool, rules: EraRules) -> list[_Part]:
     if key not in _NULLABLE:
         return [_Part("1", ((f"o.{key}", descending), ("o.id", False)))]
     valued = _Part(f"o.{key} IS NOT NULL", ((f"o.{key}", descending), ("o.id", False)))
-    empty = _Part(f"o.{key} IS NULL", (("o.id", False),))
+    empty = _Part(f"o.{key} IS NULL", (("o.id", False),), holds_nulls=True)
     nulls_first = descending and key in rules.nulls_first_descending
     return [empty, valued] if nulls_first else [valued, empty]
 
@@ -180,26 +183,6 @@ def _ordered_page(
     return conn.execute(sql, (*flt.args, limit, offset)).fetchall()
 
 
-def _neighbours_by_scan(
-    conn: sqlite3.Connection, flt: Filter, key: str, obs_id: str
-) -> tuple[str | None, str | None]:
-    """(previous, next) for the seed's NULLs-first descending order, by walking the ids."""
-    ids = [
-        str(row[0])
-        for row in conn.execute(
-            f"SELECT o.id FROM observations o WHERE {flt.where} "
-            f"ORDER BY o.{key} IS NOT NULL, o.{key} DESC, o.id ASC",
-            flt.args,
-        )
-    ]
-    if obs_id not in ids:
-        return None, None
-    index = ids.index(obs_id)
-    previous = ids[index - 1] if index > 0 else None
-    following = ids[index + 1] if index + 1 < len(ids) else None
-    return previous, following
-
-
 def neighbours(
     conn: sqlite3.Connection,
     flt: Filter,
@@ -208,45 +191,47 @@ def neighbours(
     obs_id: str,
     rules: EraRules,
 ) -> tuple[str | None, str | None]:
-    """(previous, next) ids around ``obs_id`` in the filtered order; both None if outside it."""
-    if descending and key in rules.nulls_first_descending:
-        return _neighbours_by_scan(conn, flt, key, obs_id)
+    """(previous, next) ids around ``obs_id`` in the filtered order; both None if outside it.
+
+    Each is one index seek in the run holding the row, or the nearest row of the run beside
+    it: never a read of the whole set (the seed's NULLs-first order read every id).
+    """
     current = conn.execute(
         f"SELECT o.id, o.{key} AS k FROM observations o WHERE {flt.where} AND o.id = ?",
         (*flt.args, obs_id),
     ).fetchone()
     if current is None:
         return None, None
-    value = current["k"]
-    ahead, behind = (">", "<") if not descending else ("<", ">")
-    forward = "DESC" if descending else "ASC"
-    backward = "ASC" if descending else "DESC"
-    base = f"SELECT o.id FROM observations o WHERE {flt.where}"
-
-    def first(condition: str, args: tuple[Any, ...], order: str) -> str | None:
-        row = conn.execute(f"{base} AND {condition} ORDER BY {order} LIMIT 1", (*flt.args, *args))
-        found = row.fetchone()
-        return None if found is None else str(found[0])
-
-    if value is None:
-        previous = first(f"o.{key} IS NULL AND o.id < ?", (obs_id,), "o.id DESC")
-        if previous is None:
-            previous = first(f"o.{key} IS NOT NULL", (), f"o.{key} {backward}, o.id DESC")
-        following = first(f"o.{key} IS NULL AND o.id > ?", (obs_id,), "o.id ASC")
-        return previous, following
-    previous = first(
-        f"(o.{key} {behind} ? OR (o.{key} = ? AND o.id < ?))",
-        (value, value, obs_id),
-        f"o.{key} {backward}, o.id DESC",
-    )
-    following = first(
-        f"(o.{key} {ahead} ? OR (o.{key} = ? AND o.id > ?))",
-        (value, value, obs_id),
-        f"o.{key} {forward}, o.id ASC",
-    )
-    if following is None:
-        following = first(f"o.{key} IS NULL", (), "o.id ASC")
+    parts = _parts(key, descending, rules)
+    at = next(i for i, part in enumerate(parts) if part.holds_nulls == (current["k"] is None))
+    values = {f"o.{key}": current["k"], "o.id": obs_id}
+    previous = _first_after(conn, flt, parts[at].reversed(), values)
+    if previous is None and at > 0:
+        previous = _first_after(conn, flt, parts[at - 1].reversed())
+    following = _first_after(conn, flt, parts[at], values)
+    if following is None and at + 1 < len(parts):
+        following = _first_after(conn, flt, parts[at + 1])
     return previous, following
+
+
+def _first_after(
+    conn: sqlite3.Connection, flt: Filter, part: _Part, values: dict[str, Any] | None = None
+) -> str | None:
+    """The id of the first row of ``part``, after the row with ``values`` when given."""
+    condition, args = part.condition, list(flt.args)
+    if values is not None:
+        after: list[str] = []
+        for index, (term, desc) in enumerate(part.order):
+            ties = [f"{earlier} = ?" for earlier, _ in part.order[:index]]
+            after.append(" AND ".join([*ties, f"{term} {'<' if desc else '>'} ?"]))
+            args += [values[earlier] for earlier, _ in part.order[:index]] + [values[term]]
+        condition += " AND (" + " OR ".join(f"({clause})" for clause in after) + ")"
+    found = conn.execute(
+        f"SELECT o.id FROM observations o WHERE {flt.where} AND {condition} "
+        f"{part.order_by()} LIMIT 1",
+        args,
+    ).fetchone()
+    return None if found is None else str(found[0])
 
 
 def get_row(conn: sqlite3.Connection, scanner_id: str, obs_id: str) -> sqlite3.Row:

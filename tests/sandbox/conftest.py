@@ -194,6 +194,23 @@ def insert_observations(sb: Sandbox, scanner_id: str, rows: list[dict[str, Any]]
     return ids
 
 
+def rows_with_ties_and_gaps() -> list[dict[str, object]]:
+    """Scores and times that repeat (the id breaks ties), rows without a score or a start
+    (the null run), in-flight rows without a completion, two versions."""
+    rows: list[dict[str, object]] = []
+    for n in range(9):
+        rows.append(
+            {
+                "score": n % 3,
+                "started_at": now_iso(minutes=n // 2),
+                "created_at": now_iso(hours=n % 4),
+                "version": 1 + n % 2,
+            }
+        )
+    rows += [{"status": "failed"}, {"status": "running"}, {"status": "ineligible"}]
+    return rows
+
+
 @contextmanager
 def recorded_sql(conn: sqlite3.Connection) -> Iterator[list[str]]:
     """Every statement ``conn`` runs inside the block, in order (to check SQLite's plans)."""

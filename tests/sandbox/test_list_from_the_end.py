@@ -12,26 +12,9 @@ from vision_sandbox import observations
 from vision_sandbox.eras import rules_for
 from vision_sandbox.observations import build_filter
 
-from .conftest import Api, insert_observations, now_iso, plan_of, recorded_sql
+from .conftest import Api, insert_observations, plan_of, recorded_sql, rows_with_ties_and_gaps
 
 ORDERS = ["created_at", "started_at", "completed_at", "result_score", "status", "scanner_version"]
-
-
-def rows_with_ties_and_gaps() -> list[dict[str, object]]:
-    """Scores and times that repeat (the id breaks ties), rows without a score or a start
-    (the null run), in-flight rows without a completion, two versions."""
-    rows: list[dict[str, object]] = []
-    for n in range(9):
-        rows.append(
-            {
-                "score": n % 3,
-                "started_at": now_iso(minutes=n // 2),
-                "created_at": now_iso(hours=n % 4),
-                "version": 1 + n % 2,
-            }
-        )
-    rows += [{"status": "failed"}, {"status": "running"}, {"status": "ineligible"}]
-    return rows
 
 
 def listed_scanner(api: Api) -> tuple[sqlite3.Connection, observations.Filter]:

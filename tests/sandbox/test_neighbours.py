@@ -1,0 +1,51 @@
+"""An opened observation's previous and next ids are its neighbours in the list's own order:
+every order, both eras' null placements (the seed puts rows without a start first when newest
+first), rows sharing a value, rows without one."""
+
+from __future__ import annotations
+
+import pytest
+
+from vision_sandbox import observations
+from vision_sandbox.eras import rules_for
+from vision_sandbox.observations import build_filter
+
+from .conftest import Api, insert_observations, recorded_sql, rows_with_ties_and_gaps
+
+ORDERS = ["created_at", "started_at", "completed_at", "result_score", "status", "scanner_version"]
+
+
+@pytest.mark.parametrize("era_api", ["api", "seed_api"])
+def test_neighbours_are_the_rows_beside_it_in_the_listed_order(
+    request: pytest.FixtureRequest, era_api: str
+) -> None:
+    api: Api = request.getfixturevalue(era_api)
+    rules = rules_for("current" if era_api == "api" else "seed")
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
+    conn = api.sb.db.conn()
+    flt = build_filter(scanner["id"], {}, rules)
+    for key in ORDERS:
+        for descending in (True, False):
+            listed = [
+                row["id"]
+                for row in observations.page_rows(conn, flt, key, descending, 100, 0, rules)
+            ]
+            beside = [None, *listed, None]
+            for index, obs_id in enumerate(listed):
+                got = observations.neighbours(conn, flt, key, descending, obs_id, rules)
+                assert got == (beside[index], beside[index + 2]), (key, descending, index)
+
+
+def test_neighbours_in_the_seed_s_nulls_first_order_read_no_whole_set(seed_api: Api) -> None:
+    """Newest first by start, the seed lists rows without a start first. Their neighbours are
+    found by a few one-row seeks, not by reading every id of the set (a million, at scale)."""
+    scanner = seed_api.create()
+    insert_observations(seed_api.sb, scanner["id"], rows_with_ties_and_gaps())
+    conn = seed_api.sb.db.conn()
+    rules = rules_for("seed")
+    flt = build_filter(scanner["id"], {}, rules)
+    listed = observations.page_rows(conn, flt, "started_at", True, 100, 0, rules)
+    with recorded_sql(conn) as statements:
+        observations.neighbours(conn, flt, "started_at", True, listed[5]["id"], rules)
+    assert statements and all("LIMIT 1" in sql or "o.id = " in sql for sql in statements)
