@@ -11,8 +11,10 @@ on a verdict bar), read at its first page, halfway through its rows and at its l
 - **naive**: one ``SELECT o.* ... ORDER BY key IS NULL, key, id LIMIT ? OFFSET ?`` on the same
   file and indexes, the query a first version writes.
 
-Both must return the same rows in the same order (checked on every case). Median of
-``--repeats`` (the naive one stops early past a few seconds).
+Both must return the same rows in the same order (checked on every case). "open" times the
+previous and next ids of one row of that page, as opening an observation reads them: the
+sandbox's one-row seeks against reading every id of the view in order (both must agree).
+Median of ``--repeats`` (the naive paths stop early past a few seconds).
 
     python bench/explorer_pages.py             # a million rows a scanner (about 5 minutes)
     python bench/explorer_pages.py --size 20000
@@ -123,6 +125,26 @@ def sandbox_page(
     return [row["id"] for row in rows]
 
 
+def naive_neighbours(db: Database, flt: observations.Filter, view: View, obs_id: str) -> object:
+    """Read every id of the view in order and take the two beside ``obs_id``."""
+    direction = "DESC" if view.descending else "ASC"
+    ids = [
+        row[0]
+        for row in db.conn().execute(
+            f"SELECT o.id FROM observations o WHERE {flt.where} "
+            f"ORDER BY o.{view.key} IS NULL, o.{view.key} {direction}, o.id",
+            flt.args,
+        )
+    ]
+    at = ids.index(obs_id)
+    return (ids[at - 1] if at else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def sandbox_neighbours(db: Database, flt: observations.Filter, view: View, obs_id: str) -> object:
+    """The sandbox's retrieve path: one-row seeks beside the opened observation."""
+    return observations.neighbours(db.conn(), flt, view.key, view.descending, obs_id, CURRENT)
+
+
 def timed(fn: Callable[[], Any], repeats: int, budget_s: float) -> tuple[float, Any]:
     """(median ms, last result) of ``fn``, stopping early once ``budget_s`` is spent."""
     times: list[float] = []
@@ -157,6 +179,13 @@ def measure(db: Database, ids: dict[str, str], repeats: int) -> list[list[object
             )
             if fast_ids != slow_ids:
                 raise SystemExit(f"{view} at {offset}: the two paths disagree on the page")
+            opened = fast_ids[len(fast_ids) // 2]
+            seek, beside = timed(partial(sandbox_neighbours, db, flt, view, opened), repeats, 30)
+            scan, scanned = timed(
+                partial(naive_neighbours, db, flt, view, opened), repeats, NAIVE_BUDGET_S
+            )
+            if beside != scanned:
+                raise SystemExit(f"{view} at {offset}: the two paths disagree on the neighbours")
             table.append(
                 [
                     view.scanner,
@@ -167,6 +196,8 @@ def measure(db: Database, ids: dict[str, str], repeats: int) -> list[list[object
                     f"{slow:,.1f}",
                     f"{fast:,.1f}",
                     f"{slow / fast:,.0f}x" if fast > 0 else "-",
+                    f"{scan:,.1f}",
+                    f"{seek:,.1f}",
                 ]
             )
             print(f"  {view.scanner} {view.sort} [{view.filter}] {depth}: done", flush=True)
@@ -188,7 +219,10 @@ def main() -> None:
     print(
         f"\nOne {PAGE}-row page, ms (median of {args.repeats}); every page matched the naive one."
     )
-    header = ["scanner", "sort", "filter", "rows", "page (offset)", "naive", "sandbox", "speedup"]
+    header = [
+        *("scanner", "sort", "filter", "rows", "page (offset)", "naive", "sandbox", "speedup"),
+        *("open: naive", "open: sandbox"),
+    ]
     print(markdown_table(header, rows))
     print(machine_note())
 

@@ -217,19 +217,33 @@ def neighbours(
 def _first_after(
     conn: sqlite3.Connection, flt: Filter, part: _Part, values: dict[str, Any] | None = None
 ) -> str | None:
-    """The id of the first row of ``part``, after the row with ``values`` when given."""
-    condition, args = part.condition, list(flt.args)
-    if values is not None:
-        after: list[str] = []
-        for index, (term, desc) in enumerate(part.order):
-            ties = [f"{earlier} = ?" for earlier, _ in part.order[:index]]
-            after.append(" AND ".join([*ties, f"{term} {'<' if desc else '>'} ?"]))
-            args += [values[earlier] for earlier, _ in part.order[:index]] + [values[term]]
-        condition += " AND (" + " OR ".join(f"({clause})" for clause in after) + ")"
+    """The id of the first row of ``part``, after the row with ``values`` when given.
+
+    After a row: first among the rows tied with it on every term but the last, then on one
+    term fewer, and so on; each is a plain range on the index (one condition joined with OR
+    made SQLite walk the index from its start: 0.3 s at a million rows).
+    """
+    if values is None:
+        return _first_where(conn, flt, part, part.condition, [])
+    for depth in reversed(range(len(part.order))):
+        term, desc = part.order[depth]
+        ties = [f"{earlier} = ?" for earlier, _ in part.order[:depth]]
+        condition = " AND ".join([part.condition, *ties, f"{term} {'<' if desc else '>'} ?"])
+        args = [values[earlier] for earlier, _ in part.order[:depth]] + [values[term]]
+        found = _first_where(conn, flt, part, condition, args)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_where(
+    conn: sqlite3.Connection, flt: Filter, part: _Part, condition: str, args: list[Any]
+) -> str | None:
+    """The id of the first row matching ``flt`` and ``condition`` in ``part``'s order."""
     found = conn.execute(
         f"SELECT o.id FROM observations o WHERE {flt.where} AND {condition} "
         f"{part.order_by()} LIMIT 1",
-        args,
+        (*flt.args, *args),
     ).fetchone()
     return None if found is None else str(found[0])
 
