@@ -17,7 +17,8 @@ import pytest
 import requests
 
 from vision_sandbox import Sandbox
-from vision_sandbox.observations import snapshot_id
+from vision_sandbox.eras import EraRules, rules_for
+from vision_sandbox.observations import Filter, build_filter, snapshot_id
 
 _names = itertools.count()
 
@@ -209,6 +210,26 @@ def rows_with_ties_and_gaps() -> list[dict[str, object]]:
         )
     rows += [{"status": "failed"}, {"status": "running"}, {"status": "ineligible"}]
     return rows
+
+
+LISTED_ORDERS = (
+    "created_at",
+    "started_at",
+    "completed_at",
+    "result_score",
+    "status",
+    "scanner_version",
+)
+"""The list orders the explorer offers on ``rows_with_ties_and_gaps`` (ties, NULLs, versions)."""
+
+
+def listed_scanner(api: Api, era: str = "current") -> tuple[sqlite3.Connection, Filter, EraRules]:
+    """A new scanner holding ``rows_with_ties_and_gaps``, the filter listing all of its rows
+    and ``era``'s rules (where rows without a value sort)."""
+    scanner = api.create()
+    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
+    rules = rules_for(era)
+    return api.sb.db.conn(), build_filter(scanner["id"], {}, rules), rules
 
 
 @contextmanager

@@ -4,24 +4,11 @@ page the forward walk gives: every order, both eras' null placements, every offs
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from vision_sandbox import observations
-from vision_sandbox.eras import rules_for
-from vision_sandbox.observations import build_filter
 
-from .conftest import Api, insert_observations, plan_of, recorded_sql, rows_with_ties_and_gaps
-
-ORDERS = ["created_at", "started_at", "completed_at", "result_score", "status", "scanner_version"]
-
-
-def listed_scanner(api: Api) -> tuple[sqlite3.Connection, observations.Filter]:
-    """A new scanner holding ``rows_with_ties_and_gaps``, and the filter listing all of them."""
-    scanner = api.create()
-    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
-    return api.sb.db.conn(), build_filter(scanner["id"], {}, rules_for("current"))
+from .conftest import LISTED_ORDERS, Api, listed_scanner, plan_of, recorded_sql
 
 
 @pytest.mark.parametrize("era_api", ["api", "seed_api"])
@@ -29,14 +16,10 @@ def test_a_page_walked_from_the_end_is_the_page_the_forward_walk_gives(
     request: pytest.FixtureRequest, era_api: str
 ) -> None:
     api: Api = request.getfixturevalue(era_api)
-    rules = rules_for("current" if era_api == "api" else "seed")
-    scanner = api.create()
-    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
-    conn = api.sb.db.conn()
-    flt = build_filter(scanner["id"], {}, rules)
+    conn, flt, rules = listed_scanner(api, "current" if era_api == "api" else "seed")
     total = observations.count(conn, flt)
     assert total == 12
-    for key in ORDERS:
+    for key in LISTED_ORDERS:
         for descending in (True, False):
             for limit in (1, 3, 5):
                 for offset in range(total + 2):
@@ -56,8 +39,7 @@ def test_a_page_walked_from_the_end_is_the_page_the_forward_walk_gives(
 
 def test_the_last_page_skips_nothing(api: Api) -> None:
     """The last page is read from the end at offset 0, through the same index backwards."""
-    conn, flt = listed_scanner(api)
-    rules = rules_for("current")
+    conn, flt, rules = listed_scanner(api)
     with recorded_sql(conn) as statements:
         page = observations.page_rows(conn, flt, "created_at", True, 5, 10, rules, 12)
     assert len(page) == 2
@@ -67,12 +49,11 @@ def test_the_last_page_skips_nothing(api: Api) -> None:
     assert "COVERING INDEX" in plan.walk and "FOR ORDER BY" not in plan.walk, plan
 
 
-@pytest.mark.parametrize("key", ORDERS)
+@pytest.mark.parametrize("key", LISTED_ORDERS)
 def test_a_page_past_the_end_reads_nothing(api: Api, key: str) -> None:
     """A typed page number past the last page answers empty at once: walking to it read the
     whole filtered set (about 1 s at a million rows)."""
-    conn, flt = listed_scanner(api)
-    rules = rules_for("current")
+    conn, flt, rules = listed_scanner(api)
     with recorded_sql(conn) as statements:
         page = observations.page_rows(conn, flt, key, True, 5, 12, rules, 12)
     assert page == [] and statements == []

@@ -7,12 +7,8 @@ from __future__ import annotations
 import pytest
 
 from vision_sandbox import observations
-from vision_sandbox.eras import rules_for
-from vision_sandbox.observations import build_filter
 
-from .conftest import Api, insert_observations, plan_of, recorded_sql, rows_with_ties_and_gaps
-
-ORDERS = ["created_at", "started_at", "completed_at", "result_score", "status", "scanner_version"]
+from .conftest import LISTED_ORDERS, Api, listed_scanner, plan_of, recorded_sql
 
 
 @pytest.mark.parametrize("era_api", ["api", "seed_api"])
@@ -20,12 +16,8 @@ def test_neighbours_are_the_rows_beside_it_in_the_listed_order(
     request: pytest.FixtureRequest, era_api: str
 ) -> None:
     api: Api = request.getfixturevalue(era_api)
-    rules = rules_for("current" if era_api == "api" else "seed")
-    scanner = api.create()
-    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
-    conn = api.sb.db.conn()
-    flt = build_filter(scanner["id"], {}, rules)
-    for key in ORDERS:
+    conn, flt, rules = listed_scanner(api, "current" if era_api == "api" else "seed")
+    for key in LISTED_ORDERS:
         for descending in (True, False):
             listed = [
                 row["id"]
@@ -40,11 +32,7 @@ def test_neighbours_are_the_rows_beside_it_in_the_listed_order(
 def test_neighbours_in_the_seed_s_nulls_first_order_read_no_whole_set(seed_api: Api) -> None:
     """Newest first by start, the seed lists rows without a start first. Their neighbours are
     found by a few one-row seeks, not by reading every id of the set (a million, at scale)."""
-    scanner = seed_api.create()
-    insert_observations(seed_api.sb, scanner["id"], rows_with_ties_and_gaps())
-    conn = seed_api.sb.db.conn()
-    rules = rules_for("seed")
-    flt = build_filter(scanner["id"], {}, rules)
+    conn, flt, rules = listed_scanner(seed_api, "seed")
     listed = observations.page_rows(conn, flt, "started_at", True, 100, 0, rules)
     with recorded_sql(conn) as statements:
         observations.neighbours(conn, flt, "started_at", True, listed[5]["id"], rules)
@@ -58,11 +46,7 @@ def test_each_neighbour_seek_is_a_range_on_the_sort_index(api: Api, key: str) ->
     from its start: 0.1–0.5 s a seek, and reading every id for the seed's nulls-first order
     took 2.9 s. It is 0.1 ms now, timed by ``bench/explorer_pages.py``. A table this small
     cannot show that choice.)"""
-    scanner = api.create()
-    insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
-    conn = api.sb.db.conn()
-    rules = rules_for("current")
-    flt = build_filter(scanner["id"], {}, rules)
+    conn, flt, rules = listed_scanner(api)
     listed = observations.page_rows(conn, flt, key, True, 100, 0, rules)
     with recorded_sql(conn) as statements:
         observations.neighbours(conn, flt, key, True, listed[4]["id"], rules)
