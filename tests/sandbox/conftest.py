@@ -223,13 +223,25 @@ LISTED_ORDERS = (
 """The list orders the explorer offers on ``rows_with_ties_and_gaps`` (ties, NULLs, versions)."""
 
 
-def listed_scanner(api: Api, era: str = "current") -> tuple[sqlite3.Connection, Filter, EraRules]:
+Listed = tuple[sqlite3.Connection, Filter, EraRules]
+"""A listed scanner's connection, the filter listing its rows, and its era's rules."""
+
+
+def listed_scanner(api: Api, era: str = "current") -> Listed:
     """A new scanner holding ``rows_with_ties_and_gaps``, the filter listing all of its rows
     and ``era``'s rules (where rows without a value sort)."""
     scanner = api.create()
     insert_observations(api.sb, scanner["id"], rows_with_ties_and_gaps())
     rules = rules_for(era)
     return api.sb.db.conn(), build_filter(scanner["id"], {}, rules), rules
+
+
+@pytest.fixture(params=["current", "seed"])
+def any_era_listed(request: pytest.FixtureRequest) -> Listed:
+    """``listed_scanner`` on each era's sandbox in turn (the eras place rows without a value
+    differently)."""
+    api: Api = request.getfixturevalue("api" if request.param == "current" else "seed_api")
+    return listed_scanner(api, request.param)
 
 
 @contextmanager

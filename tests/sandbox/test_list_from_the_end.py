@@ -8,15 +8,13 @@ import pytest
 
 from vision_sandbox import observations
 
-from .conftest import LISTED_ORDERS, Api, listed_scanner, plan_of, recorded_sql
+from .conftest import LISTED_ORDERS, Api, Listed, listed_scanner, plan_of, recorded_sql
 
 
-@pytest.mark.parametrize("era_api", ["api", "seed_api"])
 def test_a_page_walked_from_the_end_is_the_page_the_forward_walk_gives(
-    request: pytest.FixtureRequest, era_api: str
+    any_era_listed: Listed,
 ) -> None:
-    api: Api = request.getfixturevalue(era_api)
-    conn, flt, rules = listed_scanner(api, "current" if era_api == "api" else "seed")
+    conn, flt, rules = any_era_listed
     total = observations.count(conn, flt)
     assert total == 12
     for key in LISTED_ORDERS:

@@ -8,15 +8,13 @@ import pytest
 
 from vision_sandbox import observations
 
-from .conftest import LISTED_ORDERS, Api, listed_scanner, plan_of, recorded_sql
+from .conftest import LISTED_ORDERS, Api, Listed, listed_scanner, plan_of, recorded_sql
 
 
-@pytest.mark.parametrize("era_api", ["api", "seed_api"])
 def test_neighbours_are_the_rows_beside_it_in_the_listed_order(
-    request: pytest.FixtureRequest, era_api: str
+    any_era_listed: Listed,
 ) -> None:
-    api: Api = request.getfixturevalue(era_api)
-    conn, flt, rules = listed_scanner(api, "current" if era_api == "api" else "seed")
+    conn, flt, rules = any_era_listed
     for key in LISTED_ORDERS:
         for descending in (True, False):
             listed = [
