@@ -62,6 +62,12 @@ class View:
         return f"{self.key} {'desc' if self.descending else 'asc'}"
 
     @property
+    def naive_order(self) -> str:
+        """The order in one ORDER BY: rows without a value last, by expression."""
+        direction = "DESC" if self.descending else "ASC"
+        return f"ORDER BY o.{self.key} IS NULL, o.{self.key} {direction}, o.id"
+
+    @property
     def filter(self) -> str:
         return ", ".join(f"{name}={value}" for name, value in self.params.items()) or "none"
 
@@ -102,12 +108,10 @@ def build(path: Path, size: int) -> dict[str, str]:
 
 def naive_page(db: Database, flt: observations.Filter, view: View, offset: int) -> list[str]:
     """One query: the filtered rows sorted (nulls last, by expression), skipped, read whole."""
-    direction = "DESC" if view.descending else "ASC"
     rows = (
         db.conn()
         .execute(
-            f"SELECT o.* FROM observations o WHERE {flt.where} "
-            f"ORDER BY o.{view.key} IS NULL, o.{view.key} {direction}, o.id LIMIT ? OFFSET ?",
+            f"SELECT o.* FROM observations o WHERE {flt.where} {view.naive_order} LIMIT ? OFFSET ?",
             (*flt.args, PAGE, offset),
         )
         .fetchall()
@@ -127,12 +131,10 @@ def sandbox_page(
 
 def naive_neighbours(db: Database, flt: observations.Filter, view: View, obs_id: str) -> object:
     """Read every id of the view in order and take the two beside ``obs_id``."""
-    direction = "DESC" if view.descending else "ASC"
     ids = [
         row[0]
         for row in db.conn().execute(
-            f"SELECT o.id FROM observations o WHERE {flt.where} "
-            f"ORDER BY o.{view.key} IS NULL, o.{view.key} {direction}, o.id",
+            f"SELECT o.id FROM observations o WHERE {flt.where} {view.naive_order}",
             flt.args,
         )
     ]
